@@ -1,0 +1,159 @@
+namespace Bitrix.Emulator;
+
+/// <summary>
+/// Everything that shapes an emulated portal: its data, its limits, its cost model and the
+/// faults it injects. Defaults are those of a Bitrix24 cloud portal on a standard plan.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>Seeded deals (<c>crm.deal</c>, also <c>crm.item</c> with entityTypeId 2).</summary>
+    public int Deals { get; set; } = 1_000;
+
+    /// <summary>Seeded leads.</summary>
+    public int Leads { get; set; } = 200;
+
+    /// <summary>Seeded contacts.</summary>
+    public int Contacts { get; set; } = 200;
+
+    /// <summary>Seeded companies.</summary>
+    public int Companies { get; set; } = 100;
+
+    /// <summary>Seeded activities (calls and e-mails bound to deals).</summary>
+    public int Activities { get; set; } = 200;
+
+    /// <summary>Seeded tasks.</summary>
+    public int Tasks { get; set; } = 200;
+
+    /// <summary>Seeded users (employees); deals are assigned among them.</summary>
+    public int Users { get; set; } = 20;
+
+    /// <summary>The webhook as <c>USER_ID/CODE</c>; requests to <c>/rest/USER_ID/CODE/METHOD</c> are accepted.</summary>
+    public string Webhook { get; set; } = "1/emulatorsecret";
+
+    /// <summary>The plan whose leaky-bucket limits apply unless <see cref="BucketCapacity"/> or <see cref="DrainPerSecond"/> are set.</summary>
+    public EmulatorPlan Plan { get; set; } = EmulatorPlan.Standard;
+
+    /// <summary>Leaky bucket size X: a request arriving at X or above is rejected with 503. Null: the plan's value.</summary>
+    public double? BucketCapacity { get; set; }
+
+    /// <summary>Leaky bucket drain Y per second. Null: the plan's value.</summary>
+    public double? DrainPerSecond { get; set; }
+
+    /// <summary>Server time a method may use within <see cref="OperatingWindow"/> before it is blocked with 429.</summary>
+    public double OperatingLimitSeconds { get; set; } = 480;
+
+    /// <summary>The sliding window of the operating budget: ten baskets of a tenth each.</summary>
+    public TimeSpan OperatingWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Multiplier of modelled server time the emulator really waits (0: answer at once).</summary>
+    public double LatencyScale { get; set; } = 1;
+
+    /// <summary>The modelled server time of each kind of command.</summary>
+    public CostModel Cost { get; set; } = new();
+
+    /// <summary>Probability (0..1) that a REST request meets an injected fault.</summary>
+    public double FaultRate { get; set; }
+
+    /// <summary>The kinds of faults to choose from, uniformly. Empty: all kinds.</summary>
+    public IList<FaultKind> FaultKinds { get; set; } = [];
+
+    /// <summary>How long a <see cref="FaultKind.Slow"/> answer is held back (long enough to trip a client timeout).</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deal inserts plus deletes per second made while clients read (0: none). IDs keep increasing.</summary>
+    public double MutateRate { get; set; }
+
+    /// <summary>Seed of the data, the fault choices and the mutations.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>The clock of limits, tokens and timestamps; tests may pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>OAuth application client id accepted by <c>/oauth/token/</c>.</summary>
+    public string OAuthClientId { get; set; } = "local.emulator.app";
+
+    /// <summary>OAuth application client secret.</summary>
+    public string OAuthClientSecret { get; set; } = "emulator-client-secret";
+
+    /// <summary>Lifetime of issued access tokens (a real portal: one hour).</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Lifetime of issued refresh tokens (a real portal: 180 days).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>When set, the portal has moved: every REST request answers 302 to the same path on this base address.</summary>
+    public Uri? MovedTo { get; set; }
+
+    /// <summary>The leaky bucket capacity in force.</summary>
+    public double EffectiveBucketCapacity => BucketCapacity ?? (Plan == EmulatorPlan.Enterprise ? 250 : 50);
+
+    /// <summary>The leaky bucket drain rate in force.</summary>
+    public double EffectiveDrainPerSecond => DrainPerSecond ?? (Plan == EmulatorPlan.Enterprise ? 5 : 2);
+
+    /// <summary>A copy that can be changed without touching this instance.</summary>
+    public EmulatorOptions Clone()
+    {
+        var copy = (EmulatorOptions)MemberwiseClone();
+        copy.Cost = Cost with { };
+        copy.FaultKinds = [.. FaultKinds];
+        return copy;
+    }
+}
+
+/// <summary>Bitrix24 plans that differ in REST limits.</summary>
+public enum EmulatorPlan
+{
+    /// <summary>Bucket 50, drain 2 per second.</summary>
+    Standard,
+
+    /// <summary>Bucket 250, drain 5 per second.</summary>
+    Enterprise,
+}
+
+/// <summary>Kinds of injected faults.</summary>
+public enum FaultKind
+{
+    /// <summary>HTTP 500 with the INTERNAL_SERVER_ERROR envelope; the call did not run.</summary>
+    InternalError,
+
+    /// <summary>HTTP 502 with an HTML page from a proxy; the call did run.</summary>
+    BadGatewayHtml,
+
+    /// <summary>HTTP 503 with an HTML page from a proxy; the call did not run.</summary>
+    ServiceUnavailable,
+
+    /// <summary>The connection is reset before the request is processed.</summary>
+    Reset,
+
+    /// <summary>The call runs, then the answer is cut off half way.</summary>
+    Truncate,
+
+    /// <summary>The call runs, then the answer is held back for <see cref="EmulatorOptions.SlowDelay"/>.</summary>
+    Slow,
+}
+
+/// <summary>
+/// Modelled server time per command (PROTOCOL §5), charged to the method's operating budget,
+/// reported in <c>time</c>, and waited for (scaled by <see cref="EmulatorOptions.LatencyScale"/>).
+/// </summary>
+public sealed record CostModel
+{
+    /// <summary>Fixed cost of a list page.</summary>
+    public double ListBaseSeconds { get; init; } = 0.002;
+
+    /// <summary>Cost per row skipped by the offset or returned.</summary>
+    public double PerRowSeconds { get; init; } = 0.000009;
+
+    /// <summary>Cost per row counted for <c>total</c> (not paid with <c>start=-1</c>).</summary>
+    public double PerCountedRowSeconds { get; init; } = 0.0000005;
+
+    /// <summary>Cost of a get or any other read that is not a list.</summary>
+    public double ReadSeconds { get; init; } = 0.002;
+
+    /// <summary>Cost of an add, update or delete.</summary>
+    public double WriteSeconds { get; init; } = 0.005;
+
+    /// <summary>The modelled cost of one list page.</summary>
+    public double ListPage(long start, int rows, long total, bool counted)
+        => ListBaseSeconds + PerRowSeconds * (Math.Max(start, 0) + rows) + (counted ? PerCountedRowSeconds * total : 0);
+}

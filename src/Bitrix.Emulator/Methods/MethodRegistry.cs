@@ -1,0 +1,22 @@
+namespace Bitrix.Emulator.Methods;
+
+/// <summary>The REST methods the emulated portal knows, by lower-case name.</summary>
+internal sealed class MethodRegistry
+{
+    private readonly Dictionary<string, MethodHandler> _handlers = new(StringComparer.OrdinalIgnoreCase);
+
+    public IEnumerable<string> Names => _handlers.Keys;
+
+    public void Add(string name, MethodHandler handler) => _handlers[name] = handler;
+
+    public bool Contains(string name) => _handlers.ContainsKey(name);
+
+    public bool TryGet(string name, out MethodHandler handler) => _handlers.TryGetValue(name, out handler!);
+
+    public static MethodRegistry CreateDefault()
+    {
+        var registry = new MethodRegistry();
+        CrmLegacyMethods.Register(registry);
+        return registry;
+    }
+}

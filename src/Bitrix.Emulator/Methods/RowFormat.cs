@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bitrix.Emulator.Data;
+using Bitrix.Emulator.Protocol;
+
+namespace Bitrix.Emulator.Methods;
+
+/// <summary>Shared reading of list parameters and writing of rows in the legacy (string-valued) shape.</summary>
+internal static class RowFormat
+{
+    /// <summary>The fields a <c>select</c> names: <c>*</c> = regular fields, <c>UF_*</c> = user fields, multifields only by name. ID always.</summary>
+    public static List<FieldDef> Select(EntityCatalog catalog, JsonNode? select, Func<string, string?>? mapKey = null)
+    {
+        var names = JsonValues.AsList(select).Select(JsonValues.AsString).Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        var all = names.Count == 0 || names.Contains("*");
+        var allUser = names.Any(n => n.Equals("UF_*", StringComparison.OrdinalIgnoreCase));
+        var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            var storage = mapKey is null ? name : mapKey(name);
+            if (storage is not null)
+            {
+                wanted.Add(storage);
+            }
+        }
+
+        return catalog.Fields.Where(f =>
+            f.Name == "ID"
+            || wanted.Contains(f.Name)
+            || (all && !f.IsUserField && !f.IsMultifield)
+            || (allUser && f.IsUserField)).ToList();
+    }
+
+    /// <summary>Reads <c>order</c> (<c>{FIELD: ASC|DESC}</c>); unknown fields are ignored.</summary>
+    public static List<OrderKey> Order(EntityCatalog catalog, JsonNode? order, Func<string, string?>? mapKey = null)
+    {
+        var keys = new List<OrderKey>();
+        if (JsonValues.AsObject(order) is not { } map)
+        {
+            return keys;
+        }
+
+        foreach (var (key, value) in map)
+        {
+            var storage = mapKey is null ? key : mapKey(key);
+            if (storage is not null && catalog.Find(storage) is { } field)
+            {
+                keys.Add(new OrderKey(field, string.Equals(JsonValues.AsString(value), "DESC", StringComparison.OrdinalIgnoreCase)));
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Reads <c>start</c>: an offset, or -1 to skip counting.</summary>
+    public static long Start(RequestParams parameters)
+    {
+        var start = parameters.GetLong("start") ?? 0;
+        return start < 0 ? -1 : start;
+    }
+
+    /// <summary>A row as legacy handlers print it: every value a string or null, multifields only when present.</summary>
+    public static JsonObject Legacy(EntityTable table, Row row, IEnumerable<FieldDef> fields)
+    {
+        var obj = new JsonObject();
+        foreach (var field in fields)
+        {
+            var value = table.GetValue(row, field.Name);
+            if (field.IsMultifield)
+            {
+                if (value is IReadOnlyList<MultifieldValue> { Count: > 0 } multi)
+                {
+                    obj[field.Name] = Multifield(multi);
+                }
+
+                continue;
+            }
+
+            obj[field.Name] = LegacyValue(value);
+        }
+
+        return obj;
+    }
+
+    public static JsonNode? LegacyValue(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        IReadOnlyList<string> many => new JsonArray(many.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+        IReadOnlyList<MultifieldValue> multi => Multifield(multi),
+        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
+
+    private static JsonArray Multifield(IReadOnlyList<MultifieldValue> values)
+    {
+        var list = new JsonArray();
+        foreach (var v in values)
+        {
+            list.Add(new JsonObject
+            {
+                ["ID"] = v.Id.ToString(CultureInfo.InvariantCulture),
+                ["VALUE_TYPE"] = v.ValueType,
+                ["VALUE"] = v.Value,
+                ["TYPE_ID"] = v.TypeId,
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Turns a written value into the stored legacy form. JSON null erases; booleans become Y/N
+    /// for flags; numbers become their text; lists stay lists.
+    /// </summary>
+    public static object? ToStored(FieldDef field, JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonArray or JsonObject)
+        {
+            var items = JsonValues.AsList(node).Select(n => Scalar(field, n) ?? string.Empty).ToArray();
+            return field.IsMultiple ? items : items.FirstOrDefault();
+        }
+
+        var scalar = Scalar(field, node);
+        return field.IsMultiple && scalar is not null ? new[] { scalar } : scalar;
+    }
+
+    private static string? Scalar(FieldDef field, JsonNode? node)
+    {
+        if (node is JsonValue value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+        {
+            var yes = value.GetValueKind() == System.Text.Json.JsonValueKind.True;
+            return field.Kind == FieldKind.Flag ? (yes ? "Y" : "N") : (yes ? "1" : "0");
+        }
+
+        var text = JsonValues.AsString(node);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (field.Kind is FieldKind.Date or FieldKind.DateTime && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return field.Kind == FieldKind.Date ? SeedData.FormatDate(DateOnly.FromDateTime(t.Date)) : SeedData.FormatDateTime(t);
+        }
+
+        if (field.Kind == FieldKind.Number && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return d.ToString("0.00", CultureInfo.InvariantCulture);
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bitrix.Emulator.Data;
+using Bitrix.Emulator.Protocol;
+
+namespace Bitrix.Emulator;
+
+/// <summary>User fields: declared by tests or through <c>crm.*.userfield.add</c>, served in <c>*.fields</c> and lists.</summary>
+internal sealed partial class Portal
+{
+    private static readonly HashSet<string> UserFieldTypes = new(StringComparer.Ordinal)
+    {
+        "string", "integer", "double", "boolean", "date", "datetime", "enumeration", "money", "url", "crm", "crm_status", "employee", "file", "address",
+    };
+
+    /// <summary>Declares a user field and returns its full name.</summary>
+    public string DeclareUserField(UserFieldDeclaration declaration)
+    {
+        lock (_gate)
+        {
+            return DeclareUserFieldLocked(declaration);
+        }
+    }
+
+    internal string DeclareUserFieldLocked(UserFieldDeclaration declaration)
+    {
+        var table = Data.FindTable(declaration.Entity);
+        if (table is null || PortalData.EntityTypeIdOf(table) == 0)
+        {
+            throw new ArgumentException($"user fields can be declared on crm.deal, crm.lead, crm.contact and crm.company, not '{declaration.Entity}'", nameof(declaration));
+        }
+
+        if (!UserFieldTypes.Contains(declaration.Type))
+        {
+            throw new ArgumentException($"unknown user field type '{declaration.Type}'", nameof(declaration));
+        }
+
+        var name = declaration.FieldName.ToUpperInvariant();
+        if (!name.StartsWith("UF_CRM_", StringComparison.Ordinal))
+        {
+            name = "UF_CRM_" + name;
+        }
+
+        if (name.Length <= "UF_CRM_".Length || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"invalid user field name '{declaration.FieldName}'", nameof(declaration));
+        }
+
+        var items = new List<UserFieldItem>();
+        foreach (var value in declaration.Items)
+        {
+            items.Add(new UserFieldItem(Data.NextUserFieldId++, value, (items.Count + 1) * 10, items.Count == 0));
+        }
+
+        var label = declaration.Label ?? name;
+        var definition = new JsonObject
+        {
+            ["type"] = declaration.Type,
+            ["isRequired"] = declaration.Mandatory,
+            ["isReadOnly"] = false,
+            ["isImmutable"] = false,
+            ["isMultiple"] = declaration.Multiple,
+            ["isDynamic"] = true,
+            ["title"] = name,
+            ["listLabel"] = label,
+            ["formLabel"] = label,
+            ["filterLabel"] = label,
+            ["settings"] = new JsonObject(),
+        };
+        if (items.Count > 0)
+        {
+            var list = new JsonArray();
+            foreach (var item in items)
+            {
+                list.Add(new JsonObject { ["ID"] = item.Id.ToString(CultureInfo.InvariantCulture), ["VALUE"] = item.Value });
+            }
+
+            definition["items"] = list;
+        }
+
+        table.Catalog.Add(new FieldDef(name, definition));
+        if (!Data.UserFields.TryGetValue(table.Name, out var declared))
+        {
+            declared = [];
+            Data.UserFields[table.Name] = declared;
+        }
+
+        declared.RemoveAll(f => f.FieldName == name);
+        declared.Add(new UserFieldDef(Data.NextUserFieldId++, table.Name, name, declaration.Type, declaration.Multiple, declaration.Mandatory, label, items));
+        return name;
+    }
+}
+
+/// <summary>Reads a user field declaration from request parameters (control endpoint and <c>userfield.add</c>).</summary>
+internal static class UserFieldRequest
+{
+    public static UserFieldDeclaration From(RequestParams parameters, string? entity = null)
+    {
+        var fields = parameters.GetObject("fields") ?? parameters.Values;
+        string? Get(string key) => new RequestParams(fields).GetString(key);
+        var items = new List<string>();
+        var list = new RequestParams(fields)["LIST"] ?? new RequestParams(fields)["items"];
+        foreach (var item in JsonValues.AsList(list))
+        {
+            var value = item is JsonObject obj ? new RequestParams(obj).GetString("VALUE") : JsonValues.AsString(item);
+            if (!string.IsNullOrEmpty(value))
+            {
+                items.Add(value);
+            }
+        }
+
+        var name = Get("FIELD_NAME") ?? throw new ArgumentException("FIELD_NAME is required");
+        return new UserFieldDeclaration(entity ?? Get("entity") ?? "crm.deal", name, Get("USER_TYPE_ID") ?? Get("type") ?? "string")
+        {
+            Multiple = JsonValues.IsYes(new RequestParams(fields)["MULTIPLE"]),
+            Mandatory = JsonValues.IsYes(new RequestParams(fields)["MANDATORY"]),
+            Label = Get("EDIT_FORM_LABEL") ?? Get("LABEL") ?? Get("label"),
+            Items = items,
+        };
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Bitrix.Emulator.Protocol;
+
+/// <summary>
+/// Turns query string and body into one parameter map: JSON, form-urlencoded and multipart
+/// bodies, PHP-style keys, body keys overriding query keys, broken JSON read as no parameters.
+/// </summary>
+internal static class RequestDecoder
+{
+    public static async Task<JsonObject> DecodeAsync(EmulatorRequest request, CancellationToken cancellationToken)
+    {
+        var merged = PhpQueryParser.Parse(request.QueryString);
+        var body = await DecodeBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var key in body.Select(p => p.Key).ToList())
+        {
+            var value = body[key];
+            body.Remove(key);
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+
+    private static async Task<JsonObject> DecodeBodyAsync(EmulatorRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Body.Length == 0)
+        {
+            return [];
+        }
+
+        var contentType = request.ContentType ?? string.Empty;
+        if (contentType.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return await DecodeMultipartAsync(request, contentType, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return PhpQueryParser.Parse(Encoding.UTF8.GetString(request.Body));
+        }
+
+        // JSON is the default, as on the portal (also for a missing or unknown content type).
+        return DecodeJson(request.Body);
+    }
+
+    /// <summary>Broken JSON is read as no parameters (a server quirk); a list root gives positional keys 0..n-1.</summary>
+    public static JsonObject DecodeJson(byte[] body)
+    {
+        try
+        {
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 512 });
+            switch (node)
+            {
+                case JsonObject obj:
+                    return obj;
+                case JsonArray list:
+                    var positional = new JsonObject();
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        var item = list[i];
+                        list[i] = null;
+                        positional[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = item;
+                    }
+
+                    return positional;
+                default:
+                    return [];
+            }
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<JsonObject> DecodeMultipartAsync(EmulatorRequest request, string contentType, CancellationToken cancellationToken)
+    {
+        var root = new PhpArray();
+        try
+        {
+            var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(contentType).Boundary).Value;
+            if (string.IsNullOrEmpty(boundary))
+            {
+                return [];
+            }
+
+            var reader = new MultipartReader(boundary, new MemoryStream(request.Body));
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (string.IsNullOrEmpty(name))
+                {
+                    continue;
+                }
+
+                using var text = new StreamReader(section.Body, Encoding.UTF8);
+                var value = await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                if (disposition.IsFileDisposition())
+                {
+                    // Files are kept as their name: the emulator stores no content.
+                    value = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? string.Empty;
+                }
+
+                PhpQueryParser.Add(root, name, value);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException)
+        {
+            // A malformed multipart body reads as whatever parsed before the damage.
+        }
+
+        return root.ToJsonObject();
+    }
+}
