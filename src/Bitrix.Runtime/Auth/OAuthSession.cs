@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using Bitrix.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix.Auth;
+
+/// <summary>
+/// The current OAuth tokens and their renewal: when calls fail with expired_token/invalid_token,
+/// one refresh runs for all of them (single flight), and the renewed pair goes to the callback.
+/// </summary>
+internal sealed class OAuthSession : IDisposable
+{
+    private readonly BitrixOAuthOptions _options;
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly ILogger _logger;
+    private BitrixTokens _tokens;
+
+    public OAuthSession(BitrixOAuthOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _tokens = new BitrixTokens(options.AccessToken, options.RefreshToken, null);
+    }
+
+    public string AccessToken => Volatile.Read(ref _tokens).AccessToken;
+
+    public int Refreshes { get; private set; }
+
+    /// <summary>Renews the tokens unless another caller already replaced <paramref name="failedAccessToken"/>.</summary>
+    public async Task RefreshAsync(HttpClient http, string failedAccessToken, CancellationToken cancellationToken)
+    {
+        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (AccessToken != failedAccessToken)
+            {
+                return;
+            }
+
+            var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["client_id"] = _options.ClientId,
+                ["client_secret"] = _options.ClientSecret,
+                ["refresh_token"] = Volatile.Read(ref _tokens).RefreshToken,
+            });
+            using var response = await http.PostAsync(_options.TokenEndpoint, form, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var tokens = ParseTokens(body, response.StatusCode);
+            Volatile.Write(ref _tokens, tokens);
+            Refreshes++;
+            Log.TokensRenewed(_logger);
+            if (_options.OnTokensRenewed is { } persist)
+            {
+                await persist(tokens, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    private static BitrixTokens ParseTokens(byte[] body, HttpStatusCode status)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw new BitrixException(BitrixErrorCodes.InvalidResponse, "The token endpoint did not answer with JSON.", status, "oauth/token");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (Json.String(root, "error") is { } error)
+            {
+                throw new BitrixException(error, Json.String(root, "error_description") ?? string.Empty, status, "oauth/token");
+            }
+
+            var access = Json.String(root, "access_token");
+            var refresh = Json.String(root, "refresh_token");
+            if (string.IsNullOrEmpty(access) || string.IsNullOrEmpty(refresh))
+            {
+                throw new BitrixException(BitrixErrorCodes.InvalidResponse, "The token endpoint answered without access_token or refresh_token.", status, "oauth/token");
+            }
+
+            var expires = Json.Long(root, "expires");
+            return new BitrixTokens(access, refresh, expires is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : null);
+        }
+    }
+
+    public void Dispose() => _refreshGate.Dispose();
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Bitrix.Batching;
+
+/// <summary>
+/// Coalesces independent calls made at about the same time into batches of up to 50: the first
+/// queued call opens a short window; a full batch is sent at once. A lone call goes out as itself.
+/// </summary>
+internal sealed class AutoBatcher
+{
+    private readonly object _gate = new();
+    private readonly List<Pending> _queue = [];
+    private readonly Func<string, JsonObject?, CancellationToken, Task<BitrixResponse>> _single;
+    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _batch;
+    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private bool _windowOpen;
+
+    public AutoBatcher(
+        Func<string, JsonObject?, CancellationToken, Task<BitrixResponse>> single,
+        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> batch,
+        TimeSpan window,
+        TimeProvider time)
+    {
+        _single = single;
+        _batch = batch;
+        _window = window;
+        _time = time;
+    }
+
+    public Task<JsonElement> EnqueueAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(method, parameters, cancellationToken);
+        List<Pending>? full = null;
+        var openWindow = false;
+        lock (_gate)
+        {
+            _queue.Add(pending);
+            if (_queue.Count >= BitrixBatch.MaxCommands)
+            {
+                full = Take();
+            }
+            else if (!_windowOpen)
+            {
+                _windowOpen = true;
+                openWindow = true;
+            }
+        }
+
+        if (full is not null)
+        {
+            _ = SendAsync(full);
+        }
+        else if (openWindow)
+        {
+            _ = FlushAfterWindowAsync();
+        }
+
+        return pending.Completion.Task;
+    }
+
+    private List<Pending> Take()
+    {
+        var count = Math.Min(_queue.Count, BitrixBatch.MaxCommands);
+        var taken = _queue.GetRange(0, count);
+        _queue.RemoveRange(0, count);
+        return taken;
+    }
+
+    private async Task FlushAfterWindowAsync()
+    {
+        await Task.Delay(_window, _time).ConfigureAwait(false);
+        List<List<Pending>> chunks = [];
+        lock (_gate)
+        {
+            while (_queue.Count > 0)
+            {
+                chunks.Add(Take());
+            }
+
+            _windowOpen = false;
+        }
+
+        await Task.WhenAll(chunks.Select(SendAsync)).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(List<Pending> items)
+    {
+        var live = items.Where(p => !p.CancellationToken.IsCancellationRequested).ToList();
+        foreach (var cancelled in items.Except(live))
+        {
+            cancelled.Completion.TrySetCanceled(cancelled.CancellationToken);
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (live.Count == 1)
+            {
+                var response = await _single(live[0].Method, live[0].Parameters, live[0].CancellationToken).ConfigureAwait(false);
+                live[0].Completion.TrySetResult(response.Result);
+                return;
+            }
+
+            var commands = live.Select((p, i) => new PackedCommand(i.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Method, p.Parameters)).ToList();
+            var outcomes = await _batch(commands, CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < live.Count; i++)
+            {
+                var name = commands[i].Name;
+                if (!outcomes.TryGetValue(name, out var outcome))
+                {
+                    live[i].Completion.TrySetException(new BitrixException(BitrixErrorCodes.InvalidResponse, "The batch answer has no entry for this call.", null, live[i].Method));
+                }
+                else if (outcome.Error is { } error)
+                {
+                    live[i].Completion.TrySetException(error.ToException(live[i].Method));
+                }
+                else
+                {
+                    live[i].Completion.TrySetResult(outcome.Result!.Value);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var p in live)
+            {
+                p.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    private sealed class Pending(string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        public string Method { get; } = method;
+
+        public JsonObject? Parameters { get; } = parameters;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<JsonElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

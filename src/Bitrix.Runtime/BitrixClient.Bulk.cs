@@ -1,0 +1,123 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bitrix.Batching;
+
+namespace Bitrix;
+
+/// <content>Bulk calls: one command per item, packed 50 to a batch, batches in parallel, results in input order.</content>
+public partial class BitrixClient
+{
+    /// <summary>
+    /// Calls <paramref name="method"/> once per item. Items are packed into batches of up to 50 and
+    /// the batches run in parallel; items holding a <c>null</c> (an erase a query string cannot
+    /// carry) are sent as individual JSON calls. Results come in input order, each a success or an
+    /// error; one failed item never loses its siblings' results.
+    /// </summary>
+    [RequiresUnreferencedCode(ParameterConverter.ReflectionMessage)]
+    [RequiresDynamicCode(ParameterConverter.ReflectionMessage)]
+    public virtual Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<object?> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return CallManyAsync(method, items.Select(ParameterConverter.ToObject), cancellationToken);
+    }
+
+    /// <summary>Bulk calls with parameters as JSON objects (trimming- and AOT-safe).</summary>
+    public virtual async Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<JsonObject?> items, CancellationToken cancellationToken = default)
+    {
+        method = MethodName.Validate(method, nameof(method));
+        ArgumentNullException.ThrowIfNull(items);
+        if (MethodName.IsBatch(method))
+        {
+            throw new ArgumentException("CallManyAsync packs calls into batches itself; pass the method to repeat, not 'batch' (use BatchAsync for an explicit batch).", nameof(method));
+        }
+
+        var list = items.ToList();
+        var results = new BitrixItemResult[list.Count];
+        var batchable = new List<int>();
+        var work = new List<Task>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is { } p && PhpQueryEncoder.ContainsNull(p))
+            {
+                work.Add(CallOneAsync(method, i, p, results, cancellationToken));
+            }
+            else
+            {
+                batchable.Add(i);
+            }
+        }
+
+        foreach (var chunk in batchable.Chunk(BitrixBatch.MaxCommands))
+        {
+            work.Add(CallChunkAsync(method, chunk, list, results, cancellationToken));
+        }
+
+        await Task.WhenAll(work).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// Gets one result per ID (<c>crm.deal.get</c> with <c>ID</c> = each), in input order,
+    /// duplicates allowed; <see cref="BitrixIdResults{TId}.ById"/> views the unique IDs. A
+    /// missing ID is an error on its own pair, not an exception.
+    /// </summary>
+    public virtual async Task<BitrixIdResults<TId>> GetByIdAsync<TId>(string method, IEnumerable<TId> ids, string idParameter = "ID", CancellationToken cancellationToken = default)
+        where TId : notnull
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idParameter);
+        var idList = ids.ToList();
+        var items = idList.Select(id => (JsonObject?)new JsonObject { [idParameter] = Convert.ToString(id, CultureInfo.InvariantCulture) });
+        var results = await CallManyAsync(method, items, cancellationToken).ConfigureAwait(false);
+        var pairs = new List<KeyValuePair<TId, BitrixItemResult>>(idList.Count);
+        for (var i = 0; i < idList.Count; i++)
+        {
+            pairs.Add(new(idList[i], results[i]));
+        }
+
+        return new BitrixIdResults<TId>(pairs);
+    }
+
+    private async Task CallOneAsync(string method, int index, JsonObject parameters, BitrixItemResult[] results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            results[index] = BitrixItemResult.Success(index, response.Result, response.Time);
+        }
+        catch (BitrixException e)
+        {
+            results[index] = BitrixItemResult.Failure(index, BitrixError.From(e));
+        }
+    }
+
+    private async Task CallChunkAsync(string method, int[] chunk, List<JsonObject?> items, BitrixItemResult[] results, CancellationToken cancellationToken)
+    {
+        // Command names are positions within the batch: no marker parameter reaches the server,
+        // and a fully successful batch's list-shaped answer maps straight back.
+        var commands = chunk.Select((index, position) => new PackedCommand(position.ToString(CultureInfo.InvariantCulture), method, items[index])).ToList();
+        Dictionary<string, CommandOutcome> outcomes;
+        try
+        {
+            outcomes = await SendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BitrixException e)
+        {
+            foreach (var index in chunk)
+            {
+                results[index] = BitrixItemResult.Failure(index, BitrixError.From(e));
+            }
+
+            return;
+        }
+
+        for (var position = 0; position < chunk.Length; position++)
+        {
+            var index = chunk[position];
+            results[index] = outcomes.TryGetValue(commands[position].Name, out var o)
+                ? o.Error is { } error ? BitrixItemResult.Failure(index, error, o.Time) : BitrixItemResult.Success(index, o.Result!.Value, o.Time)
+                : BitrixItemResult.Failure(index, new BitrixError(BitrixErrorCodes.InvalidResponse, "The batch answer has no entry for this item."));
+        }
+    }
+}

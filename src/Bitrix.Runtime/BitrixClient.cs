@@ -1,0 +1,208 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Bitrix.Auth;
+using Bitrix.Batching;
+using Bitrix.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bitrix;
+
+/// <summary>
+/// A client of one Bitrix24 portal: raw calls, explicit batches, bulk calls packed into batches,
+/// lookups by ID and (optionally) automatic batching of concurrent calls. Thread-safe and meant
+/// to live as long as the application; dispose it at the end.
+/// </summary>
+public partial class BitrixClient : IAsyncDisposable
+{
+    private readonly BitrixTransport _transport;
+    private readonly OAuthSession? _oauth;
+    private readonly AutoBatcher? _autoBatcher;
+    private readonly BitrixClientOptions _options;
+
+    private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, HttpClient? httpClient, BitrixClientOptions? options)
+    {
+        _options = (options ?? new BitrixClientOptions()).Validate();
+        var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
+        _oauth = oauth;
+        var ownsHttp = httpClient is null;
+        var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _transport = new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, _options, logger);
+        if (_options.AutoBatch)
+        {
+            _autoBatcher = new AutoBatcher(
+                (method, parameters, ct) => _transport.SendAsync(method, parameters, ct),
+                SendBatchAsync,
+                _options.AutoBatchWindow,
+                _options.TimeProvider);
+        }
+    }
+
+    /// <summary>For mocking: a subclass overrides the virtual members.</summary>
+    protected BitrixClient()
+    {
+        _options = new BitrixClientOptions();
+        _transport = null!;
+    }
+
+    /// <summary>
+    /// A client using your <see cref="HttpClient"/> (your handler, proxy, TLS settings). Redirects
+    /// should be left to the client (<c>AllowAutoRedirect = false</c>): HttpClient's own turn a
+    /// POST into a body-less GET. With your own HttpClient the webhook code is part of the URLs it sees.
+    /// </summary>
+    public BitrixClient(HttpClient httpClient, string webhookUrl, BitrixClientOptions? options = null)
+        : this(PortalEndpoint.ParseWebhook(webhookUrl), null, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options)
+    {
+    }
+
+    /// <summary>A client of an inbound webhook <c>https://PORTAL/rest/USER_ID/CODE/</c>.</summary>
+    public static BitrixClient FromWebhook(string webhookUrl, BitrixClientOptions? options = null)
+        => new(PortalEndpoint.ParseWebhook(webhookUrl), null, null, options);
+
+    /// <summary>A client of an OAuth application; renewed tokens are handed to <see cref="BitrixOAuthOptions.OnTokensRenewed"/>.</summary>
+    public static BitrixClient FromOAuth(BitrixOAuthOptions oauth, BitrixClientOptions? options = null)
+        => FromOAuth(oauth, httpClient: null, options);
+
+    /// <summary>An OAuth client using your <see cref="HttpClient"/>.</summary>
+    public static BitrixClient FromOAuth(BitrixOAuthOptions oauth, HttpClient? httpClient, BitrixClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(oauth);
+        ArgumentNullException.ThrowIfNull(oauth.PortalUrl);
+        ArgumentException.ThrowIfNullOrEmpty(oauth.ClientId);
+        ArgumentException.ThrowIfNullOrEmpty(oauth.ClientSecret);
+        ArgumentException.ThrowIfNullOrEmpty(oauth.AccessToken);
+        ArgumentException.ThrowIfNullOrEmpty(oauth.RefreshToken);
+        if (!oauth.PortalUrl.IsAbsoluteUri || (oauth.PortalUrl.Scheme != Uri.UriSchemeHttps && oauth.PortalUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("The portal URL must be an absolute http(s) URL.", nameof(oauth));
+        }
+
+        var logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
+        return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), new OAuthSession(oauth, logger), httpClient, options);
+    }
+
+    /// <summary>The portal's address (changes when the portal moves).</summary>
+    public Uri PortalUrl => _transport.Endpoint.Portal;
+
+    /// <summary>
+    /// Calls a method and returns its <c>result</c>. With <see cref="BitrixClientOptions.AutoBatch"/>,
+    /// concurrent calls are packed into batches. Parameters: an anonymous object, a dictionary or a JSON value.
+    /// </summary>
+    [RequiresUnreferencedCode(ParameterConverter.ReflectionMessage)]
+    [RequiresDynamicCode(ParameterConverter.ReflectionMessage)]
+    public virtual Task<JsonElement> CallAsync(string method, object? parameters = null, CancellationToken cancellationToken = default)
+        => CallAsync(method, ParameterConverter.ToObject(parameters), cancellationToken);
+
+    /// <summary>Calls a method with parameters given as a JSON object (trimming- and AOT-safe).</summary>
+    public virtual async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken = default)
+    {
+        method = MethodName.Validate(method, nameof(method));
+        if (_autoBatcher is not null && !MethodName.IsBatch(method) && !PhpQueryEncoder.ContainsNull(parameters ?? []))
+        {
+            return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        return response.Result;
+    }
+
+    /// <summary>Calls a method and deserialises its <c>result</c> with source-generated metadata.</summary>
+    public virtual async Task<T?> CallAsync<T>(string method, JsonObject? parameters, JsonTypeInfo<T> resultType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resultType);
+        var result = await CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        return result.Deserialize(resultType);
+    }
+
+    /// <summary>Calls a method and deserialises its <c>result</c> by reflection.</summary>
+    [RequiresUnreferencedCode(ParameterConverter.ReflectionMessage)]
+    [RequiresDynamicCode(ParameterConverter.ReflectionMessage)]
+    public virtual async Task<T?> CallAsync<T>(string method, object? parameters = null, CancellationToken cancellationToken = default)
+    {
+        var result = await CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        return result.Deserialize<T>(ResultJson.Options);
+    }
+
+    /// <summary>
+    /// Sends one call exactly as given — never batched, <c>null</c> values kept, positional (list)
+    /// parameters allowed — and returns the whole envelope.
+    /// </summary>
+    [RequiresUnreferencedCode(ParameterConverter.ReflectionMessage)]
+    [RequiresDynamicCode(ParameterConverter.ReflectionMessage)]
+    public virtual Task<BitrixResponse> CallRawAsync(string method, object? parameters, CancellationToken cancellationToken = default)
+        => CallRawAsync(method, ParameterConverter.ToNode(parameters), cancellationToken);
+
+    /// <summary>Sends one call exactly as given, parameters as a JSON object or list (trimming- and AOT-safe).</summary>
+    public virtual Task<BitrixResponse> CallRawAsync(string method, JsonNode? parameters, CancellationToken cancellationToken = default)
+    {
+        method = MethodName.Validate(method, nameof(method));
+        if (parameters is not (null or JsonObject or JsonArray))
+        {
+            throw new ArgumentException("Parameters must be a JSON object (named) or a JSON list (positional).", nameof(parameters));
+        }
+
+        return _transport.SendAsync(method, parameters, cancellationToken);
+    }
+
+    /// <summary>Runs an explicit batch of up to 50 commands.</summary>
+    public virtual async Task<BitrixBatchResult> BatchAsync(BitrixBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Commands.Count == 0)
+        {
+            throw new ArgumentException("The batch has no commands.", nameof(batch));
+        }
+
+        if (batch.Commands.Count > BitrixBatch.MaxCommands)
+        {
+            throw new ArgumentException($"A batch carries at most {BitrixBatch.MaxCommands} commands; this one has {batch.Commands.Count}.", nameof(batch));
+        }
+
+        foreach (var command in batch.Commands)
+        {
+            if (MethodName.IsBatch(command.Method))
+            {
+                throw new ArgumentException($"Command '{command.Name}': a batch cannot contain a batch.", nameof(batch));
+            }
+
+            if (command.Parameters is not null && PhpQueryEncoder.ContainsNull(command.Parameters))
+            {
+                throw new ArgumentException($"Command '{command.Name}' has a null value, which a batch cannot carry (its commands are query strings); send it with CallRawAsync.", nameof(batch));
+            }
+        }
+
+        var body = BatchCodec.Build(batch.Commands.Select(c => new PackedCommand(c.Name, c.Method, c.Parameters)), batch.Halt);
+        var response = await _transport.SendAsync("batch", body, cancellationToken).ConfigureAwait(false);
+        var outcomes = BatchCodec.Parse(response.Result);
+        var results = new List<BitrixCommandResult>();
+        foreach (var command in batch.Commands)
+        {
+            if (outcomes.TryGetValue(command.Name, out var o))
+            {
+                results.Add(new BitrixCommandResult(command.Name, command.Method, o.Result, o.Error, o.Total, o.Next, o.Time));
+            }
+        }
+
+        return new BitrixBatchResult(results, response.Time);
+    }
+
+    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+    {
+        var response = await _transport.SendAsync("batch", BatchCodec.Build(commands, halt: false), cancellationToken).ConfigureAwait(false);
+        return BatchCodec.Parse(response.Result);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _transport?.Dispose();
+        _oauth?.Dispose();
+        await Task.CompletedTask.ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"BitrixClient {{ Portal = {_transport?.Endpoint} }}";
+}

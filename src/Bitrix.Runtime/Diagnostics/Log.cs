@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix.Diagnostics;
+
+/// <summary>The client's log messages. URLs are logged with the webhook code masked; tokens never.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Bitrix24 request {Method} to {Url}")]
+    public static partial void Request(ILogger logger, string method, string url);
+
+    [LoggerMessage(2, LogLevel.Debug, "Bitrix24 answer {Method}: HTTP {Status} in {ElapsedMs} ms")]
+    public static partial void Response(ILogger logger, string method, int status, long elapsedMs);
+
+    [LoggerMessage(3, LogLevel.Trace, "Bitrix24 request body of {Method}: {Body}")]
+    public static partial void RequestBody(ILogger logger, string method, string body);
+
+    [LoggerMessage(4, LogLevel.Trace, "Bitrix24 answer body of {Method}: {Body}")]
+    public static partial void ResponseBody(ILogger logger, string method, string body);
+
+    [LoggerMessage(5, LogLevel.Information, "Bitrix24 portal moved to {Portal}; following with the same method and body")]
+    public static partial void Moved(ILogger logger, string portal);
+
+    [LoggerMessage(6, LogLevel.Information, "Bitrix24 OAuth access token renewed")]
+    public static partial void TokensRenewed(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Debug, "Bitrix24 batch of {Count} commands")]
+    public static partial void Batch(ILogger logger, int count);
+
+    [LoggerMessage(8, LogLevel.Warning, "Bitrix24 call {Method} failed: {ErrorCode} {Description}")]
+    public static partial void CallFailed(ILogger logger, string method, string errorCode, string description);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Bitrix;
+
+/// <summary>
+/// Encodes parameters as a PHP query string, as PHP's <c>http_build_query</c> does: nested keys
+/// <c>filter[%3EID]=5</c>, lists <c>select[0]=ID</c>, <c>true</c>/<c>false</c> as 1/0, RFC 1738
+/// escaping (space as <c>+</c>). A query string has no null: callers check <see cref="ContainsNull"/> first.
+/// </summary>
+internal static class PhpQueryEncoder
+{
+    public static string Encode(JsonObject? parameters)
+    {
+        if (parameters is null || parameters.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder();
+        foreach (var (key, value) in parameters)
+        {
+            Append(builder, Escape(key), value);
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>True when any value in the tree is JSON null (which a query string cannot carry).</summary>
+    public static bool ContainsNull(JsonNode? node) => node switch
+    {
+        null => true,
+        JsonObject obj => obj.Any(p => ContainsNull(p.Value)),
+        JsonArray list => list.Any(ContainsNull),
+        _ => false,
+    };
+
+    private static void Append(StringBuilder builder, string prefix, JsonNode? value)
+    {
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    Append(builder, prefix + "%5B" + Escape(key) + "%5D", child);
+                }
+
+                break;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    Append(builder, prefix + "%5B" + i.ToString(CultureInfo.InvariantCulture) + "%5D", list[i]);
+                }
+
+                break;
+            case JsonValue scalar:
+                if (builder.Length > 0)
+                {
+                    builder.Append('&');
+                }
+
+                builder.Append(prefix).Append('=').Append(Escape(Scalar(scalar)));
+                break;
+
+            // http_build_query skips nulls; callers route such parameters to a JSON body instead.
+        }
+    }
+
+    private static string Scalar(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.True => "1",
+        JsonValueKind.False => "0",
+        _ => value.ToJsonString(),
+    };
+
+    /// <summary>PHP's <c>urlencode</c>: alphanumerics and <c>-_.</c> stay, space is <c>+</c>, the rest is %XX of UTF-8.</summary>
+    public static string Escape(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            {
+                builder.Append(c);
+            }
+            else if (c == ' ')
+            {
+                builder.Append('+');
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix.Auth;
+using Bitrix.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix.Transport;
+
+/// <summary>
+/// Sends one REST call as a JSON POST and turns the answer into a <see cref="BitrixResponse"/> or
+/// a <see cref="BitrixException"/>: follows a portal's 302 move with the same method and body,
+/// renews OAuth tokens once on expiry, and reports non-JSON answers clearly.
+/// </summary>
+internal sealed class BitrixTransport : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly bool _redactedUrls;
+    private readonly PortalEndpoint _endpoint;
+    private readonly OAuthSession? _oauth;
+    private readonly BitrixClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _inFlight;
+
+    public BitrixTransport(HttpClient http, bool ownsHttp, bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
+    {
+        _http = http;
+        _ownsHttp = ownsHttp;
+        _redactedUrls = redactedUrls;
+        _endpoint = endpoint;
+        _oauth = oauth;
+        _options = options;
+        _logger = logger;
+        _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+    }
+
+    public PortalEndpoint Endpoint => _endpoint;
+
+    /// <summary>
+    /// A handler that keeps the webhook code out of every URL above the socket and leaves
+    /// redirects to the transport (HttpClient's own turns a POST into a body-less GET).
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(PortalEndpoint endpoint)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        };
+        if (endpoint.WebhookCode is { } code)
+        {
+            handler.PlaintextStreamFilter = SecretInjectingStream.Filter(code);
+        }
+
+        return handler;
+    }
+
+    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendOnceOrRenewAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task<BitrixResponse> SendOnceOrRenewAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        var token = _oauth?.AccessToken;
+        try
+        {
+            return await SendFollowingMovesAsync(method, parameters, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BitrixException e) when (_oauth is not null && token is not null && e.ErrorCode is BitrixErrorCodes.ExpiredToken or BitrixErrorCodes.InvalidToken)
+        {
+            // The server refused the call before running it, so resending after renewal is safe.
+            await _oauth.RefreshAsync(_http, token, cancellationToken).ConfigureAwait(false);
+            return await SendFollowingMovesAsync(method, parameters, _oauth.AccessToken, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BitrixResponse> SendFollowingMovesAsync(string method, JsonNode? parameters, string? accessToken, CancellationToken cancellationToken)
+    {
+        var body = Serialize(parameters, accessToken);
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint.MethodUri(method, _redactedUrls))
+            {
+                Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
+            };
+            Log.Request(_logger, method, _endpoint.Display(method));
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.RequestBody(_logger, method, Encoding.UTF8.GetString(Serialize(parameters, accessToken: null)));
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            using var response = await SendHttpAsync(request, method, cancellationToken).ConfigureAwait(false);
+            Log.Response(_logger, method, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (IsMove(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                if (redirects >= _options.MaxRedirects)
+                {
+                    throw new BitrixException(BitrixErrorCodes.InvalidResponse, $"Too many redirects (more than {_options.MaxRedirects}).", response.StatusCode, method);
+                }
+
+                _endpoint.MoveTo(location.IsAbsoluteUri ? location : new Uri(_endpoint.Portal, location));
+                Log.Moved(_logger, _endpoint.Portal.ToString());
+                continue;
+            }
+
+            var bytes = await ReadBodyAsync(response, method, cancellationToken).ConfigureAwait(false);
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.ResponseBody(_logger, method, _endpoint.Scrub(Encoding.UTF8.GetString(bytes)));
+            }
+
+            return EnvelopeParser.Parse(bytes, response.StatusCode, response.Content.Headers.ContentType?.MediaType, method, _endpoint);
+        }
+    }
+
+    private static bool IsMove(HttpStatusCode status) => status is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private async Task<HttpResponseMessage> SendHttpAsync(HttpRequestMessage request, string method, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return response;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, $"No answer within {_options.RequestTimeout.TotalSeconds:0.#} s; whether the call ran is unknown.", null, method, innerException: e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, $"The request failed before an answer arrived ({e.HttpRequestError}): {_endpoint.Scrub(e.Message)}", null, method, innerException: e);
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, "The answer stopped arriving; whether the call ran is unknown.", response.StatusCode, method, innerException: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, "The answer was cut off; whether the call ran is unknown.", response.StatusCode, method, innerException: e);
+        }
+    }
+
+    private static byte[] Serialize(JsonNode? parameters, string? accessToken)
+    {
+        JsonNode? body = parameters;
+        if (accessToken is not null)
+        {
+            // OAuth: the token travels in the body, never in a URL.
+            var withAuth = parameters is JsonObject obj ? (JsonObject)obj.DeepClone() : parameters is JsonArray list ? Positional(list) : [];
+            withAuth["auth"] = accessToken;
+            body = withAuth;
+        }
+
+        return body is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(body, RuntimeJsonContext.Default.JsonNode);
+    }
+
+    /// <summary>A list of positional parameters as keys 0..n-1, so that <c>auth</c> can join them.</summary>
+    private static JsonObject Positional(JsonArray list)
+    {
+        var obj = new JsonObject();
+        for (var i = 0; i < list.Count; i++)
+        {
+            obj[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = list[i]?.DeepClone();
+        }
+
+        return obj;
+    }
+
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+}

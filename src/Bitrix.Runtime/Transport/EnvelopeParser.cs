@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Bitrix.Transport;
+
+/// <summary>Reads the portal's envelope, coping with every shape seen on live portals.</summary>
+internal static class EnvelopeParser
+{
+    public static BitrixResponse Parse(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw NotAnEnvelope(body, status, mediaType, method, endpoint);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw NotAnEnvelope(body, status, mediaType, method, endpoint);
+            }
+
+            if (root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            {
+                var code = error.ValueKind == JsonValueKind.String ? error.GetString() ?? string.Empty : error.GetRawText();
+                var description = Json.String(root, "error_description") ?? string.Empty;
+                throw new BitrixException(code, endpoint.Scrub(description), status, method);
+            }
+
+            if ((int)status is < 200 or > 299 || !root.TryGetProperty("result", out var result))
+            {
+                throw NotAnEnvelope(body, status, mediaType, method, endpoint);
+            }
+
+            return new BitrixResponse(
+                result.Clone(),
+                Json.Long(root, "total"),
+                Json.Long(root, "next"),
+                root.TryGetProperty("time", out var time) ? BitrixTime.Parse(time) : null);
+        }
+    }
+
+    private static BitrixException NotAnEnvelope(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)
+    {
+        var snippet = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 300));
+        snippet = endpoint.Scrub(string.Join(' ', snippet.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        if (snippet.Length > 160)
+        {
+            snippet = snippet[..160] + "...";
+        }
+
+        var what = body.Length == 0 ? "an empty body" : $"{mediaType ?? "no content type"} ({body.Length} bytes): {snippet}";
+        return new BitrixException(BitrixErrorCodes.InvalidResponse, $"Expected the JSON envelope, got {what}", status, method);
+    }
+}

@@ -1,0 +1,83 @@
+namespace Bitrix.Transport;
+
+/// <summary>
+/// Where calls go and how they authenticate. A webhook's code sits in the URL path; it is kept
+/// out of every URL that code outside the socket sees (see <see cref="SecretInjectingStream"/>).
+/// </summary>
+internal sealed class PortalEndpoint
+{
+    /// <summary>What stands in the path instead of the webhook code until the bytes hit the socket.</summary>
+    public const string Placeholder = "bx-webhook-code-redacted";
+
+    private PortalEndpoint(Uri portal, string? webhookUser, string? webhookCode)
+    {
+        Portal = portal;
+        WebhookUser = webhookUser;
+        WebhookCode = webhookCode;
+    }
+
+    /// <summary>Scheme, host and port of the portal; changes when the portal moves (302).</summary>
+    public Uri Portal { get; private set; }
+
+    public string? WebhookUser { get; }
+
+    public string? WebhookCode { get; }
+
+    public bool IsWebhook => WebhookCode is not null;
+
+    public static PortalEndpoint ForOAuth(Uri portal) => new(new Uri(portal.GetLeftPart(UriPartial.Authority) + "/"), null, null);
+
+    /// <summary>Parses <c>https://PORTAL/rest/USER_ID/CODE/</c>; errors never show the code.</summary>
+    public static PortalEndpoint ParseWebhook(string webhookUrl)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(webhookUrl);
+        if (!Uri.TryCreate(webhookUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException($"'{Mask(webhookUrl)}' is not a webhook URL: expected https://PORTAL/rest/USER_ID/CODE/.", nameof(webhookUrl));
+        }
+
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 3 || !segments[0].Equals("rest", StringComparison.OrdinalIgnoreCase)
+            || !segments[1].All(char.IsAsciiDigit) || !segments[2].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            || segments.Length > 4 || !string.IsNullOrEmpty(uri.Query))
+        {
+            throw new ArgumentException($"'{Mask(webhookUrl)}' is not a webhook URL: expected https://PORTAL/rest/USER_ID/CODE/.", nameof(webhookUrl));
+        }
+
+        return new PortalEndpoint(new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), segments[1], segments[2]);
+    }
+
+    /// <summary>The URL of a method call; the code is the placeholder when <paramref name="redacted"/>.</summary>
+    public Uri MethodUri(string method, bool redacted)
+    {
+        var path = IsWebhook
+            ? $"rest/{WebhookUser}/{(redacted ? Placeholder : WebhookCode)}/{method}.json"
+            : $"rest/{method}.json";
+        return new Uri(Portal, path);
+    }
+
+    /// <summary>The URL as it may be logged.</summary>
+    public string Display(string method) => IsWebhook ? $"{Portal}rest/{WebhookUser}/***/{method}.json" : $"{Portal}rest/{method}.json";
+
+    public void MoveTo(Uri location) => Portal = new Uri(location.GetLeftPart(UriPartial.Authority) + "/");
+
+    /// <summary>Replaces the code in anything that might echo it (error bodies, Location headers).</summary>
+    public string Scrub(string text) => WebhookCode is { Length: > 0 } code ? text.Replace(code, "***", StringComparison.Ordinal) : text;
+
+    /// <summary>A webhook URL with its code hidden, for messages.</summary>
+    public static string Mask(string webhookUrl)
+    {
+        var rest = webhookUrl.IndexOf("/rest/", StringComparison.OrdinalIgnoreCase);
+        if (rest < 0)
+        {
+            return webhookUrl.Length > 12 ? webhookUrl[..12] + "***" : "***";
+        }
+
+        var parts = webhookUrl[(rest + 6)..].Split('/');
+        return parts.Length >= 2
+            ? $"{webhookUrl[..(rest + 6)]}{parts[0]}/***/"
+            : webhookUrl[..(rest + 6)] + "***";
+    }
+
+    public override string ToString() => IsWebhook ? $"{Portal} (webhook of user {WebhookUser})" : $"{Portal} (OAuth)";
+}
