@@ -46,6 +46,11 @@ internal sealed class PortalData
     /// <summary>Deal–contact links changed through <c>crm.deal.contact.*</c>; other deals use their seeded contact.</summary>
     public Dictionary<long, List<JsonObject>> DealContacts { get; } = [];
 
+    /// <summary>Comments of tasks (<c>task.commentitem.*</c>), by task ID.</summary>
+    public Dictionary<long, List<JsonObject>> TaskComments { get; } = [];
+
+    public long NextTaskCommentId { get; set; } = 1;
+
     public long NextUserFieldId { get; set; } = 100;
 
     public long NextMultifieldId { get; set; } = 50_000_000;

@@ -17,6 +17,7 @@ internal sealed class MethodRegistry
     {
         var registry = new MethodRegistry();
         CrmLegacyMethods.Register(registry);
+        TaskCommentMethods.Register(registry);
         return registry;
     }
 }
