@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
+using Bitrix.Throttling;
 
 namespace Bitrix;
 
@@ -83,7 +84,7 @@ public partial class BitrixClient
     {
         try
         {
-            var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
             results[index] = BitrixItemResult.Success(index, response.Result, response.Time);
         }
         catch (BitrixException e)

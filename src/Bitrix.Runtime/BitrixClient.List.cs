@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Bitrix.Throttling;
 
 namespace Bitrix;
 
@@ -25,7 +26,7 @@ public partial class BitrixClient
         {
             var page = parameters is null ? [] : (JsonObject)parameters.DeepClone();
             page["start"] = start;
-            var response = await _transport.SendAsync(method, page, cancellationToken).ConfigureAwait(false);
+            var response = await _sender.SendAsync(method, page, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
             requests++;
             foreach (var row in Rows(response.Result, options.WrapperKey))
             {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Bitrix.Auth;
 using Bitrix.Batching;
+using Bitrix.Throttling;
 using Bitrix.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,11 +19,13 @@ namespace Bitrix;
 public partial class BitrixClient : IAsyncDisposable
 {
     private readonly BitrixTransport _transport;
+    private readonly ResilientSender _sender;
+    private readonly MethodKinds _kinds;
     private readonly OAuthSession? _oauth;
     private readonly AutoBatcher? _autoBatcher;
     private readonly BitrixClientOptions _options;
 
-    private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, HttpClient? httpClient, BitrixClientOptions? options)
+    private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, HttpClient? httpClient, BitrixClientOptions? options)
     {
         _options = (options ?? new BitrixClientOptions()).Validate();
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
@@ -30,10 +33,14 @@ public partial class BitrixClient : IAsyncDisposable
         var ownsHttp = httpClient is null;
         var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _transport = new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, _options, logger);
+        _kinds = new MethodKinds(_options.ReadMethods);
+        var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
+        var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger);
+        _sender = new ResilientSender(_transport, throttle, _options, logger);
         if (_options.AutoBatch)
         {
             _autoBatcher = new AutoBatcher(
-                (method, parameters, ct) => _transport.SendAsync(method, parameters, ct),
+                (method, parameters, ct) => _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), ct),
                 SendBatchAsync,
                 _options.AutoBatchWindow,
                 _options.TimeProvider);
@@ -45,6 +52,8 @@ public partial class BitrixClient : IAsyncDisposable
     {
         _options = new BitrixClientOptions();
         _transport = null!;
+        _sender = null!;
+        _kinds = null!;
     }
 
     /// <summary>
@@ -53,13 +62,13 @@ public partial class BitrixClient : IAsyncDisposable
     /// POST into a body-less GET. With your own HttpClient the webhook code is part of the URLs it sees.
     /// </summary>
     public BitrixClient(HttpClient httpClient, string webhookUrl, BitrixClientOptions? options = null)
-        : this(PortalEndpoint.ParseWebhook(webhookUrl), null, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options)
+        : this(PortalEndpoint.ParseWebhook(webhookUrl), null, null, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options)
     {
     }
 
     /// <summary>A client of an inbound webhook <c>https://PORTAL/rest/USER_ID/CODE/</c>.</summary>
     public static BitrixClient FromWebhook(string webhookUrl, BitrixClientOptions? options = null)
-        => new(PortalEndpoint.ParseWebhook(webhookUrl), null, null, options);
+        => new(PortalEndpoint.ParseWebhook(webhookUrl), null, null, null, options);
 
     /// <summary>A client of an OAuth application; renewed tokens are handed to <see cref="BitrixOAuthOptions.OnTokensRenewed"/>.</summary>
     public static BitrixClient FromOAuth(BitrixOAuthOptions oauth, BitrixClientOptions? options = null)
@@ -80,7 +89,7 @@ public partial class BitrixClient : IAsyncDisposable
         }
 
         var logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
-        return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), new OAuthSession(oauth, logger), httpClient, options);
+        return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), new OAuthSession(oauth, logger), oauth.ClientId, httpClient, options);
     }
 
     /// <summary>The portal's address (changes when the portal moves).</summary>
@@ -104,7 +113,7 @@ public partial class BitrixClient : IAsyncDisposable
             return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
         return response.Result;
     }
 
@@ -143,7 +152,7 @@ public partial class BitrixClient : IAsyncDisposable
             throw new ArgumentException("Parameters must be a JSON object (named) or a JSON list (positional).", nameof(parameters));
         }
 
-        return _transport.SendAsync(method, parameters, cancellationToken);
+        return _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken);
     }
 
     /// <summary>Runs an explicit batch of up to 50 commands.</summary>
@@ -174,8 +183,10 @@ public partial class BitrixClient : IAsyncDisposable
         }
 
         var body = BatchCodec.Build(batch.Commands.Select(c => new PackedCommand(c.Name, c.Method, c.Parameters)), batch.Halt);
-        var response = await _transport.SendAsync("batch", body, cancellationToken).ConfigureAwait(false);
+        var shape = CallShape.Batch(batch.Commands.Select(c => c.Method), _kinds);
+        var response = await _sender.SendAsync("batch", body, shape, cancellationToken).ConfigureAwait(false);
         var outcomes = BatchCodec.Parse(response.Result);
+        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, cancellationToken).ConfigureAwait(false);
         var results = new List<BitrixCommandResult>();
         foreach (var command in batch.Commands)
         {
@@ -188,11 +199,66 @@ public partial class BitrixClient : IAsyncDisposable
         return new BitrixBatchResult(results, response.Time);
     }
 
+    /// <summary>
+    /// Sends independent commands as one batch. A command refused with 429 OPERATION_TIME_LIMIT
+    /// did not run: it is sent again after its method's reset while its siblings keep their results.
+    /// </summary>
     private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
     {
-        var response = await _transport.SendAsync("batch", BatchCodec.Build(commands, halt: false), cancellationToken).ConfigureAwait(false);
-        return BatchCodec.Parse(response.Result);
+        var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
+        var pending = commands;
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var shape = CallShape.Batch(pending.Select(c => c.Method), _kinds);
+            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken).ConfigureAwait(false);
+            var answer = BatchCodec.Parse(response.Result);
+            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, cancellationToken).ConfigureAwait(false);
+            var refused = new List<PackedCommand>();
+            foreach (var command in pending)
+            {
+                if (answer.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit && round < MaxCommandResends)
+                {
+                    refused.Add(command);
+                    await _sender.Throttle.OnOperatingRefusalAsync(command.Method, cancellationToken).ConfigureAwait(false);
+                }
+                else if (answer.TryGetValue(command.Name, out o))
+                {
+                    outcomes[command.Name] = o;
+                }
+            }
+
+            pending = refused;
+        }
+
+        return outcomes;
     }
+
+    private const int MaxCommandResends = 20;
+
+    /// <summary>Feeds each command's <c>result_time</c> to its own method's operating budget.</summary>
+    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        foreach (var (name, method) in commands)
+        {
+            if (outcomes.TryGetValue(name, out var outcome) && outcome.Time is { } time)
+            {
+                await _sender.Throttle.OnAnswerAsync(method, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lowers the limits for the calls this client makes inside the scope (it flows across
+    /// <c>await</c>, not to other callers); disposing restores them, also after an exception.
+    /// Nested scopes each apply, so the strictest limit wins.
+    /// </summary>
+    /// <param name="maxConcurrency">Requests in flight at most inside the scope.</param>
+    /// <param name="requestsPerSecond">Requests per second at most inside the scope.</param>
+    public IDisposable Slow(int? maxConcurrency = 1, double? requestsPerSecond = null)
+        => new SlowScope(this, maxConcurrency, requestsPerSecond, _options.TimeProvider);
+
+    /// <summary>What requests of this client are waiting for right now (bucket, operating budget, backoff), if anything.</summary>
+    public string? CurrentWaitReason => _sender?.Throttle.CurrentWaitReason;
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -14,8 +14,32 @@ public sealed class BitrixClientOptions
     /// <summary>How long the first queued call waits for companions before its batch is sent.</summary>
     public TimeSpan AutoBatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Requests in flight at once.</summary>
-    public int MaxConcurrency { get; set; } = 4;
+    /// <summary>Requests in flight at most; the client lowers it on refusals and errors and raises it back.</summary>
+    public int MaxConcurrency { get; set; } = 6;
+
+    /// <summary>The portal's leaky bucket (standard 50 + 2/s; <see cref="RateLimitPlan.Enterprise"/> 250 + 5/s).</summary>
+    public RateLimitPlan RateLimit { get; set; } = RateLimitPlan.Standard;
+
+    /// <summary>
+    /// Where limits are mirrored. Null: in memory, shared by every client of the portal in this
+    /// process. A Redis store (package Bitrix.Redis) shares them across processes.
+    /// </summary>
+    public IRateLimitStore? RateLimitStore { get; set; }
+
+    /// <summary>The operating budget of a method, seconds of server time per 10 minutes (480 on cloud portals).</summary>
+    public double OperatingLimitSeconds { get; set; } = 480;
+
+    /// <summary>Retries of a transient failure (reads only, and writes that never left).</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>The first retry delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The pause after OVERLOAD_LIMIT (a manual block) before the one further try.</summary>
+    public TimeSpan OverloadPause { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Methods to treat as reads besides those ending in .list, .get, .fields and other read verbs.</summary>
+    public ISet<string> ReadMethods { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Timeout of one HTTP request (the portal itself stops a request after 60 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
@@ -34,6 +58,13 @@ public sealed class BitrixClientOptions
         if (MaxConcurrency < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "At least one request must be allowed in flight.");
+        }
+
+        ArgumentNullException.ThrowIfNull(RateLimit);
+        RateLimit.Validate();
+        if (MaxRetries < 0 || OperatingLimitSeconds <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetries), "Retries cannot be negative and the operating limit must be positive.");
         }
 
         if (AutoBatchWindow < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)

@@ -74,4 +74,7 @@ public static class BitrixErrorCodes
 
     /// <summary>The connection failed or timed out; whether the call ran is unknown.</summary>
     public const string TransportFailure = "TRANSPORT_FAILURE";
+
+    /// <summary>A write's answer was lost (reset, timeout, cut or failed answer): it may or may not have run, and was not resent.</summary>
+    public const string UnknownOutcome = "UNKNOWN_OUTCOME";
 }

@@ -28,4 +28,13 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "Bitrix24 call {Method} failed: {ErrorCode} {Description}")]
     public static partial void CallFailed(ILogger logger, string method, string errorCode, string description);
+
+    [LoggerMessage(9, LogLevel.Information, "Bitrix24 method {Method} has used {OperatingSeconds:0.0} s of its operating budget: waiting {WaitSeconds:0.0} s for the reset")]
+    public static partial void OperatingWait(ILogger logger, string method, double operatingSeconds, double waitSeconds);
+
+    [LoggerMessage(10, LogLevel.Warning, "Bitrix24 refused {Method} with {ErrorCode}; waiting and sending again")]
+    public static partial void Refused(ILogger logger, string method, string errorCode);
+
+    [LoggerMessage(11, LogLevel.Warning, "Bitrix24 call {Method} failed transiently ({ErrorCode}); retry {Attempt} after {DelaySeconds:0.00} s")]
+    public static partial void Retrying(ILogger logger, string method, string errorCode, int attempt, double delaySeconds);
 }

@@ -25,7 +25,6 @@ internal sealed class BitrixTransport : IDisposable
     private readonly OAuthSession? _oauth;
     private readonly BitrixClientOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _inFlight;
 
     public BitrixTransport(HttpClient http, bool ownsHttp, bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
     {
@@ -36,7 +35,6 @@ internal sealed class BitrixTransport : IDisposable
         _oauth = oauth;
         _options = options;
         _logger = logger;
-        _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
     }
 
     public PortalEndpoint Endpoint => _endpoint;
@@ -61,20 +59,8 @@ internal sealed class BitrixTransport : IDisposable
         return handler;
     }
 
+    /// <summary>One call: one HTTP exchange, plus a resend after a 302 move or an OAuth renewal.</summary>
     public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
-    {
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await SendOnceOrRenewAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
-    }
-
-    private async Task<BitrixResponse> SendOnceOrRenewAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
     {
         var token = _oauth?.AccessToken;
         try
@@ -196,7 +182,6 @@ internal sealed class BitrixTransport : IDisposable
 
     public void Dispose()
     {
-        _inFlight.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();

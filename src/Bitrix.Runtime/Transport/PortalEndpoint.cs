@@ -59,6 +59,9 @@ internal sealed class PortalEndpoint
     /// <summary>The URL as it may be logged.</summary>
     public string Display(string method) => IsWebhook ? $"{Portal}rest/{WebhookUser}/***/{method}.json" : $"{Portal}rest/{method}.json";
 
+    /// <summary>Whose operating budget calls draw on: the server keeps one per webhook or application.</summary>
+    public string Identity(string? oauthClientId) => IsWebhook ? "webhook:" + WebhookUser : "app:" + oauthClientId;
+
     public void MoveTo(Uri location) => Portal = new Uri(location.GetLeftPart(UriPartial.Authority) + "/");
 
     /// <summary>Replaces the code in anything that might echo it (error bodies, Location headers).</summary>

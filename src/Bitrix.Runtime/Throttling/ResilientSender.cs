@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Bitrix.Diagnostics;
+using Bitrix.Transport;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Bitrix.Throttling;
+
+/// <summary>
+/// Sends a request through the throttle and copes with every refusal and failure:
+/// 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT were refused before processing, so they
+/// are waited out and resent for any method; OVERLOAD_LIMIT gets one long pause, then an error;
+/// transient failures (500/502/503/504, resets, timeouts, cut answers) are retried with jittered
+/// exponential backoff — for reads, or for writes that provably never left. A write whose outcome
+/// is unknown is never resent blindly: it fails with <see cref="BitrixErrorCodes.UnknownOutcome"/>.
+/// </summary>
+internal sealed class ResilientSender
+{
+    private const int MaxRefusalsPerCall = 100;
+    private static readonly ResiliencePropertyKey<CallShape> ShapeKey = new("bitrix.shape");
+    private static readonly ResiliencePropertyKey<string> MethodKey = new("bitrix.method");
+    private readonly BitrixTransport _transport;
+    private readonly Throttle _throttle;
+    private readonly BitrixClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retries;
+
+    public ResilientSender(BitrixTransport transport, Throttle throttle, BitrixClientOptions options, ILogger logger)
+    {
+        _transport = transport;
+        _throttle = throttle;
+        _options = options;
+        _logger = logger;
+        _retries = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException e && MayRetry(e, args.Context.Properties.GetValue(ShapeKey, null!))),
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromSeconds(30),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    var method = args.Context.Properties.GetValue(MethodKey, "?");
+                    var code = (args.Outcome.Exception as BitrixException)?.ErrorCode ?? "?";
+                    BitrixMetrics.Retries.Add(1, new KeyValuePair<string, object?>("reason", code));
+                    Log.Retrying(_logger, method, code, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+                    _throttle.OnTransientError();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public Throttle Throttle => _throttle;
+
+    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ShapeKey, shape);
+        context.Properties.Set(MethodKey, method);
+        try
+        {
+            return await _retries.ExecuteAsync(
+                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                (Self: this, Method: method, Parameters: parameters, Shape: shape)).ConfigureAwait(false);
+        }
+        catch (BitrixException e) when (!shape.IsRead && IsTransient(e) && !NeverSent(e))
+        {
+            throw new BitrixException(
+                BitrixErrorCodes.UnknownOutcome,
+                $"The write may or may not have run, so it was not sent again ({e.ErrorCode}: {e.Description}).",
+                e.StatusCode,
+                method,
+                innerException: e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    {
+        var overloadPaused = false;
+        for (var refusals = 0; ; refusals++)
+        {
+            using (await _throttle.AcquireAsync(shape.Methods, cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
+                    var sent = Stopwatch.GetTimestamp();
+                    var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+                    _throttle.OnRoundTrip(Stopwatch.GetElapsedTime(sent));
+                    await _throttle.OnAnswerAsync(method, response.Time, cancellationToken).ConfigureAwait(false);
+                    _throttle.OnCleanAnswer();
+                    return response;
+                }
+                catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.QueryLimitExceeded)
+                {
+                    Log.Refused(_logger, method, e.ErrorCode);
+                    await _throttle.OnBucketRefusalAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.OperationTimeLimit)
+                {
+                    Log.Refused(_logger, method, e.ErrorCode);
+                    foreach (var m in shape.Methods)
+                    {
+                        await _throttle.OnOperatingRefusalAsync(m, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (BitrixException e) when (!overloadPaused && e.ErrorCode == BitrixErrorCodes.OverloadLimit)
+                {
+                    // A manual block: hammering makes it worse. One long pause, then the error.
+                    Log.Refused(_logger, method, e.ErrorCode);
+                    overloadPaused = true;
+                    _throttle.OnTransientError();
+                }
+            }
+
+            if (overloadPaused)
+            {
+                await _throttle.BackOffAsync(_options.OverloadPause, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Transient failures are retried for reads, and for writes only when the request never left.</summary>
+    private static bool MayRetry(BitrixException e, CallShape shape) => IsTransient(e) && (shape.IsRead || NeverSent(e));
+
+    public static bool IsTransient(BitrixException e)
+        => e.ErrorCode is BitrixErrorCodes.TransportFailure or "INTERNAL_SERVER_ERROR"
+           || (e.ErrorCode == BitrixErrorCodes.InvalidResponse && e.StatusCode is null or >= HttpStatusCode.InternalServerError)
+           || (e.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout
+               && e.ErrorCode is not (BitrixErrorCodes.OverloadLimit or BitrixErrorCodes.QueryLimitExceeded));
+
+    /// <summary>True when the connection could not even be made: the server never saw the request.</summary>
+    public static bool NeverSent(BitrixException e)
+        => e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+}

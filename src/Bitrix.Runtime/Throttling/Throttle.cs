@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Bitrix.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix.Throttling;
+
+/// <summary>
+/// Decides when a request may go: slow scopes, the operating budget of each method it carries,
+/// a concurrency slot and the portal's bucket mirror — and learns from every answer. Each wait
+/// has a reason, logged, measured and shown in progress reports.
+/// </summary>
+internal sealed class Throttle
+{
+    /// <summary>How long a method stays blocked after a 429 that gave no reset time.</summary>
+    public static readonly TimeSpan DefaultOperatingPause = TimeSpan.FromSeconds(10);
+
+    private readonly IRateLimitStore _store;
+    private readonly string _portal;
+    private readonly string _identity;
+    private readonly RateLimitPlan _plan;
+    private readonly double _operatingLimit;
+    private readonly AdaptiveConcurrency _concurrency;
+    private readonly int _maxConcurrency;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _owner;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, double> _averageCost = new(StringComparer.OrdinalIgnoreCase);
+    private volatile string? _waitReason;
+    private long _transitTicks;
+
+    public Throttle(object owner, IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger)
+    {
+        _owner = owner;
+        _store = store;
+        _portal = portal;
+        _identity = identity;
+        _plan = plan;
+        _operatingLimit = operatingLimit;
+        _maxConcurrency = maxConcurrency;
+        _concurrency = new AdaptiveConcurrency(maxConcurrency);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>What a request is waiting for right now, if anything: bucket, operating budget, backoff, slow scope.</summary>
+    public string? CurrentWaitReason => _waitReason;
+
+    public int ConcurrencyLimit => _concurrency.Limit;
+
+    public async ValueTask<IDisposable> AcquireAsync(IReadOnlyCollection<string> methods, CancellationToken cancellationToken)
+    {
+        var held = new List<IDisposable>(4);
+        try
+        {
+            foreach (var scope in SlowScope.Active(_owner))
+            {
+                var started = _time.GetTimestamp();
+                if (await scope.EnterAsync(cancellationToken).ConfigureAwait(false) is { } slot)
+                {
+                    held.Add(slot);
+                }
+
+                Waited(WaitReasons.SlowScope, started);
+            }
+
+            foreach (var method in methods)
+            {
+                if (await PassOperatingGateAsync(method, cancellationToken).ConfigureAwait(false) is { } probe)
+                {
+                    held.Add(probe);
+                }
+            }
+
+            held.Add(await _concurrency.EnterAsync(cancellationToken).ConfigureAwait(false));
+            await TakeFromBucketAsync(cancellationToken).ConfigureAwait(false);
+            return new Lease(held);
+        }
+        catch
+        {
+            new Lease(held).Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits while the operating budget of <paramref name="method"/> is spent; after its reset, lets one probe through.</summary>
+    private async ValueTask<IDisposable?> PassOperatingGateAsync(string method, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var snapshot = await _store.GetOperatingAsync(_portal, OperatingKey(method), cancellationToken).ConfigureAwait(false);
+            if (snapshot is null || snapshot.OperatingSeconds < _operatingLimit - Reserve(method))
+            {
+                return null;
+            }
+
+            var now = _time.GetUtcNow();
+            if (snapshot.ResetAt is { } resetAt && resetAt > now)
+            {
+                var started = _time.GetTimestamp();
+                _waitReason = WaitReasons.Operating;
+                Log.OperatingWait(_logger, method, snapshot.OperatingSeconds, (resetAt - now).TotalSeconds);
+                await Task.Delay(resetAt - now, _time, cancellationToken).ConfigureAwait(false);
+                Waited(WaitReasons.Operating, started);
+                continue;
+            }
+
+            // The window moved on but nobody has seen how much budget it freed: one call finds out.
+            var probe = _probes.GetOrAdd(method, _ => new SemaphoreSlim(1, 1));
+            await probe.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var fresh = await _store.GetOperatingAsync(_portal, OperatingKey(method), cancellationToken).ConfigureAwait(false);
+            if (fresh is not null && fresh.ReportedAt > snapshot.ReportedAt)
+            {
+                probe.Release();
+                continue;
+            }
+
+            return new ProbeLease(probe);
+        }
+    }
+
+    private async ValueTask TakeFromBucketAsync(CancellationToken cancellationToken)
+    {
+        long? started = null;
+        while (true)
+        {
+            var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
+            var wait = await _store.TryTakeAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
+            if (wait == TimeSpan.Zero)
+            {
+                if (started is { } s)
+                {
+                    Waited(WaitReasons.Bucket, s);
+                }
+
+                return;
+            }
+
+            started ??= _time.GetTimestamp();
+            _waitReason = WaitReasons.Bucket;
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A server answer: feeds the operating budget mirror and the concurrency controller.</summary>
+    public async ValueTask OnAnswerAsync(string method, BitrixTime? time, CancellationToken cancellationToken)
+    {
+        if (time?.Processing is { } processing)
+        {
+            _averageCost.AddOrUpdate(method, processing, (_, old) => old * 0.8 + processing * 0.2);
+        }
+
+        if (time?.Operating is { } operating)
+        {
+            var snapshot = new OperatingSnapshot(operating, time.OperatingResetAt, _time.GetUtcNow());
+            await _store.ReportOperatingAsync(_portal, OperatingKey(method), snapshot, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Learns how long requests take from leaving to being answered (an upper bound of their transit).</summary>
+    public void OnRoundTrip(TimeSpan roundTrip)
+    {
+        var old = Interlocked.Read(ref _transitTicks);
+        var next = old == 0 ? roundTrip.Ticks : (long)(old * 0.9 + roundTrip.Ticks * 0.1);
+        Interlocked.Exchange(ref _transitTicks, Math.Max(roundTrip.Ticks, next));
+    }
+
+    public void OnCleanAnswer()
+    {
+        _waitReason = null;
+        _concurrency.Succeeded();
+    }
+
+    public async ValueTask OnBucketRefusalAsync(CancellationToken cancellationToken)
+    {
+        BitrixMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("code", BitrixErrorCodes.QueryLimitExceeded));
+        _concurrency.Struggled();
+        await _store.MarkFullAsync(_portal, _plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask OnOperatingRefusalAsync(string method, CancellationToken cancellationToken)
+    {
+        BitrixMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("code", BitrixErrorCodes.OperationTimeLimit));
+        var known = await _store.GetOperatingAsync(_portal, OperatingKey(method), cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var resetAt = known?.ResetAt is { } r && r > now ? r : now + DefaultOperatingPause;
+        await _store.ReportOperatingAsync(_portal, OperatingKey(method), new OperatingSnapshot(_operatingLimit, resetAt, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    public void OnTransientError() => _concurrency.Struggled();
+
+    public async ValueTask BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        _waitReason = WaitReasons.Backoff;
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        Waited(WaitReasons.Backoff, started);
+    }
+
+    /// <summary>Budget kept free so that calls already in flight cannot push the method over its limit.</summary>
+    private double Reserve(string method)
+        => Math.Max(_operatingLimit * 0.02, _averageCost.GetValueOrDefault(method, 0.05) * _maxConcurrency * 2);
+
+    private string OperatingKey(string method) => _identity + "|" + method;
+
+    private void Waited(string reason, long started)
+    {
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        if (seconds > 0)
+        {
+            BitrixMetrics.Waits.Record(seconds, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    private sealed class Lease(List<IDisposable> held) : IDisposable
+    {
+        public void Dispose()
+        {
+            for (var i = held.Count - 1; i >= 0; i--)
+            {
+                held[i].Dispose();
+            }
+
+            held.Clear();
+        }
+    }
+
+    private sealed class ProbeLease(SemaphoreSlim probe) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                probe.Release();
+            }
+        }
+    }
+}
+
+/// <summary>Why a request waited.</summary>
+internal static class WaitReasons
+{
+    public const string Bucket = "bucket";
+    public const string Operating = "operating budget";
+    public const string Backoff = "backoff";
+    public const string SlowScope = "slow scope";
+}
