@@ -17,6 +17,7 @@ internal sealed class MethodRegistry
     {
         var registry = new MethodRegistry();
         CrmLegacyMethods.Register(registry);
+        CrmItemMethods.Register(registry);
         return registry;
     }
 }
