@@ -18,6 +18,7 @@ internal sealed class MethodRegistry
         var registry = new MethodRegistry();
         CrmLegacyMethods.Register(registry);
         CrmItemMethods.Register(registry);
+        TaskMethods.Register(registry);
         return registry;
     }
 }
