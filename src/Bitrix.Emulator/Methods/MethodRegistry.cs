@@ -19,6 +19,7 @@ internal sealed class MethodRegistry
         CrmLegacyMethods.Register(registry);
         CrmItemMethods.Register(registry);
         TaskMethods.Register(registry);
+        UserMethods.Register(registry);
         return registry;
     }
 }
