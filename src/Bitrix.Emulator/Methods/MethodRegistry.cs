@@ -20,6 +20,7 @@ internal sealed class MethodRegistry
         CrmItemMethods.Register(registry);
         TaskMethods.Register(registry);
         UserMethods.Register(registry);
+        CrmDirectoryMethods.Register(registry);
         return registry;
     }
 }
