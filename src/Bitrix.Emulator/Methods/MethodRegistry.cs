@@ -21,6 +21,7 @@ internal sealed class MethodRegistry
         TaskMethods.Register(registry);
         UserMethods.Register(registry);
         CrmDirectoryMethods.Register(registry);
+        DealContactMethods.Register(registry);
         return registry;
     }
 }
