@@ -22,6 +22,7 @@ internal sealed class MethodRegistry
         UserMethods.Register(registry);
         CrmDirectoryMethods.Register(registry);
         DealContactMethods.Register(registry);
+        UserFieldMethods.Register(registry);
         return registry;
     }
 }
