@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 
 namespace Bitrix.Emulator.Tests.Methods;
 
