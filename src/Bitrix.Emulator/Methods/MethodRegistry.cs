@@ -18,6 +18,12 @@ internal sealed class MethodRegistry
         var registry = new MethodRegistry();
         CrmLegacyMethods.Register(registry);
         TaskCommentMethods.Register(registry);
+        CrmItemMethods.Register(registry);
+        TaskMethods.Register(registry);
+        UserMethods.Register(registry);
+        CrmDirectoryMethods.Register(registry);
+        DealContactMethods.Register(registry);
+        UserFieldMethods.Register(registry);
         return registry;
     }
 }
