@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Bitrix.Emulator.Hosting;
 using Bitrix.Emulator.OAuth;
 using Microsoft.AspNetCore.Builder;
@@ -83,6 +84,21 @@ public sealed class BitrixEmulator : IAsyncDisposable
         var ids = _portal.Locked(data => data.FindTable(entity)?.Ids.ToArray())
             ?? throw new ArgumentException($"The emulator has no entity '{entity}'.", nameof(entity));
         return Task.FromResult<IReadOnlyList<long>>(ids);
+    }
+
+    /// <summary>
+    /// Reads rows straight from the portal's store — no limits, faults or costs — as the legacy
+    /// get method prints them; all rows when <paramref name="ids"/> is null. For asserting what was written.
+    /// </summary>
+    public Task<IReadOnlyList<JsonObject>> GetRowsAsync(string entity, IEnumerable<long>? ids = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var rows = _portal.Locked(data =>
+        {
+            var table = data.FindTable(entity) ?? throw new ArgumentException($"The emulator has no entity '{entity}'.", nameof(entity));
+            return (ids ?? table.Ids.ToArray()).Select(table.Find).OfType<Data.Row>().Select(row => Methods.RowFormat.Legacy(table, row, table.Catalog.Fields)).ToList();
+        });
+        return Task.FromResult<IReadOnlyList<JsonObject>>(rows);
     }
 
     /// <summary>Declares a user field (<c>UF_CRM_*</c>) and returns its full name.</summary>

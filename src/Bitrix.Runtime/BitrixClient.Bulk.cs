@@ -24,7 +24,11 @@ public partial class BitrixClient
     }
 
     /// <summary>Bulk calls with parameters as JSON objects (trimming- and AOT-safe).</summary>
-    public virtual async Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<JsonObject?> items, CancellationToken cancellationToken = default)
+    public virtual Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<JsonObject?> items, CancellationToken cancellationToken = default)
+        => CallManyAsync(method, items, options: null, cancellationToken);
+
+    /// <summary>Bulk calls with settings, e.g. a way to check whether a write whose answer was lost ran.</summary>
+    public virtual async Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<JsonObject?> items, BulkCallOptions? options, CancellationToken cancellationToken = default)
     {
         method = MethodName.Validate(method, nameof(method));
         ArgumentNullException.ThrowIfNull(items);
@@ -55,7 +59,41 @@ public partial class BitrixClient
         }
 
         await Task.WhenAll(work).ConfigureAwait(false);
+        if (options?.FindExisting is { } find)
+        {
+            await SettleUnknownOutcomesAsync(method, list, results, find, options.MaxResends, cancellationToken).ConfigureAwait(false);
+        }
+
         return results;
+    }
+
+    /// <summary>
+    /// Items whose write may or may not have run are looked up; those found take the found
+    /// result, those missing are sent again (one by one) — never blindly.
+    /// </summary>
+    private async Task SettleUnknownOutcomesAsync(string method, List<JsonObject?> items, BitrixItemResult[] results, Func<JsonObject, CancellationToken, Task<System.Text.Json.JsonElement?>> find, int maxResends, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round <= maxResends; round++)
+        {
+            var unknown = Enumerable.Range(0, results.Length).Where(i => results[i].Error?.Code == BitrixErrorCodes.UnknownOutcome).ToList();
+            if (unknown.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var index in unknown)
+            {
+                var parameters = items[index] ?? [];
+                if (await find(parameters, cancellationToken).ConfigureAwait(false) is { } existing)
+                {
+                    results[index] = BitrixItemResult.Success(index, existing);
+                }
+                else if (round < maxResends)
+                {
+                    await CallOneAsync(method, index, parameters, results, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -65,15 +65,24 @@ internal sealed class Throttle
                 Waited(WaitReasons.SlowScope, started);
             }
 
-            foreach (var method in methods)
+            // The budget is checked while holding a concurrency slot, so that calls queued for a
+            // slot cannot slip past a block that began while they queued; a blocked method gives
+            // its slot back while it waits, so other methods keep their speed.
+            while (true)
             {
-                if (await PassOperatingGateAsync(method, cancellationToken).ConfigureAwait(false) is { } probe)
+                var concurrency = await _concurrency.EnterAsync(cancellationToken).ConfigureAwait(false);
+                var (blocker, probes) = await CheckOperatingAsync(methods, cancellationToken).ConfigureAwait(false);
+                if (blocker is null)
                 {
-                    held.Add(probe);
+                    held.AddRange(probes);
+                    held.Add(concurrency);
+                    break;
                 }
+
+                concurrency.Dispose();
+                await blocker(cancellationToken).ConfigureAwait(false);
             }
 
-            held.Add(await _concurrency.EnterAsync(cancellationToken).ConfigureAwait(false));
             await TakeFromBucketAsync(cancellationToken).ConfigureAwait(false);
             return new Lease(held);
         }
@@ -84,40 +93,65 @@ internal sealed class Throttle
         }
     }
 
-    /// <summary>Waits while the operating budget of <paramref name="method"/> is spent; after its reset, lets one probe through.</summary>
-    private async ValueTask<IDisposable?> PassOperatingGateAsync(string method, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks each method's operating budget without waiting. Either all may go (with a probe
+    /// lease for a method whose window moved on unseen), or the returned wait must pass first.
+    /// </summary>
+    private async ValueTask<(Func<CancellationToken, Task>? Blocker, List<IDisposable> Probes)> CheckOperatingAsync(IReadOnlyCollection<string> methods, CancellationToken cancellationToken)
     {
-        while (true)
+        var probes = new List<IDisposable>();
+        foreach (var method in methods)
         {
             var snapshot = await _store.GetOperatingAsync(_portal, OperatingKey(method), cancellationToken).ConfigureAwait(false);
             if (snapshot is null || snapshot.OperatingSeconds < _operatingLimit - Reserve(method))
             {
-                return null;
+                continue;
             }
 
             var now = _time.GetUtcNow();
-            if (snapshot.ResetAt is { } resetAt && resetAt > now)
+
+            // operating_reset_at comes in whole seconds, possibly rounded down: wake a second later.
+            if (snapshot.ResetAt?.AddSeconds(1) is { } resetAt && resetAt > now)
             {
-                var started = _time.GetTimestamp();
-                _waitReason = WaitReasons.Operating;
-                Log.OperatingWait(_logger, method, snapshot.OperatingSeconds, (resetAt - now).TotalSeconds);
-                await Task.Delay(resetAt - now, _time, cancellationToken).ConfigureAwait(false);
-                Waited(WaitReasons.Operating, started);
-                continue;
+                Release(probes);
+                return (ct => WaitForResetAsync(method, snapshot.OperatingSeconds, resetAt - now, ct), []);
             }
 
             // The window moved on but nobody has seen how much budget it freed: one call finds out.
             var probe = _probes.GetOrAdd(method, _ => new SemaphoreSlim(1, 1));
-            await probe.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var fresh = await _store.GetOperatingAsync(_portal, OperatingKey(method), cancellationToken).ConfigureAwait(false);
-            if (fresh is not null && fresh.ReportedAt > snapshot.ReportedAt)
+            if (!probe.Wait(0, CancellationToken.None))
             {
-                probe.Release();
-                continue;
+                Release(probes);
+                return (async ct =>
+                {
+                    await probe.WaitAsync(ct).ConfigureAwait(false);
+                    probe.Release();
+                }, []);
             }
 
-            return new ProbeLease(probe);
+            probes.Add(new ProbeLease(probe));
         }
+
+        return (null, probes);
+    }
+
+    private static void Release(List<IDisposable> probes)
+    {
+        foreach (var probe in probes)
+        {
+            probe.Dispose();
+        }
+
+        probes.Clear();
+    }
+
+    private async Task WaitForResetAsync(string method, double operatingSeconds, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        _waitReason = WaitReasons.Operating;
+        Log.OperatingWait(_logger, method, operatingSeconds, wait.TotalSeconds);
+        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        Waited(WaitReasons.Operating, started);
     }
 
     private async ValueTask TakeFromBucketAsync(CancellationToken cancellationToken)
