@@ -143,6 +143,26 @@ describe('@bitrix24/b24jssdk against the emulator', () => {
     assert.equal(laterRows[0].ID, String(Number(firstRows[PAGE - 1].ID) + 1));
   });
 
+  it('reports a failing batch command, and stops at it with halt', async () => {
+    const calls = {
+      before: ['crm.deal.get', { id: 1 }],
+      broken: ['crm.deal.nosuchmethod', { id: 1 }],
+      later: ['crm.deal.get', { id: 2 }],
+    };
+    const goOn = await b24.actions.v2.batch.make({ calls, options: { isHaltOnError: false, returnAjaxResult: true } });
+    assert.equal(goOn.isSuccess, false);
+    assert.deepEqual(goOn.getErrorMessages(), ['Method not found!']);
+    const results = goOn.getData();
+    assert.deepEqual(Object.keys(results), ['before', 'broken', 'later']);
+    assert.equal(results.before.getData().result.ID, '1');
+    assert.equal(results.broken.isSuccess, false);
+    assert.equal(results.later.getData().result.ID, '2');
+
+    const halted = await b24.actions.v2.batch.make({ calls, options: { isHaltOnError: true, returnAjaxResult: true } });
+    assert.equal(halted.isSuccess, false);
+    assert.deepEqual(Object.keys(halted.getData()), ['before', 'broken'], 'halt=1 runs nothing after the failure');
+  });
+
   it('adds a deal and reads it back with crm.deal.get', async () => {
     const title = `JS SDK deal ${Date.now()}`;
     const added = await b24.actions.v2.call.make({
