@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bitrix.Bench.Harness;
 
 namespace Bitrix.Bench;
@@ -24,12 +25,18 @@ internal static class Program
             return 2;
         }
 
+        // Ctrl+C and kill both end the run through cancellation, so the emulator process is
+        // disposed (killed) on the way out; the runtime's default exit would leave it running.
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
         BenchArguments arguments;
         try

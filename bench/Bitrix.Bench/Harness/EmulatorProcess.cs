@@ -21,7 +21,6 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         WebhookUrl = webhookUrl;
         _stderr = stderr;
         _drain = drain;
-        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
     /// <summary>The webhook URL the emulator printed, e.g. <c>http://127.0.0.1:PORT/rest/1/emulatorsecret/</c>.</summary>
@@ -130,14 +129,11 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         Kill(_process);
         await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         await _drain.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         _process.Dispose();
     }
-
-    private void KillOnExit(object? sender, EventArgs e) => Kill(_process);
 
     private static void Kill(Process process)
     {
