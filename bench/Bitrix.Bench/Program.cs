@@ -64,6 +64,11 @@ internal static class Program
             await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return 2;
         }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);

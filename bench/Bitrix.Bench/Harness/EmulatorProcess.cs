@@ -12,22 +12,17 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
-    private readonly StringBuilder _stderr;
     private readonly Task _drain;
 
-    private EmulatorProcess(Process process, Uri webhookUrl, StringBuilder stderr, Task drain)
+    private EmulatorProcess(Process process, Uri webhookUrl, Task drain)
     {
         _process = process;
         WebhookUrl = webhookUrl;
-        _stderr = stderr;
         _drain = drain;
     }
 
     /// <summary>The webhook URL the emulator printed, e.g. <c>http://127.0.0.1:PORT/rest/1/emulatorsecret/</c>.</summary>
     public Uri WebhookUrl { get; }
-
-    /// <summary>What the emulator wrote to stderr so far (the first 64 KiB), for error reports.</summary>
-    public string StandardError => Text(_stderr);
 
     /// <summary>CPU time the emulator process has used so far.</summary>
     public TimeSpan CpuTime
@@ -77,15 +72,16 @@ internal sealed class EmulatorProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the emulator printed no webhook URL within {StartTimeout.TotalSeconds} s. stderr: {Text(stderr)}");
             }
 
-            if (line is null || !Uri.TryCreate(line.Trim(), UriKind.Absolute, out var url))
+            if (line is null || !Uri.TryCreate(line.Trim(), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
             {
-                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+                // Give a failing emulator a moment to finish its error output before quoting it.
+                await Task.WhenAny(process.WaitForExitAsync(CancellationToken.None), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
                 throw new InvalidOperationException($"the emulator did not print a webhook URL (first line: '{line}', exit code {(process.HasExited ? process.ExitCode : null)}). stderr: {Text(stderr)}");
             }
 
             // Keep reading so a chatty server can never block on a full pipe.
             var stdoutTask = DrainAsync(process.StandardOutput, null);
-            return new EmulatorProcess(process, url, stderr, Task.WhenAll(stdoutTask, stderrTask));
+            return new EmulatorProcess(process, url, Task.WhenAll(stdoutTask, stderrTask));
         }
         catch
         {
