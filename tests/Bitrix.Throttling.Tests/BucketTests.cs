@@ -25,7 +25,7 @@ public sealed class BucketTests
     [Fact]
     public async Task Two_clients_of_one_portal_with_separate_http_clients_share_the_bucket()
     {
-        await using var harness = new Harness(Harness.Scaled(capacity: 20, drain: 100));
+        await using var harness = new Harness(Harness.Scaled(capacity: 20, drain: 50));
         var store = new InMemoryRateLimitStore();
         var first = harness.Client(store: store);
         var second = harness.Client(store: store);

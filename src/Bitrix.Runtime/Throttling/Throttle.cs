@@ -27,7 +27,7 @@ internal sealed class Throttle
     private readonly object _owner;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, double> _averageCost = new(StringComparer.OrdinalIgnoreCase);
-    private volatile string? _waitReason;
+    private readonly int[] _waiting = new int[WaitReasons.All.Length];
     private long _transitTicks;
 
     public Throttle(object owner, IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger)
@@ -44,8 +44,22 @@ internal sealed class Throttle
         _logger = logger;
     }
 
-    /// <summary>What a request is waiting for right now, if anything: bucket, operating budget, backoff, slow scope.</summary>
-    public string? CurrentWaitReason => _waitReason;
+    /// <summary>What requests are waiting for right now, if anything: operating budget, bucket, backoff, slow scope.</summary>
+    public string? CurrentWaitReason
+    {
+        get
+        {
+            for (var i = 0; i < _waiting.Length; i++)
+            {
+                if (Volatile.Read(ref _waiting[i]) > 0)
+                {
+                    return WaitReasons.All[i];
+                }
+            }
+
+            return null;
+        }
+    }
 
     public int ConcurrencyLimit => _concurrency.Limit;
 
@@ -56,13 +70,13 @@ internal sealed class Throttle
         {
             foreach (var scope in SlowScope.Active(_owner))
             {
-                var started = _time.GetTimestamp();
-                if (await scope.EnterAsync(cancellationToken).ConfigureAwait(false) is { } slot)
+                using (Waiting(WaitReasons.SlowScope))
                 {
-                    held.Add(slot);
+                    if (await scope.EnterAsync(cancellationToken).ConfigureAwait(false) is { } slot)
+                    {
+                        held.Add(slot);
+                    }
                 }
-
-                Waited(WaitReasons.SlowScope, started);
             }
 
             // The budget is checked while holding a concurrency slot, so that calls queued for a
@@ -147,33 +161,34 @@ internal sealed class Throttle
 
     private async Task WaitForResetAsync(string method, double operatingSeconds, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        _waitReason = WaitReasons.Operating;
-        Log.OperatingWait(_logger, method, operatingSeconds, wait.TotalSeconds);
-        await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        Waited(WaitReasons.Operating, started);
+        using (Waiting(WaitReasons.Operating))
+        {
+            Log.OperatingWait(_logger, method, operatingSeconds, wait.TotalSeconds);
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask TakeFromBucketAsync(CancellationToken cancellationToken)
     {
-        long? started = null;
-        while (true)
+        WaitTicket? waiting = null;
+        try
         {
-            var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
-            var wait = await _store.TryTakeAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
-            if (wait == TimeSpan.Zero)
+            while (true)
             {
-                if (started is { } s)
+                var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
+                var wait = await _store.TryTakeAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
+                if (wait == TimeSpan.Zero)
                 {
-                    Waited(WaitReasons.Bucket, s);
+                    return;
                 }
 
-                return;
+                waiting ??= Waiting(WaitReasons.Bucket);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
             }
-
-            started ??= _time.GetTimestamp();
-            _waitReason = WaitReasons.Bucket;
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            waiting?.Dispose();
         }
     }
 
@@ -200,11 +215,7 @@ internal sealed class Throttle
         Interlocked.Exchange(ref _transitTicks, Math.Max(roundTrip.Ticks, next));
     }
 
-    public void OnCleanAnswer()
-    {
-        _waitReason = null;
-        _concurrency.Succeeded();
-    }
+    public void OnCleanAnswer() => _concurrency.Succeeded();
 
     public async ValueTask OnBucketRefusalAsync(CancellationToken cancellationToken)
     {
@@ -226,11 +237,14 @@ internal sealed class Throttle
 
     public async ValueTask BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        _waitReason = WaitReasons.Backoff;
-        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        Waited(WaitReasons.Backoff, started);
+        using (Waiting(WaitReasons.Backoff))
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Marks a wait: counted for <see cref="CurrentWaitReason"/> while it lasts, measured when it ends.</summary>
+    public WaitTicket Waiting(string reason) => new(this, reason);
 
     /// <summary>Budget kept free so that calls already in flight cannot push the method over its limit.</summary>
     private double Reserve(string method)
@@ -238,12 +252,37 @@ internal sealed class Throttle
 
     private string OperatingKey(string method) => _identity + "|" + method;
 
-    private void Waited(string reason, long started)
+    /// <summary>One wait in progress.</summary>
+    internal sealed class WaitTicket : IDisposable
     {
-        var seconds = _time.GetElapsedTime(started).TotalSeconds;
-        if (seconds > 0)
+        private readonly Throttle _owner;
+        private readonly string _reason;
+        private readonly int _index;
+        private readonly long _started;
+        private int _done;
+
+        public WaitTicket(Throttle owner, string reason)
         {
-            BitrixMetrics.Waits.Record(seconds, new KeyValuePair<string, object?>("reason", reason));
+            _owner = owner;
+            _reason = reason;
+            _index = Array.IndexOf(WaitReasons.All, reason);
+            _started = owner._time.GetTimestamp();
+            Interlocked.Increment(ref owner._waiting[_index]);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) != 0)
+            {
+                return;
+            }
+
+            Interlocked.Decrement(ref _owner._waiting[_index]);
+            var seconds = _owner._time.GetElapsedTime(_started).TotalSeconds;
+            if (seconds > 0)
+            {
+                BitrixMetrics.Waits.Record(seconds, new KeyValuePair<string, object?>("reason", _reason));
+            }
         }
     }
 
@@ -281,4 +320,7 @@ internal static class WaitReasons
     public const string Operating = "operating budget";
     public const string Backoff = "backoff";
     public const string SlowScope = "slow scope";
+
+    /// <summary>In the order <see cref="Throttle.CurrentWaitReason"/> reports them.</summary>
+    public static readonly string[] All = [Operating, Bucket, Backoff, SlowScope];
 }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Bitrix.Throttling.Tests;
+
+/// <summary>
+/// A private redis-server on a free loopback port for the duration of a test class. The binary
+/// comes from Debian's redis-server package (.ci/run installs it); without it the tests fail and say so.
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? _process;
+
+    public string Configuration { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does this).");
+        var port = FreePort();
+        _process = Process.Start(new ProcessStartInfo(binary, $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("redis-server did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        Configuration = $"127.0.0.1:{port},abortConnect=false,connectTimeout=2000";
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                await using var probe = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=500");
+                if (probe.IsConnected)
+                {
+                    return;
+                }
+            }
+            catch (RedisConnectionException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException("redis-server did not accept connections");
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

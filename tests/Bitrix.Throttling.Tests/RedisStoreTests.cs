@@ -1,0 +1,74 @@
+using Bitrix.Redis;
+using StackExchange.Redis;
+
+namespace Bitrix.Throttling.Tests;
+
+public sealed class RedisStoreTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    [Fact]
+    public async Task Two_clients_with_their_own_redis_connections_share_one_bucket()
+    {
+        await using var harness = new Harness(Harness.Scaled(capacity: 20, drain: 50));
+        await using var first = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        await using var second = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var a = harness.Client(store: new RedisRateLimitStore(first, prefix));
+        var b = harness.Client(store: new RedisRateLimitStore(second, prefix));
+
+        var calls = Enumerable.Range(0, 300).Select(i => (i % 2 == 0 ? a : b).CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i))));
+        await Task.WhenAll(calls);
+
+        var stats = await harness.Emulator.GetStatsAsync();
+        Assert.Equal(0, stats.Rejected503);
+        Assert.Equal(300, stats.Requests);
+    }
+
+    [Fact]
+    public async Task The_bucket_takes_while_below_capacity_minus_headroom_then_asks_to_wait_the_drain_time()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var store = new RedisRateLimitStore(connection, $"t{Guid.NewGuid():N}:");
+        var plan = new RateLimitPlan(10, 0.5);
+
+        // Below 10 - 2: levels 0..7 take, and the eighth take leaves 8 minus what drained meanwhile, still below 8.
+        var taken = 0;
+        while (await store.TryTakeAsync("portal.test", plan, headroom: 2) == TimeSpan.Zero)
+        {
+            taken++;
+        }
+
+        var wait = await store.TryTakeAsync("portal.test", plan, headroom: 2);
+        Assert.Equal(9, taken);
+        Assert.InRange(wait.TotalSeconds, 0.001, 2.01);
+    }
+
+    [Fact]
+    public async Task A_refusal_marks_the_shared_bucket_full_for_everyone()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var prefix = $"t{Guid.NewGuid():N}:";
+        var plan = new RateLimitPlan(50, 2);
+        var first = new RedisRateLimitStore(connection, prefix);
+        var second = new RedisRateLimitStore(connection, prefix);
+
+        await first.MarkFullAsync("portal.test", plan);
+        var wait = await second.TryTakeAsync("portal.test", plan, headroom: 1);
+
+        Assert.True(wait > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Operating_reports_round_trip_through_redis()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var store = new RedisRateLimitStore(connection, $"t{Guid.NewGuid():N}:");
+        var reset = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var reported = DateTimeOffset.FromUnixTimeMilliseconds(1_799_999_500_123);
+
+        Assert.Null(await store.GetOperatingAsync("portal.test", "webhook:1|crm.deal.list"));
+        await store.ReportOperatingAsync("portal.test", "webhook:1|crm.deal.list", new OperatingSnapshot(123.456, reset, reported));
+        var read = await store.GetOperatingAsync("portal.test", "webhook:1|crm.deal.list");
+
+        Assert.Equal(new OperatingSnapshot(123.456, reset, reported), read);
+    }
+}
