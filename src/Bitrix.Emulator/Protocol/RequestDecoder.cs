@@ -48,12 +48,16 @@ internal static class RequestDecoder
         return DecodeJson(request.Body);
     }
 
-    /// <summary>Broken JSON is read as no parameters (a server quirk); a list root gives positional keys 0..n-1.</summary>
+    /// <summary>
+    /// Broken JSON is read as no parameters (a server quirk); a list root gives positional keys
+    /// 0..n-1; a repeated key keeps its first place and takes the last value, as json_decode does.
+    /// </summary>
     public static JsonObject DecodeJson(byte[] body)
     {
         try
         {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 512 });
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 512 });
+            var node = ToNode(document.RootElement);
             switch (node)
             {
                 case JsonObject obj:
@@ -75,6 +79,33 @@ internal static class RequestDecoder
         catch (JsonException)
         {
             return [];
+        }
+    }
+
+    private static JsonNode? ToNode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    obj[property.Name] = ToNode(property.Value);
+                }
+
+                return obj;
+            case JsonValueKind.Array:
+                var list = new JsonArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    list.Add(ToNode(item));
+                }
+
+                return list;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());
         }
     }
 
