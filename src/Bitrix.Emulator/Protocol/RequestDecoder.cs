@@ -16,10 +16,11 @@ internal static class RequestDecoder
     {
         var merged = PhpQueryParser.Parse(request.QueryString);
         var body = await DecodeBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        foreach (var key in body.Select(p => p.Key).ToList())
+        // Detach all at once: removing keys one by one from the front is quadratic in the key count.
+        var pairs = body.ToList();
+        body.Clear();
+        foreach (var (key, value) in pairs)
         {
-            var value = body[key];
-            body.Remove(key);
             merged[key] = value;
         }
 
@@ -145,7 +146,7 @@ internal static class RequestDecoder
                 PhpQueryParser.Add(root, name, value);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or ArgumentException)
         {
             // A malformed multipart body reads as whatever parsed before the damage.
         }
