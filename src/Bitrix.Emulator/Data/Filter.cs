@@ -155,8 +155,7 @@ internal static class ValueComparer
                 break;
             case FieldKind.Date:
             case FieldKind.DateTime:
-                if (DateTimeOffset.TryParse(a, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ta)
-                    && DateTimeOffset.TryParse(b, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var tb))
+                if (SeedData.TryParseInstant(a, out var ta) && SeedData.TryParseInstant(b, out var tb))
                 {
                     return ta.CompareTo(tb);
                 }
