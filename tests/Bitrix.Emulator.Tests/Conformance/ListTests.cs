@@ -197,6 +197,21 @@ public sealed class ListTests : PortalTestBase
     }
 
     [Fact]
+    public async Task A_date_time_without_an_offset_is_read_in_the_portals_time_zone()
+    {
+        var portal = InProcess();
+        var all = await AllDealsAsync(portal);
+        var pivot = S(all[30], "DATE_CREATE")!;
+        var instant = DateTimeOffset.Parse(pivot, CultureInfo.InvariantCulture);
+        var portalLocal = instant.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var portalLocalIso = instant.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+        // The docs: dates and times are kept in the server's (portal's) time zone, the one its answers print.
+        await AssertFilterAsync(portal, all, new() { ["<DATE_CREATE"] = portalLocal }, r => T(r, "DATE_CREATE") < instant);
+        await AssertFilterAsync(portal, all, new() { [">=DATE_CREATE"] = portalLocalIso }, r => T(r, "DATE_CREATE") >= instant);
+    }
+
+    [Fact]
     public async Task At_is_in_and_bang_at_is_not_in()
     {
         var portal = InProcess();

@@ -64,6 +64,21 @@ public sealed class WriteTests : PortalTestBase
     }
 
     [Fact]
+    public async Task A_written_date_time_without_an_offset_is_portal_time()
+    {
+        var portal = InProcess();
+
+        await portal.PostJsonAsync("crm.activity.update", new { id = 2, fields = new { START_TIME = "2024-09-02T10:15:00", END_TIME = "2024-09-02 11:15:00", DEADLINE = "2024-09-02T12:00:00Z" } });
+        var activity = (await portal.PostJsonAsync("crm.activity.get", new { id = 2 })).Result!;
+        var offset = ((string)activity["START_TIME"]!)[^6..];
+
+        Assert.Equal("2024-09-02T10:15:00" + offset, (string)activity["START_TIME"]!);
+        Assert.Equal("2024-09-02T11:15:00" + offset, (string)activity["END_TIME"]!);
+        Assert.Equal(DateTimeOffset.Parse("2024-09-02T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse((string)activity["DEADLINE"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(offset, ((string)activity["DEADLINE"]!)[^6..]);
+    }
+
+    [Fact]
     public async Task Update_returns_true_and_changes_only_the_given_fields()
     {
         var portal = InProcess();
