@@ -208,7 +208,7 @@ public sealed class BadRequestTests : PortalTestBase
     }
 
     [Fact]
-    public async Task A_like_pattern_made_to_backtrack_answers_promptly()
+    public async Task A_like_pattern_made_to_backtrack_is_answered_not_failed()
     {
         var portal = InProcess();
         await portal.PostJsonAsync("crm.deal.update", new { id = 1, fields = new { TITLE = new string('a', 60) } });
