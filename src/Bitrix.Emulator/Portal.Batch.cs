@@ -42,6 +42,7 @@ internal sealed partial class Portal
 
             var (method, query) = SplitCommand(text ?? string.Empty);
             CallOutcome outcome;
+            JsonObject? time = null;
             if (method == "batch")
             {
                 outcome = new CallOutcome(null, null, null, 0, null, null, PortalError.BatchMethodNotAllowed());
@@ -52,7 +53,7 @@ internal sealed partial class Portal
                 Substitute(values, state);
                 var commandStart = now.AddSeconds(cost);
                 outcome = Call(method, new RequestParams(values), commandStart);
-                state.Times.Add(new(name, Envelope.Time(new TimeInfo(commandStart, outcome.Cost, outcome.Operating, outcome.OperatingResetAt))));
+                time = Envelope.Time(new TimeInfo(commandStart, outcome.Cost, outcome.Operating, outcome.OperatingResetAt));
                 cost += outcome.Cost;
                 if (outcome.Operating is { } op && (operating is null || op > operating))
                 {
@@ -72,7 +73,9 @@ internal sealed partial class Portal
                 continue;
             }
 
+            // Like result_total and result_next, result_time has entries for successful commands only.
             state.Results.Add(new(name, outcome.Result));
+            state.Times.Add(new(name, time));
             if (outcome.Total is { } total)
             {
                 state.Totals.Add(new(name, total));

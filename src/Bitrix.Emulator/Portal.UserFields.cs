@@ -65,7 +65,7 @@ internal sealed partial class Portal
             ["listLabel"] = label,
             ["formLabel"] = label,
             ["filterLabel"] = label,
-            ["settings"] = new JsonObject(),
+            ["settings"] = DefaultSettings(declaration.Type, label),
         };
         if (items.Count > 0)
         {
@@ -89,6 +89,23 @@ internal sealed partial class Portal
         declared.Add(new UserFieldDef(Data.NextUserFieldId++, table.Name, name, declaration.Type, declaration.Multiple, declaration.Mandatory, label, items));
         return name;
     }
+
+    /// <summary>
+    /// The settings a portal gives a new user field of each type (captured crm.lead.fields and the
+    /// documented crm.item.fields example); PHP's empty array <c>[]</c> for types without a known set.
+    /// </summary>
+    private static JsonNode DefaultSettings(string type, string label) => type switch
+    {
+        "string" => new JsonObject { ["SIZE"] = 20, ["ROWS"] = 1, ["REGEXP"] = string.Empty, ["MIN_LENGTH"] = 0, ["MAX_LENGTH"] = 0, ["DEFAULT_VALUE"] = string.Empty },
+        "url" => new JsonObject { ["POPUP"] = "Y", ["SIZE"] = 20, ["MIN_LENGTH"] = 0, ["MAX_LENGTH"] = 0, ["DEFAULT_VALUE"] = null },
+        "money" => new JsonObject { ["DEFAULT_VALUE"] = string.Empty },
+        "double" => new JsonObject { ["PRECISION"] = 2, ["SIZE"] = 20, ["MIN_VALUE"] = 0, ["MAX_VALUE"] = 0, ["DEFAULT_VALUE"] = null },
+        "enumeration" => new JsonObject { ["DISPLAY"] = "LIST", ["LIST_HEIGHT"] = 1, ["CAPTION_NO_VALUE"] = string.Empty, ["SHOW_NO_VALUE"] = "Y" },
+        "date" => new JsonObject { ["DEFAULT_VALUE"] = new JsonObject { ["TYPE"] = "NONE", ["VALUE"] = string.Empty } },
+        "boolean" => new JsonObject { ["DEFAULT_VALUE"] = 0, ["DISPLAY"] = "CHECKBOX", ["LABEL"] = new JsonArray(string.Empty, string.Empty), ["LABEL_CHECKBOX"] = new JsonObject { ["en"] = label } },
+        "file" => new JsonObject { ["SIZE"] = 20, ["LIST_WIDTH"] = 0, ["LIST_HEIGHT"] = 0, ["MAX_SHOW_SIZE"] = 0, ["MAX_ALLOWED_SIZE"] = 0, ["EXTENSIONS"] = new JsonArray(), ["TARGET_BLANK"] = "Y" },
+        _ => new JsonArray(),
+    };
 }
 
 /// <summary>Reads a user field declaration from request parameters (control endpoint and <c>userfield.add</c>).</summary>

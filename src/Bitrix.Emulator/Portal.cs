@@ -263,6 +263,8 @@ internal sealed partial class Portal : IDisposable
 
         if (method == "batch")
         {
+            // Counted as a call (EmulatorStats.CallsByMethod) but charged nothing: its commands are charged.
+            Stats.Call("batch", 0);
             return ExecuteBatch(parameters, now);
         }
 

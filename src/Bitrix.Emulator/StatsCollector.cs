@@ -55,6 +55,7 @@ internal sealed class StatsCollector
         _calls.Clear();
         _operating.Clear();
         _internalFailures = _requests = _rejected503 = _rejected429 = _inserts = _deletes = _refreshes = 0;
+        LastInternalFailure = null;
     }
 
     public EmulatorStats Snapshot(double bucketLevel, IReadOnlyDictionary<string, long> counts, IReadOnlyDictionary<string, long> maxIds) => new()

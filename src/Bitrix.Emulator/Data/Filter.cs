@@ -43,6 +43,9 @@ internal sealed class FilterTerm : FilterNode
 
     public IReadOnlyList<string?> Values { get; }
 
+    /// <summary>The LIKE patterns of <see cref="FilterOp.LikeExplicit"/>, built once per filter rather than once per row.</summary>
+    private Regex?[]? _likePatterns;
+
     public override bool Matches(EntityTable table, Row row)
     {
         var stored = table.GetValue(row, Field.Name);
@@ -81,7 +84,8 @@ internal sealed class FilterTerm : FilterNode
             case FilterOp.NotLike:
                 return !Values.Any(v => value is not null && v is not null && value.Contains(v, StringComparison.OrdinalIgnoreCase));
             case FilterOp.LikeExplicit:
-                return Values.Any(v => value is not null && v is not null && LikePattern(v).IsMatch(value));
+                _likePatterns ??= Values.Select(v => v is null ? null : LikePattern(v)).ToArray();
+                return value is not null && _likePatterns.Any(p => p is not null && p.IsMatch(value));
             default:
                 return false;
         }
@@ -111,7 +115,8 @@ internal sealed class FilterTerm : FilterNode
     private static Regex LikePattern(string pattern)
     {
         var escaped = Regex.Escape(pattern).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal);
-        return new Regex("^" + escaped + "$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        // Linear time whatever the pattern: a client's "%a%a%a...%b" must not backtrack for seconds.
+        return new Regex("^" + escaped + "$", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
     }
 }
 
@@ -150,8 +155,7 @@ internal static class ValueComparer
                 break;
             case FieldKind.Date:
             case FieldKind.DateTime:
-                if (DateTimeOffset.TryParse(a, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ta)
-                    && DateTimeOffset.TryParse(b, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var tb))
+                if (SeedData.TryParseInstant(a, out var ta) && SeedData.TryParseInstant(b, out var tb))
                 {
                     return ta.CompareTo(tb);
                 }

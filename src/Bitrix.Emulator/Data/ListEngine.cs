@@ -72,7 +72,9 @@ internal static class ListEngine
         }
 
         long? next = offset + PageSize < total ? offset + PageSize : null;
-        return new ListPage(rows, next, total, true, offset);
+
+        // An offset past the end skips no more rows than there are: the modelled cost stays bounded.
+        return new ListPage(rows, next, total, true, Math.Min(offset, total));
     }
 
     private static int CompareRows(EntityTable table, IReadOnlyList<OrderKey> order, Row a, Row b)

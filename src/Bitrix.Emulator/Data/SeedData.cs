@@ -78,6 +78,22 @@ internal sealed class SeedData
 
     public static string FormatDateTime(DateTimeOffset value) => value.ToOffset(PortalOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Reads a date or date-time as the portal does: one written without an offset is in the
+    /// portal's time zone (the docs: API dates are kept in the server's time zone), not UTC.
+    /// </summary>
+    public static bool TryParseInstant(string text, out DateTimeOffset value)
+    {
+        if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var clock) && clock.Kind == DateTimeKind.Unspecified)
+        {
+            var representable = clock >= DateTime.MinValue + PortalOffset;
+            value = representable ? new DateTimeOffset(clock, PortalOffset) : default;
+            return representable;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+    }
+
     public static string FormatDate(DateOnly value) => FormatDateTime(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), PortalOffset));
 
     private DateTimeOffset Created(string entity, long id) => Epoch.AddMinutes(id * 7 + Range(entity, id, "created", 0, 6));

@@ -143,7 +143,8 @@ internal static class RowFormat
             return null;
         }
 
-        if (field.Kind is FieldKind.Date or FieldKind.DateTime && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+        // Instants at the very ends of the calendar cannot be shown in the portal's offset: kept as written.
+        if (field.Kind is FieldKind.Date or FieldKind.DateTime && SeedData.TryParseInstant(text, out var t) && t.UtcDateTime.Year is > 1 and < 9999)
         {
             return field.Kind == FieldKind.Date ? SeedData.FormatDate(DateOnly.FromDateTime(t.Date)) : SeedData.FormatDateTime(t);
         }

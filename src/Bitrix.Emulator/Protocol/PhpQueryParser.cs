@@ -40,8 +40,15 @@ internal static class PhpQueryParser
     public static void Add(PhpArray root, string key, string value)
     {
         var path = SplitKey(key);
-        if (path is null || path.Count > MaxNesting)
+        if (path is null)
         {
+            return;
+        }
+
+        if (path.Count - 1 > MaxNesting)
+        {
+            // PHP drops the whole variable, including what earlier pairs put into it.
+            root.Remove(path[0]);
             return;
         }
 
@@ -81,12 +88,14 @@ internal static class PhpQueryParser
     }
 
     /// <summary>
-    /// Splits <c>a[b][]</c> into <c>a</c>, <c>b</c>, <c>""</c>. Mirrors PHP: in the base name
-    /// spaces and dots become underscores, and an unmatched <c>[</c> becomes <c>_</c> with the
-    /// rest of the key taken literally.
+    /// Splits <c>a[b][]</c> into <c>a</c>, <c>b</c>, <c>""</c>. Mirrors PHP: leading spaces of
+    /// the name are dropped, in the base name spaces and dots become underscores, an unmatched
+    /// <c>[</c> turns the whole key into a plain name (spaces, dots and brackets as underscores),
+    /// and <c>[ ]</c> appends like <c>[]</c>.
     /// </summary>
     private static List<string>? SplitKey(string key)
     {
+        key = key.TrimStart(' ');
         var open = key.IndexOf('[', StringComparison.Ordinal);
         var baseName = open < 0 ? key : key[..open];
         if (baseName.Length == 0)
@@ -111,7 +120,8 @@ internal static class PhpQueryParser
                 break;
             }
 
-            result.Add(key.Substring(pos + 1, close - pos - 1));
+            var segment = key.Substring(pos + 1, close - pos - 1);
+            result.Add(segment is " " or "\t" or "\n" or "\v" or "\f" or "\r" ? string.Empty : segment);
             pos = close + 1;
         }
 
@@ -121,17 +131,11 @@ internal static class PhpQueryParser
     private static string NormalizeBase(string name, bool replaceBracket)
     {
         var chars = name.ToCharArray();
-        var firstBracketSeen = false;
         for (var i = 0; i < chars.Length; i++)
         {
-            if (chars[i] is ' ' or '.')
+            if (chars[i] is ' ' or '.' || (replaceBracket && chars[i] == '['))
             {
                 chars[i] = '_';
-            }
-            else if (replaceBracket && chars[i] == '[' && !firstBracketSeen)
-            {
-                chars[i] = '_';
-                firstBracketSeen = true;
             }
         }
 
@@ -182,6 +186,15 @@ internal sealed class PhpArray
         if (long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= _nextIndex)
         {
             _nextIndex = n + 1;
+        }
+    }
+
+    public void Remove(string key)
+    {
+        key = NormalizeKey(key);
+        if (_items.Remove(key))
+        {
+            _order.Remove(key);
         }
     }
 

@@ -16,10 +16,11 @@ internal static class RequestDecoder
     {
         var merged = PhpQueryParser.Parse(request.QueryString);
         var body = await DecodeBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        foreach (var key in body.Select(p => p.Key).ToList())
+        // Detach all at once: removing keys one by one from the front is quadratic in the key count.
+        var pairs = body.ToList();
+        body.Clear();
+        foreach (var (key, value) in pairs)
         {
-            var value = body[key];
-            body.Remove(key);
             merged[key] = value;
         }
 
@@ -48,12 +49,16 @@ internal static class RequestDecoder
         return DecodeJson(request.Body);
     }
 
-    /// <summary>Broken JSON is read as no parameters (a server quirk); a list root gives positional keys 0..n-1.</summary>
+    /// <summary>
+    /// Broken JSON is read as no parameters (a server quirk); a list root gives positional keys
+    /// 0..n-1; a repeated key keeps its first place and takes the last value, as json_decode does.
+    /// </summary>
     public static JsonObject DecodeJson(byte[] body)
     {
         try
         {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 512 });
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 512 });
+            var node = ToNode(document.RootElement);
             switch (node)
             {
                 case JsonObject obj:
@@ -75,6 +80,33 @@ internal static class RequestDecoder
         catch (JsonException)
         {
             return [];
+        }
+    }
+
+    private static JsonNode? ToNode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    obj[property.Name] = ToNode(property.Value);
+                }
+
+                return obj;
+            case JsonValueKind.Array:
+                var list = new JsonArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    list.Add(ToNode(item));
+                }
+
+                return list;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());
         }
     }
 
@@ -114,7 +146,7 @@ internal static class RequestDecoder
                 PhpQueryParser.Add(root, name, value);
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or ArgumentException)
         {
             // A malformed multipart body reads as whatever parsed before the damage.
         }

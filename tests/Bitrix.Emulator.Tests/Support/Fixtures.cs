@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace Bitrix.Emulator.Tests.Support;
+
+/// <summary>The shared read-only fixtures (<c>/work/shared/fixtures</c>), copied next to the test assembly.</summary>
+internal static class Fixtures
+{
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "fixtures");
+
+    /// <summary>The <c>response</c> of a captured real answer: one envelope or a list of envelopes.</summary>
+    public static JsonNode RealResponse(string name) => Load(Path.Combine("real-responses", name + ".json"))["response"]!;
+
+    /// <summary>The <c>request</c> recorded with a captured answer, when there is one.</summary>
+    public static JsonNode? RealRequest(string name) => Load(Path.Combine("real-responses", name + ".json"))["request"];
+
+    /// <summary>The <c>result</c> of a documented <c>*.fields</c> answer.</summary>
+    public static JsonObject DocsFields(string method) => Load(Path.Combine("docs-fields", method + ".json"))["result"]!.AsObject();
+
+    private static JsonNode Load(string relative)
+    {
+        var path = Path.Combine(Root, relative);
+        Assert.True(File.Exists(path), $"fixture {path} is missing: the shared fixtures are expected at /work/shared/fixtures");
+        return JsonNode.Parse(File.ReadAllText(path))!;
+    }
+}
