@@ -34,7 +34,7 @@ public sealed class FaultInjectionTests : PortalTestBase
         options.FaultKinds = [kind];
         options.SlowDelay = TimeSpan.FromMinutes(5);
         options.TimeProvider = clock;
-        var (emulator, http) = await StartAsync(options, overLoopback, TimeSpan.FromMilliseconds(250));
+        var (emulator, http) = await StartAsync(options, overLoopback, TimeSpan.FromSeconds(2));
         var before = await IdsOverHttpAsync(emulator);
 
         var outcome = await SendAddAsync(emulator, http);
