@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix.Diagnostics;
@@ -90,14 +89,13 @@ internal sealed class ResilientSender
         var overloadPaused = false;
         for (var refusals = 0; ; refusals++)
         {
-            using (await _throttle.AcquireAsync(shape.Methods, cancellationToken).ConfigureAwait(false))
+            using (var lease = await _throttle.AcquireAsync(shape.Methods, cancellationToken).ConfigureAwait(false))
             {
                 try
                 {
                     BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
-                    var sent = Stopwatch.GetTimestamp();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-                    _throttle.OnRoundTrip(Stopwatch.GetElapsedTime(sent));
+                    _throttle.OnAnswered(lease);
                     await _throttle.OnAnswerAsync(method, response.Time, cancellationToken).ConfigureAwait(false);
                     _throttle.OnCleanAnswer();
                     return response;

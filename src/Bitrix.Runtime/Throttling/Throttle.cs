@@ -97,8 +97,8 @@ internal sealed class Throttle
                 await blocker(cancellationToken).ConfigureAwait(false);
             }
 
-            await TakeFromBucketAsync(cancellationToken).ConfigureAwait(false);
-            return new Lease(held);
+            var takenAt = await TakeFromBucketAsync(cancellationToken).ConfigureAwait(false);
+            return new Lease(held, takenAt);
         }
         catch
         {
@@ -168,18 +168,20 @@ internal sealed class Throttle
         }
     }
 
-    private async ValueTask TakeFromBucketAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a request from the bucket mirror; returns when the successful take began (transit starts there).</summary>
+    private async ValueTask<long> TakeFromBucketAsync(CancellationToken cancellationToken)
     {
         WaitTicket? waiting = null;
         try
         {
             while (true)
             {
+                var attempt = _time.GetTimestamp();
                 var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
                 var wait = await _store.TryTakeAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
                 if (wait == TimeSpan.Zero)
                 {
-                    return;
+                    return attempt;
                 }
 
                 waiting ??= Waiting(WaitReasons.Bucket);
@@ -207,8 +209,16 @@ internal sealed class Throttle
         }
     }
 
-    /// <summary>Learns how long requests take from leaving to being answered (an upper bound of their transit).</summary>
-    public void OnRoundTrip(TimeSpan roundTrip)
+    /// <summary>Learns how long requests take from their bucket take to their answer (an upper bound of their transit).</summary>
+    public void OnAnswered(IDisposable lease)
+    {
+        if (lease is Lease { TakenAt: var takenAt })
+        {
+            OnRoundTrip(_time.GetElapsedTime(takenAt));
+        }
+    }
+
+    private void OnRoundTrip(TimeSpan roundTrip)
     {
         var old = Interlocked.Read(ref _transitTicks);
         var next = old == 0 ? roundTrip.Ticks : (long)(old * 0.9 + roundTrip.Ticks * 0.1);
@@ -286,8 +296,10 @@ internal sealed class Throttle
         }
     }
 
-    private sealed class Lease(List<IDisposable> held) : IDisposable
+    private sealed class Lease(List<IDisposable> held, long takenAt = 0) : IDisposable
     {
+        public long TakenAt { get; } = takenAt;
+
         public void Dispose()
         {
             for (var i = held.Count - 1; i >= 0; i--)
