@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Bitrix.Batching;
 using Bitrix.Throttling;
 
 namespace Bitrix;
@@ -15,37 +15,10 @@ public partial class BitrixClient
     /// Streams every row of a list method (<c>crm.deal.list</c>, <c>crm.item.list</c>, <c>tasks.task.list</c>, ...)
     /// as it arrives; memory stays bounded however long the list is.
     /// </summary>
-    public virtual async IAsyncEnumerable<JsonElement> ListAllAsync(string method, JsonObject? parameters = null, ListOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual IAsyncEnumerable<JsonElement> ListAllAsync(string method, JsonObject? parameters = null, ListOptions? options = null, CancellationToken cancellationToken = default)
     {
         method = MethodName.Validate(method, nameof(method));
-        options ??= new ListOptions();
-        var started = Stopwatch.GetTimestamp();
-        long rows = 0, requests = 0;
-        long start = 0;
-        while (true)
-        {
-            var page = parameters is null ? [] : (JsonObject)parameters.DeepClone();
-            page["start"] = start;
-            var response = await _sender.SendAsync(method, page, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
-            requests++;
-            foreach (var row in Rows(response.Result, options.WrapperKey))
-            {
-                yield return row;
-                rows++;
-                if (options.MaxItems is { } max && rows >= max)
-                {
-                    yield break;
-                }
-            }
-
-            options.Progress?.Report(new ListProgress { Rows = rows, ExpectedTotal = response.Total, Requests = requests, Elapsed = Stopwatch.GetElapsedTime(started) });
-            if (response.Next is not { } next)
-            {
-                yield break;
-            }
-
-            start = next;
-        }
+        return _lister.ListAsync(method, parameters, options ?? new ListOptions(), cancellationToken);
     }
 
     /// <summary>Streams every row of a list, deserialised with source-generated metadata.</summary>
@@ -69,30 +42,21 @@ public partial class BitrixClient
         }
     }
 
-    /// <summary>The rows of one page: the result itself, or the list under its wrapper key (<c>items</c>, <c>tasks</c>, ...).</summary>
-    internal static IEnumerable<JsonElement> Rows(JsonElement result, string? wrapperKey)
+    /// <summary>Sends chained batch commands as they are: no command is resent on its own.</summary>
+    private async Task<Dictionary<string, CommandOutcome>> SendChainAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
     {
-        if (result.ValueKind == JsonValueKind.Array)
+        var shape = CallShape.Batch(commands.Select(c => c.Method), _kinds);
+        var response = await _sender.SendAsync("batch", BatchCodec.Build(commands, halt: false), shape, cancellationToken).ConfigureAwait(false);
+        var outcomes = BatchCodec.Parse(response.Result);
+        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, cancellationToken).ConfigureAwait(false);
+        foreach (var command in commands)
         {
-            return result.EnumerateArray();
-        }
-
-        if (result.ValueKind == JsonValueKind.Object)
-        {
-            if (wrapperKey is not null && result.TryGetProperty(wrapperKey, out var wrapped) && wrapped.ValueKind == JsonValueKind.Array)
+            if (outcomes.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit)
             {
-                return wrapped.EnumerateArray();
-            }
-
-            foreach (var property in result.EnumerateObject())
-            {
-                if (property.Value.ValueKind == JsonValueKind.Array)
-                {
-                    return property.Value.EnumerateArray();
-                }
+                await _sender.Throttle.OnOperatingRefusalAsync(command.Method, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return [];
+        return outcomes;
     }
 }

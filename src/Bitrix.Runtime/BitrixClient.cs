@@ -23,6 +23,7 @@ public partial class BitrixClient : IAsyncDisposable
     private readonly MethodKinds _kinds;
     private readonly OAuthSession? _oauth;
     private readonly AutoBatcher? _autoBatcher;
+    private readonly Listing.Lister _lister;
     private readonly BitrixClientOptions _options;
 
     private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, HttpClient? httpClient, BitrixClientOptions? options)
@@ -37,6 +38,13 @@ public partial class BitrixClient : IAsyncDisposable
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
         var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger);
         _sender = new ResilientSender(_transport, throttle, _options, logger);
+        _lister = new Listing.Lister(
+            (method, parameters, ct) => _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), ct),
+            SendBatchAsync,
+            SendChainAsync,
+            () => _sender.Throttle.CurrentWaitReason,
+            _options.MaxConcurrency,
+            logger);
         if (_options.AutoBatch)
         {
             _autoBatcher = new AutoBatcher(
@@ -54,6 +62,7 @@ public partial class BitrixClient : IAsyncDisposable
         _transport = null!;
         _sender = null!;
         _kinds = null!;
+        _lister = null!;
     }
 
     /// <summary>

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "Bitrix24 call {Method} failed transiently ({ErrorCode}); retry {Attempt} after {DelaySeconds:0.00} s")]
     public static partial void Retrying(ILogger logger, string method, string errorCode, int attempt, double delaySeconds);
+
+    [LoggerMessage(12, LogLevel.Warning, "Bitrix24 list {Method} changed size during an offset read ({Before} -> {Now} rows): rows may have been missed; a cursor strategy reads a consistent snapshot")]
+    public static partial void CountChanged(ILogger logger, string method, long before, long now);
 }

@@ -58,4 +58,7 @@ public sealed record ListProgress
 
     /// <summary>What the reader is waiting for now, if anything (bucket, operating budget, backoff).</summary>
     public string? WaitReason { get; init; }
+
+    /// <summary>The list's size changed during an offset read: rows may have shifted past the reader.</summary>
+    public bool TotalChanged { get; init; }
 }

@@ -1,0 +1,438 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix.Batching;
+using Bitrix.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix.Listing;
+
+/// <summary>
+/// Reads whole lists (PROTOCOL §3). The cursor strategies walk IDs with <c>start=-1</c>, chaining
+/// 50 pages per batch through <c>$result[prev][49][ID]</c>, up to a snapshot bound taken at the
+/// start, so every row that exists throughout is returned exactly once whatever is inserted or
+/// deleted meanwhile; the parallel cursor splits the ID range and still yields rows in ID order.
+/// The offset strategy honours any order the caller asks for, de-duplicating by ID.
+/// </summary>
+internal sealed class Lister
+{
+    public const int PageSize = 50;
+    public const int PagesPerBatch = 50;
+    public const int RowsPerBatch = PageSize * PagesPerBatch;
+
+    /// <summary>Server time a single offset batch may take; the portal stops a request at 60 s.</summary>
+    private static readonly TimeSpan OffsetBatchBudget = TimeSpan.FromSeconds(20);
+
+    private readonly Func<string, JsonObject, CancellationToken, Task<BitrixResponse>> _call;
+    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _batch;
+    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _chain;
+    private readonly Func<string?> _waitReason;
+    private readonly int _parallelism;
+    private readonly ILogger _logger;
+
+    public Lister(
+        Func<string, JsonObject, CancellationToken, Task<BitrixResponse>> call,
+        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> batch,
+        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> chain,
+        Func<string?> waitReason,
+        int parallelism,
+        ILogger logger)
+    {
+        _call = call;
+        _batch = batch;
+        _chain = chain;
+        _waitReason = waitReason;
+        _parallelism = Math.Max(1, parallelism);
+        _logger = logger;
+    }
+
+    public async IAsyncEnumerable<JsonElement> ListAsync(string method, JsonObject? parameters, ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var run = new Run(method, new ListQuery(parameters, ListMethodProfile.For(method, options)), options, _waitReason);
+        var strategy = Choose(run, options.Strategy);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var rows = strategy switch
+        {
+            ListStrategy.Offset => OffsetAsync(run, stop.Token),
+            ListStrategy.ChainedCursor => CursorAsync(run, parallel: false, stop.Token),
+            _ => CursorAsync(run, parallel: true, stop.Token),
+        };
+        try
+        {
+            await foreach (var row in rows.ConfigureAwait(false))
+            {
+                yield return row;
+                if (++run.Rows == options.MaxItems)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            run.Report(force: true);
+            BitrixMetrics.Rows.Add(run.Rows, new KeyValuePair<string, object?>("method", method));
+        }
+    }
+
+    /// <summary>
+    /// Auto: a cursor where the method supports one and the caller's order allows it (none, or by
+    /// ID); the parallel cursor to let the rate limit, not latency, bound the read. Offset otherwise.
+    /// </summary>
+    private static ListStrategy Choose(Run run, ListStrategy wanted)
+    {
+        var query = run.Query;
+        var cursorPossible = query.Profile.SupportsCursor && !query.HasNull && query.Order != RequestedOrder.Other;
+        if (wanted is ListStrategy.ChainedCursor or ListStrategy.ParallelCursor && !cursorPossible)
+        {
+            throw new ArgumentException(
+                query.Order == RequestedOrder.Other
+                    ? "A cursor reads in ID order; this list asks for another order. Use ListStrategy.Offset (or Auto)."
+                    : query.HasNull
+                        ? "A cursor batches its pages, and a batch cannot carry null parameters. Use ListStrategy.Offset (or Auto)."
+                        : $"{run.Method} has no ID cursor. Use ListStrategy.Offset (or Auto).",
+                nameof(wanted));
+        }
+
+        return wanted == ListStrategy.Auto ? (cursorPossible ? ListStrategy.ParallelCursor : ListStrategy.Offset) : wanted;
+    }
+
+    private async IAsyncEnumerable<JsonElement> CursorAsync(Run run, bool parallel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = run.Query;
+        var descending = query.Order == RequestedOrder.IdDescending;
+
+        // One request finds the snapshot: lowest ID with the count, and highest ID.
+        var probes = await _batch(
+            [
+                new PackedCommand("low", run.Method, query.Probe(descending: false, count: true)),
+                new PackedCommand("high", run.Method, query.Probe(descending: true, count: false)),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        run.Requests++;
+        var low = ProbeId(run, probes, "low");
+        var high = ProbeId(run, probes, "high");
+        run.ExpectedTotal = probes.GetValueOrDefault("low")?.Total;
+        if (low is null || high is null)
+        {
+            yield break;
+        }
+
+        var ranges = parallel ? Split(low.Value, high.Value, run.ExpectedTotal) : [(low.Value - 1, high.Value)];
+        if (descending)
+        {
+            ranges.Reverse();
+        }
+
+        // Ranges are read concurrently but yielded in order, a window of them at a time.
+        var window = new Queue<Task<List<JsonElement>>>();
+        var next = 0;
+        while (next < ranges.Count || window.Count > 0)
+        {
+            while (next < ranges.Count && window.Count < _parallelism + 1)
+            {
+                var (lo, hi) = ranges[next++];
+                window.Enqueue(ReadRangeAsync(run, lo, hi, descending, cancellationToken));
+            }
+
+            foreach (var row in await window.Dequeue().ConfigureAwait(false))
+            {
+                yield return row;
+            }
+
+            run.Report(force: false);
+        }
+    }
+
+    /// <summary>Splits (low-1, high] into ranges expected to hold about one batch of rows each.</summary>
+    private static List<(long LowerExclusive, long UpperInclusive)> Split(long low, long high, long? total)
+    {
+        var width = high - low + 1;
+        var rows = Math.Max(1, Math.Min(total ?? width, width));
+        var count = (int)Math.Clamp((rows + RowsPerBatch - 1) / RowsPerBatch, 1, 100_000);
+        var step = Math.Max(1, (width + count - 1) / count);
+        var ranges = new List<(long, long)>(count);
+        for (var lo = low - 1; lo < high; lo += step)
+        {
+            ranges.Add((lo, Math.Min(high, lo + step)));
+        }
+
+        return ranges;
+    }
+
+    /// <summary>Reads (lowerExclusive, upperInclusive] with chained batches until a page comes back short.</summary>
+    private async Task<List<JsonElement>> ReadRangeAsync(Run run, long lowerExclusive, long upperInclusive, bool descending, CancellationToken cancellationToken)
+    {
+        var rows = new List<JsonElement>();
+        long? last = null;
+        while (true)
+        {
+            var commands = new List<PackedCommand>(PagesPerBatch);
+            for (var i = 0; i < PagesPerBatch; i++)
+            {
+                JsonNode? after = i == 0 ? (last is { } l ? JsonValue.Create(l) : null) : JsonValue.Create(run.Query.Profile.LastIdReference(PageName(i - 1)));
+                commands.Add(new PackedCommand(PageName(i), run.Method, run.Query.CursorPage(after, lowerExclusive, upperInclusive, descending)));
+            }
+
+            // Chained pages cannot be resent one by one (their references would break): a page
+            // refused by the portal ends this batch, and the next batch resumes after the last row.
+            var outcomes = await _chain(commands, cancellationToken).ConfigureAwait(false);
+            run.Requests++;
+            var exhausted = false;
+            for (var i = 0; i < commands.Count && !exhausted; i++)
+            {
+                if (!outcomes.TryGetValue(commands[i].Name, out var outcome) || outcome.Result is not { } result)
+                {
+                    if (outcome?.Error is { } error && error.Code != BitrixErrorCodes.OperationTimeLimit)
+                    {
+                        throw error.ToException(run.Method, commands[i].Name);
+                    }
+
+                    break;
+                }
+
+                var count = 0;
+                foreach (var row in ListMethodProfile.Rows(result, run.Query.Profile.WrapperKey))
+                {
+                    count++;
+                    var id = run.Query.Profile.IdOf(row);
+
+                    // A page behind a broken reference can hold anything: only rows that continue
+                    // the walk inside the range are taken; the first that does not ends the range.
+                    if (id is not { } value || !Continues(value, last, lowerExclusive, upperInclusive, descending))
+                    {
+                        exhausted = true;
+                        break;
+                    }
+
+                    rows.Add(row);
+                    last = value;
+                }
+
+                if (count < PageSize)
+                {
+                    exhausted = true;
+                }
+            }
+
+            if (exhausted)
+            {
+                return rows;
+            }
+        }
+    }
+
+    private static bool Continues(long id, long? last, long lowerExclusive, long upperInclusive, bool descending)
+        => id > lowerExclusive && id <= upperInclusive && (last is not { } l || (descending ? id < l : id > l));
+
+    private static long? ProbeId(Run run, Dictionary<string, CommandOutcome> probes, string name)
+    {
+        if (!probes.TryGetValue(name, out var outcome))
+        {
+            throw new BitrixException(BitrixErrorCodes.InvalidResponse, "The probe of the ID range got no answer.", null, run.Method, name);
+        }
+
+        if (outcome.Error is { } error)
+        {
+            throw error.ToException(run.Method, name);
+        }
+
+        foreach (var row in ListMethodProfile.Rows(outcome.Result!.Value, run.Query.Profile.WrapperKey))
+        {
+            return run.Query.Profile.IdOf(row);
+        }
+
+        return null;
+    }
+
+    private static string PageName(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Offsets: the first page gives <c>total</c>; the other offsets are packed into batches,
+    /// sized from the measured cost of deep pages, run concurrently and yielded in order.
+    /// </summary>
+    private async IAsyncEnumerable<JsonElement> OffsetAsync(Run run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = run.Query;
+        var seen = new HashSet<long>();
+        var first = await _call(run.Method, query.OffsetPage(0), cancellationToken).ConfigureAwait(false);
+        run.Requests++;
+        var profile = query.Profile.LearnFrom(first.Result);
+        run.ExpectedTotal = first.Total;
+        foreach (var row in Fresh(profile, first.Result, seen))
+        {
+            yield return row;
+        }
+
+        if (first.Next is null)
+        {
+            run.Report(force: false);
+            yield break;
+        }
+
+        var costPerRow = Math.Max(1e-7, (first.Time?.Processing ?? 0.002) / PageSize);
+        var start = first.Next.Value;
+        var known = first.Total;
+        var window = new Queue<Task<(List<JsonElement> Rows, bool End, long? Total, double? PerRow)>>();
+        var done = false;
+        while (!done || window.Count > 0)
+        {
+            while (!done && window.Count < _parallelism + 1)
+            {
+                // Deep offsets cost the server time per skipped row: fewer pages per batch keeps
+                // every request far from the portal's 60-second limit.
+                var pages = (int)Math.Clamp(OffsetBatchBudget.TotalSeconds / (costPerRow * (start + PageSize)), 1, PagesPerBatch);
+                if (known is { } total)
+                {
+                    pages = (int)Math.Min(pages, (total - start + PageSize - 1) / PageSize);
+                }
+
+                window.Enqueue(ReadOffsetsAsync(run, profile, start, Math.Max(1, pages), cancellationToken));
+                start += (long)Math.Max(1, pages) * PageSize;
+                done = known is { } t && start >= t;
+            }
+
+            var batch = await window.Dequeue().ConfigureAwait(false);
+            if (batch.PerRow is { } perRow)
+            {
+                costPerRow = Math.Max(costPerRow, perRow);
+            }
+
+            if (batch.Total is { } now && known is { } before && now != before)
+            {
+                // Offsets shift when rows come and go during the read; de-duplication keeps each
+                // row once, but rows can be missed: the caller is told.
+                Log.CountChanged(_logger, run.Method, before, now);
+                run.CountChanged(now);
+                known = now;
+            }
+
+            foreach (var row in batch.Rows)
+            {
+                if (profile.IdOf(row) is not { } id || seen.Add(id))
+                {
+                    yield return row;
+                }
+            }
+
+            if (batch.End)
+            {
+                done = true;
+                foreach (var pending in window)
+                {
+                    await pending.ConfigureAwait(false);
+                }
+
+                window.Clear();
+            }
+
+            run.Report(force: false);
+        }
+    }
+
+    private async Task<(List<JsonElement> Rows, bool End, long? Total, double? PerRow)> ReadOffsetsAsync(Run run, ListMethodProfile profile, long start, int pages, CancellationToken cancellationToken)
+    {
+        var commands = Enumerable.Range(0, pages)
+            .Select(i => new PackedCommand(PageName(i), run.Method, run.Query.OffsetPage(start + (long)i * PageSize)))
+            .ToList();
+        var outcomes = await _batch(commands, cancellationToken).ConfigureAwait(false);
+        run.Requests++;
+        var rows = new List<JsonElement>();
+        long? total = null;
+        double? perRow = null;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var outcome = outcomes.GetValueOrDefault(commands[i].Name)
+                ?? throw new BitrixException(BitrixErrorCodes.InvalidResponse, "The batch answer has no entry for this page.", null, run.Method, commands[i].Name);
+            if (outcome.Error is { } error)
+            {
+                throw error.ToException(run.Method, commands[i].Name);
+            }
+
+            total = outcome.Total ?? total;
+            if (outcome.Time?.Processing is { } processing)
+            {
+                perRow = Math.Max(perRow ?? 0, processing / (start + (i + 1L) * PageSize));
+            }
+
+            var count = 0;
+            foreach (var row in ListMethodProfile.Rows(outcome.Result!.Value, profile.WrapperKey))
+            {
+                rows.Add(row);
+                count++;
+            }
+
+            if (count < PageSize || outcome.Next is null && total is not null)
+            {
+                return (rows, true, total, perRow);
+            }
+        }
+
+        return (rows, false, total, perRow);
+    }
+
+    private static IEnumerable<JsonElement> Fresh(ListMethodProfile profile, JsonElement result, HashSet<long> seen)
+    {
+        foreach (var row in ListMethodProfile.Rows(result, profile.WrapperKey))
+        {
+            if (profile.IdOf(row) is not { } id || seen.Add(id))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>The state of one read, for progress reports.</summary>
+    private sealed class Run(string method, ListQuery query, ListOptions options, Func<string?> waitReason)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private long _lastReport;
+
+        public string Method { get; } = method;
+
+        public ListQuery Query { get; } = query;
+
+        public long Rows { get; set; }
+
+        public long Requests { get; set; }
+
+        public long? ExpectedTotal { get; set; }
+
+        public bool TotalChanged { get; private set; }
+
+        public void CountChanged(long now)
+        {
+            TotalChanged = true;
+            ExpectedTotal = now;
+        }
+
+        /// <summary>Reports at most four times a second, and once at the end.</summary>
+        public void Report(bool force)
+        {
+            if (options.Progress is not { } progress)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (!force && Stopwatch.GetElapsedTime(_lastReport, now) < TimeSpan.FromMilliseconds(250))
+            {
+                return;
+            }
+
+            _lastReport = now;
+            progress.Report(new ListProgress
+            {
+                Rows = Rows,
+                ExpectedTotal = ExpectedTotal,
+                Requests = Requests,
+                Elapsed = Stopwatch.GetElapsedTime(_started, now),
+                WaitReason = waitReason(),
+                TotalChanged = TotalChanged,
+            });
+        }
+    }
+}
