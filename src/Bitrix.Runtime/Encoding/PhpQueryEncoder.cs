@@ -70,11 +70,21 @@ internal static class PhpQueryEncoder
 
     private static string Scalar(JsonValue value) => value.GetValueKind() switch
     {
-        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.String => value.TryGetValue<string>(out var text) ? text : Unquote(value),
         JsonValueKind.True => "1",
         JsonValueKind.False => "0",
         _ => value.ToJsonString(),
     };
+
+    /// <summary>
+    /// A value whose JSON is a string but whose CLR type is not (DateTime, DateTimeOffset, Guid,
+    /// char, ... in a hand-built <see cref="JsonObject"/>): its JSON text, unquoted.
+    /// </summary>
+    private static string Unquote(JsonValue value)
+    {
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return document.RootElement.GetString() ?? string.Empty;
+    }
 
     /// <summary>PHP's <c>urlencode</c>: alphanumerics and <c>-_.</c> stay, space is <c>+</c>, the rest is %XX of UTF-8.</summary>
     public static string Escape(string text)
