@@ -68,7 +68,7 @@ public sealed class PhpQueryEncoderTests
 
         var parsed = PhpQueryParser.Parse(PhpQueryEncoder.Encode(input));
 
-        AssertJsonEqual(PhpView(input) ?? new JsonObject(), parsed);
+        AssertJsonEqual(PhpView.Of(input), parsed);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class PhpQueryEncoderTests
             var query = PhpQueryEncoder.Encode(input);
             var parsed = PhpQueryParser.Parse(query);
 
-            AssertJsonEqual(PhpView(input) ?? new JsonObject(), parsed, query);
+            AssertJsonEqual(PhpView.Of(input), parsed, query);
         }
     }
 
@@ -176,59 +176,6 @@ public sealed class PhpQueryEncoderTests
         Assert.Equal("AZaz09-_.", PhpQueryEncoder.Escape("AZaz09-_."));
         Assert.Equal("+%2B%7E%2A%27%28%29%21", PhpQueryEncoder.Escape(" +~*'()!"));
         Assert.Equal("%D0%AF%F0%9F%98%80", PhpQueryEncoder.Escape("Я😀"));
-    }
-
-    /// <summary>What PHP's parse_str gives back for an http_build_query of <paramref name="node"/>: strings everywhere, empty containers gone, 0..n-1 maps as lists.</summary>
-    private static JsonNode? PhpView(JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                return null;
-            case JsonObject obj:
-                return Shape(obj.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value)), topLevel: ReferenceEquals(obj.Root, obj));
-            case JsonArray list:
-                return Shape(list.Select((v, i) => new KeyValuePair<string, JsonNode?>(i.ToString(CultureInfo.InvariantCulture), v)), topLevel: false);
-            default:
-                var value = node.AsValue();
-                return value.GetValueKind() switch
-                {
-                    JsonValueKind.String => JsonValue.Create(value.GetValue<string>()),
-                    JsonValueKind.True => JsonValue.Create("1"),
-                    JsonValueKind.False => JsonValue.Create("0"),
-                    _ => JsonValue.Create(value.ToJsonString()),
-                };
-        }
-    }
-
-    private static JsonNode? Shape(IEnumerable<KeyValuePair<string, JsonNode?>> entries, bool topLevel)
-    {
-        var kept = new List<KeyValuePair<string, JsonNode?>>();
-        foreach (var (key, value) in entries)
-        {
-            if (PhpView(value) is { } view)
-            {
-                kept.Add(new(topLevel ? key.Replace(' ', '_').Replace('.', '_') : key, view));
-            }
-        }
-
-        if (kept.Count == 0)
-        {
-            return topLevel ? new JsonObject() : null;
-        }
-
-        if (!topLevel && kept.Select((p, i) => p.Key == i.ToString(CultureInfo.InvariantCulture)).All(b => b))
-        {
-            return new JsonArray([.. kept.Select(p => p.Value)]);
-        }
-
-        var obj = new JsonObject();
-        foreach (var (key, value) in kept)
-        {
-            obj[key] = value;
-        }
-
-        return obj;
     }
 
     private static void AssertJsonEqual(JsonNode expected, JsonNode actual, string? context = null)
