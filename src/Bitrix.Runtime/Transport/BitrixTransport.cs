@@ -84,7 +84,7 @@ internal sealed class BitrixTransport : IDisposable
         catch (BitrixException e) when (_oauth is not null && token is not null && e.ErrorCode is BitrixErrorCodes.ExpiredToken or BitrixErrorCodes.InvalidToken)
         {
             // The server refused the call before running it, so resending after renewal is safe.
-            await _oauth.RefreshAsync(_http, token, cancellationToken).ConfigureAwait(false);
+            await _oauth.RefreshAsync(_http, token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
             return await SendFollowingMovesAsync(method, parameters, _oauth.AccessToken, cancellationToken).ConfigureAwait(false);
         }
     }
