@@ -99,7 +99,7 @@ public partial class BitrixClient : IAsyncDisposable
     public virtual async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken = default)
     {
         method = MethodName.Validate(method, nameof(method));
-        if (_autoBatcher is not null && !MethodName.IsBatch(method) && !PhpQueryEncoder.ContainsNull(parameters ?? []))
+        if (_autoBatcher is not null && !MethodName.IsBatch(method) && PhpQueryEncoder.FitsQueryString(parameters))
         {
             return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         }
@@ -170,6 +170,11 @@ public partial class BitrixClient : IAsyncDisposable
             if (command.Parameters is not null && PhpQueryEncoder.ContainsNull(command.Parameters))
             {
                 throw new ArgumentException($"Command '{command.Name}' has a null value, which a batch cannot carry (its commands are query strings); send it with CallRawAsync.", nameof(batch));
+            }
+
+            if (!PhpQueryEncoder.FitsQueryString(command.Parameters))
+            {
+                throw new ArgumentException($"Command '{command.Name}' has an empty list or object, which a batch cannot carry (a query string drops it, which changes the call); leave the parameter out or send it with CallRawAsync.", nameof(batch));
             }
         }
 
