@@ -123,14 +123,29 @@ public sealed class AutoBatchTests
         clock.Advance(Window);
         await update;
 
-        // No clock advance: a call with null never waits for a window.
-        var erased = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { COMMENTS = (string?)null } });
+        // No clock advance: a call with null never waits for a window (the guard turns a hang into a failure).
+        var erased = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { COMMENTS = (string?)null } }).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(erased.GetBoolean());
         Assert.Equal("""{"id":3,"fields":{"COMMENTS":null}}""", portal.Recorder.RestRequests[^1].BodyText);
         var get = portal.Client.CallAsync("crm.deal.get", new { id = 3 });
         clock.Advance(Window);
         Assert.Equal(JsonValueKind.Null, (await get).GetProperty("COMMENTS").ValueKind);
+    }
+
+    [Fact]
+    public async Task Calls_holding_an_empty_list_or_object_are_not_queued_but_sent_as_json_at_once()
+    {
+        var clock = new FakeTimeProvider();
+        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+
+        // No clock advance: neither call waits for a window (the guard turns a hang into a failure).
+        var noop = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { } }).WaitAsync(TimeSpan.FromSeconds(30));
+        var none = await portal.Client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = Array.Empty<int>() } }).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(noop.GetBoolean());
+        Assert.True(none.GetArrayLength() < 50);
+        Assert.Equal(["crm.deal.update", "crm.deal.list"], portal.Recorder.RestRequests.Select(r => r.RestMethod));
     }
 
     [Fact]

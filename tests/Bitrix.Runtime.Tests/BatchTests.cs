@@ -218,6 +218,20 @@ public sealed class BatchTests
         Assert.Equal(0, await portal.RequestsAsync());
     }
 
+    [Fact]
+    public async Task An_empty_list_or_object_inside_a_command_is_rejected_before_anything_is_sent()
+    {
+        await using var portal = TestPortal.Create();
+        var emptyFields = new BitrixBatch().Add("noop", "crm.deal.update", new { ID = 1, fields = new { } });
+        var emptyIn = new BitrixBatch().Add("in", "crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = Array.Empty<int>() } });
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => portal.Client.BatchAsync(emptyFields));
+        await Assert.ThrowsAsync<ArgumentException>(() => portal.Client.BatchAsync(emptyIn));
+
+        Assert.Contains("'noop'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await portal.RequestsAsync());
+    }
+
     [Theory]
     [InlineData("batch")]
     [InlineData("BATCH")]

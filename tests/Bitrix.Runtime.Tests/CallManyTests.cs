@@ -138,6 +138,33 @@ public sealed class CallManyTests
     }
 
     [Fact]
+    public async Task Items_holding_an_empty_list_or_object_go_alone_as_json_so_their_meaning_is_kept()
+    {
+        await using var portal = TestPortal.Create();
+        object?[] updates = [new { id = 1, fields = new { } }, new { id = 2, fields = new { TITLE = "Batched" } }];
+        object?[] lists =
+        [
+            new { filter = new Dictionary<string, object> { ["@ID"] = Array.Empty<int>() }, select = new[] { "ID" } },
+            new { filter = new Dictionary<string, object> { ["@ID"] = new[] { 3, 4 } }, select = new[] { "ID" } },
+        ];
+
+        var updated = await portal.Client.CallManyAsync("crm.deal.update", updates);
+        var listed = await portal.Client.CallManyAsync("crm.deal.list", lists);
+        var direct = await portal.Client.CallRawAsync("crm.deal.list", lists[0]);
+
+        // An update with nothing to change is a no-op, as when called alone: not "fields must be array".
+        Assert.True(updated[0].GetResultOrThrow().GetBoolean());
+        Assert.True(updated[1].GetResultOrThrow().GetBoolean());
+        // IN () matches what it matches alone, not every row (which dropping the key would give).
+        Assert.Equal(direct.Result.GetRawText(), listed[0].GetResultOrThrow().GetRawText());
+        Assert.True(listed[0].Result!.Value.GetArrayLength() < 50);
+        Assert.Equal(["3", "4"], listed[1].GetResultOrThrow().EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        var sent = portal.Recorder.RestRequests;
+        Assert.Equal("""{"id":1,"fields":{}}""", sent.Single(r => r.RestMethod == "crm.deal.update").BodyText);
+        Assert.Equal(2, sent.Count(r => r.RestMethod == "batch"));
+    }
+
+    [Fact]
     public async Task A_null_item_is_a_command_without_parameters()
     {
         await using var portal = TestPortal.Create();
@@ -223,7 +250,7 @@ public sealed class CallManyTests
             }
         }
 
-        var expected = items.Select(item => PhpQueryEncoder.ContainsNull(item) ? item!.ToJsonString() : PhpView.Of(item).ToJsonString());
+        var expected = items.Select(item => PhpQueryEncoder.FitsQueryString(item) ? PhpView.Of(item).ToJsonString() : item!.ToJsonString());
         Assert.Equal(expected.Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal));
         Assert.Equal(8 + 2, portal.Recorder.RestRequests.Count);
     }

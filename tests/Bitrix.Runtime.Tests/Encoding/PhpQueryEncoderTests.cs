@@ -171,6 +171,18 @@ public sealed class PhpQueryEncoderTests
     }
 
     [Fact]
+    public void Only_parameters_a_query_string_carries_intact_fit_one()
+    {
+        Assert.True(PhpQueryEncoder.FitsQueryString(null));
+        Assert.True(PhpQueryEncoder.FitsQueryString([]));
+        Assert.True(PhpQueryEncoder.FitsQueryString(new JsonObject { ["a"] = 1, ["b"] = new JsonArray(1, "x"), ["c"] = new JsonObject { ["d"] = false } }));
+        Assert.False(PhpQueryEncoder.FitsQueryString(new JsonObject { ["a"] = null }));
+        Assert.False(PhpQueryEncoder.FitsQueryString(new JsonObject { ["fields"] = new JsonObject() }));
+        Assert.False(PhpQueryEncoder.FitsQueryString(new JsonObject { ["filter"] = new JsonObject { ["@ID"] = new JsonArray() } }));
+        Assert.False(PhpQueryEncoder.FitsQueryString(JsonNode.Parse("""{"a":{"b":[{"c":[]}]}}""")!.AsObject()));
+    }
+
+    [Fact]
     public void Escape_is_php_urlencode()
     {
         Assert.Equal("AZaz09-_.", PhpQueryEncoder.Escape("AZaz09-_."));
