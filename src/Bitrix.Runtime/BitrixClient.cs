@@ -49,8 +49,9 @@ public partial class BitrixClient : IAsyncDisposable
 
     /// <summary>
     /// A client using your <see cref="HttpClient"/> (your handler, proxy, TLS settings). Redirects
-    /// should be left to the client (<c>AllowAutoRedirect = false</c>): HttpClient's own turn a
-    /// POST into a body-less GET. With your own HttpClient the webhook code is part of the URLs it sees.
+    /// are best left to the client (<c>AllowAutoRedirect = false</c>): HttpClient's own turn a
+    /// POST into a body-less GET, which the client notices and sends again, at the cost of a
+    /// request. With your own HttpClient the webhook code is part of the URLs it sees.
     /// </summary>
     public BitrixClient(HttpClient httpClient, string webhookUrl, BitrixClientOptions? options = null)
         : this(PortalEndpoint.ParseWebhook(webhookUrl), null, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options)
