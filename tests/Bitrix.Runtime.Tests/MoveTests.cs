@@ -141,6 +141,28 @@ public sealed class MoveTests
     }
 
     [Fact]
+    public async Task A_callers_http_client_that_follows_redirects_itself_does_not_lose_the_body()
+    {
+        // HttpClient's default handler follows a 302 as a GET without the body: the new portal
+        // would answer an unfiltered page. The client notices and sends the call again.
+        await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
+        await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
+        using var http = new HttpClient();
+        await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString());
+
+        var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = 97 }, select = new[] { "ID" } });
+        var added = await client.CallAsync("crm.deal.add", new { fields = new { TITLE = "Once" } });
+
+        Assert.Equal(["98", "99", "100"], rows.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        Assert.Equal(101, added.GetInt64());
+        Assert.Equal(newPortal.BaseAddress, client.PortalUrl);
+        Assert.Equal(1, (await oldPortal.GetStatsAsync()).Requests);
+        var stats = await newPortal.GetStatsAsync();
+        Assert.Equal(3, stats.Requests); // the body-less GET, the call sent again, then the add directly
+        Assert.Equal(101, stats.EntityCounts["crm.deal"]);
+    }
+
+    [Fact]
     public async Task Over_loopback_a_client_owning_its_handler_follows_the_move()
     {
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
