@@ -11,9 +11,10 @@ public partial class BitrixClient
 {
     /// <summary>
     /// Calls <paramref name="method"/> once per item. Items are packed into batches of up to 50 and
-    /// the batches run in parallel; items holding a <c>null</c> (an erase a query string cannot
-    /// carry) are sent as individual JSON calls. Results come in input order, each a success or an
-    /// error; one failed item never loses its siblings' results.
+    /// the batches run in parallel; items holding a <c>null</c> (an erase) or an empty list or
+    /// object — which a batch's query strings cannot carry — are sent as individual JSON calls.
+    /// Results come in input order, each a success or an error; one failed item never loses its
+    /// siblings' results.
     /// </summary>
     [RequiresUnreferencedCode(ParameterConverter.ReflectionMessage)]
     [RequiresDynamicCode(ParameterConverter.ReflectionMessage)]
@@ -43,7 +44,7 @@ public partial class BitrixClient
         var work = new List<Task>();
         for (var i = 0; i < list.Count; i++)
         {
-            if (list[i] is { } p && PhpQueryEncoder.ContainsNull(p))
+            if (list[i] is { } p && !PhpQueryEncoder.FitsQueryString(p))
             {
                 work.Add(CallOneAsync(method, i, p, results, cancellationToken));
             }

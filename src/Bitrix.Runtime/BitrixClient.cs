@@ -67,8 +67,9 @@ public partial class BitrixClient : IAsyncDisposable
 
     /// <summary>
     /// A client using your <see cref="HttpClient"/> (your handler, proxy, TLS settings). Redirects
-    /// should be left to the client (<c>AllowAutoRedirect = false</c>): HttpClient's own turn a
-    /// POST into a body-less GET. With your own HttpClient the webhook code is part of the URLs it sees.
+    /// are best left to the client (<c>AllowAutoRedirect = false</c>): HttpClient's own turn a
+    /// POST into a body-less GET, which the client notices and sends again, at the cost of a
+    /// request. With your own HttpClient the webhook code is part of the URLs it sees.
     /// </summary>
     public BitrixClient(HttpClient httpClient, string webhookUrl, BitrixClientOptions? options = null)
         : this(PortalEndpoint.ParseWebhook(webhookUrl), null, null, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), options)
@@ -117,7 +118,7 @@ public partial class BitrixClient : IAsyncDisposable
     public virtual async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken = default)
     {
         method = MethodName.Validate(method, nameof(method));
-        if (_autoBatcher is not null && !MethodName.IsBatch(method) && !PhpQueryEncoder.ContainsNull(parameters ?? []))
+        if (_autoBatcher is not null && !MethodName.IsBatch(method) && PhpQueryEncoder.FitsQueryString(parameters))
         {
             return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         }
@@ -188,6 +189,11 @@ public partial class BitrixClient : IAsyncDisposable
             if (command.Parameters is not null && PhpQueryEncoder.ContainsNull(command.Parameters))
             {
                 throw new ArgumentException($"Command '{command.Name}' has a null value, which a batch cannot carry (its commands are query strings); send it with CallRawAsync.", nameof(batch));
+            }
+
+            if (!PhpQueryEncoder.FitsQueryString(command.Parameters))
+            {
+                throw new ArgumentException($"Command '{command.Name}' has an empty list or object, which a batch cannot carry (a query string drops it, which changes the call); leave the parameter out or send it with CallRawAsync.", nameof(batch));
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed class OAuthSession : IDisposable
     public int Refreshes { get; private set; }
 
     /// <summary>Renews the tokens unless another caller already replaced <paramref name="failedAccessToken"/>.</summary>
-    public async Task RefreshAsync(HttpClient http, string failedAccessToken, CancellationToken cancellationToken)
+    public async Task RefreshAsync(HttpClient http, string failedAccessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -45,9 +45,8 @@ internal sealed class OAuthSession : IDisposable
                 ["client_secret"] = _options.ClientSecret,
                 ["refresh_token"] = Volatile.Read(ref _tokens).RefreshToken,
             });
-            using var response = await http.PostAsync(_options.TokenEndpoint, form, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            var tokens = ParseTokens(body, response.StatusCode);
+            var (status, body) = await PostAsync(http, form, timeout, cancellationToken).ConfigureAwait(false);
+            var tokens = ParseTokens(body, status);
             Volatile.Write(ref _tokens, tokens);
             Refreshes++;
             Log.TokensRenewed(_logger);
@@ -59,6 +58,27 @@ internal sealed class OAuthSession : IDisposable
         finally
         {
             _refreshGate.Release();
+        }
+    }
+
+    /// <summary>Posts the refresh form; a network failure or timeout is a <see cref="BitrixException"/>, as on any call.</summary>
+    private async Task<(HttpStatusCode Status, byte[] Body)> PostAsync(HttpClient http, HttpContent form, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.PostAsync(_options.TokenEndpoint, form, limit.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(limit.Token).ConfigureAwait(false);
+            return (response.StatusCode, body);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, $"The token endpoint did not answer within {timeout.TotalSeconds:0.#} s.", null, "oauth/token", innerException: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, $"The token endpoint could not be reached: {e.Message}", null, "oauth/token", innerException: e);
         }
     }
 

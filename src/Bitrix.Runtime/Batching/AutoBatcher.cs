@@ -32,6 +32,14 @@ internal sealed class AutoBatcher
     public Task<JsonElement> EnqueueAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
         var pending = new Pending(method, parameters, cancellationToken);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A caller who gives up is released at once, not when its batch is answered; a
+            // cancelled call still queued is left out of the batch (see SendAsync).
+            var registration = cancellationToken.Register(static state => ((Pending)state!).Cancel(), pending);
+            _ = pending.Completion.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         List<Pending>? full = null;
         var openWindow = false;
         lock (_gate)
@@ -144,5 +152,7 @@ internal sealed class AutoBatcher
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public TaskCompletionSource<JsonElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Cancel() => Completion.TrySetCanceled(CancellationToken);
     }
 }

@@ -8,7 +8,8 @@ namespace Bitrix;
 /// <summary>
 /// Encodes parameters as a PHP query string, as PHP's <c>http_build_query</c> does: nested keys
 /// <c>filter[%3EID]=5</c>, lists <c>select[0]=ID</c>, <c>true</c>/<c>false</c> as 1/0, RFC 1738
-/// escaping (space as <c>+</c>). A query string has no null: callers check <see cref="ContainsNull"/> first.
+/// escaping (space as <c>+</c>). A query string has no null and drops empty lists and objects:
+/// callers check <see cref="FitsQueryString"/> first and send anything else as a JSON body.
 /// </summary>
 internal static class PhpQueryEncoder
 {
@@ -27,6 +28,22 @@ internal static class PhpQueryEncoder
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// True when a query string carries <paramref name="parameters"/> with their meaning intact:
+    /// no null anywhere (a query string has none) and no empty list or object below the top
+    /// (<c>http_build_query</c> drops them, so <c>fields: {}</c> would vanish and
+    /// <c>filter: {"@ID": []}</c> would match every row).
+    /// </summary>
+    public static bool FitsQueryString(JsonObject? parameters) => parameters is null || parameters.All(p => Fits(p.Value));
+
+    private static bool Fits(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonObject obj => obj.Count > 0 && obj.All(p => Fits(p.Value)),
+        JsonArray list => list.Count > 0 && list.All(Fits),
+        _ => true,
+    };
 
     /// <summary>True when any value in the tree is JSON null (which a query string cannot carry).</summary>
     public static bool ContainsNull(JsonNode? node) => node switch
@@ -70,11 +87,21 @@ internal static class PhpQueryEncoder
 
     private static string Scalar(JsonValue value) => value.GetValueKind() switch
     {
-        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.String => value.TryGetValue<string>(out var text) ? text : Unquote(value),
         JsonValueKind.True => "1",
         JsonValueKind.False => "0",
         _ => value.ToJsonString(),
     };
+
+    /// <summary>
+    /// A value whose JSON is a string but whose CLR type is not (DateTime, DateTimeOffset, Guid,
+    /// char, ... in a hand-built <see cref="JsonObject"/>): its JSON text, unquoted.
+    /// </summary>
+    private static string Unquote(JsonValue value)
+    {
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return document.RootElement.GetString() ?? string.Empty;
+    }
 
     /// <summary>PHP's <c>urlencode</c>: alphanumerics and <c>-_.</c> stay, space is <c>+</c>, the rest is %XX of UTF-8.</summary>
     public static string Escape(string text)

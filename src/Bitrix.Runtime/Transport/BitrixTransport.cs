@@ -70,7 +70,7 @@ internal sealed class BitrixTransport : IDisposable
         catch (BitrixException e) when (_oauth is not null && token is not null && e.ErrorCode is BitrixErrorCodes.ExpiredToken or BitrixErrorCodes.InvalidToken)
         {
             // The server refused the call before running it, so resending after renewal is safe.
-            await _oauth.RefreshAsync(_http, token, cancellationToken).ConfigureAwait(false);
+            await _oauth.RefreshAsync(_http, token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
             return await SendFollowingMovesAsync(method, parameters, _oauth.AccessToken, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -91,6 +91,7 @@ internal sealed class BitrixTransport : IDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
+            var sentTo = request.RequestUri!;
             using var response = await SendHttpAsync(request, method, cancellationToken).ConfigureAwait(false);
             Log.Response(_logger, method, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (IsMove(response.StatusCode) && response.Headers.Location is { } location)
@@ -102,6 +103,25 @@ internal sealed class BitrixTransport : IDisposable
 
                 _endpoint.MoveTo(location.IsAbsoluteUri ? location : new Uri(_endpoint.Portal, location));
                 Log.Moved(_logger, _endpoint.Portal.ToString());
+                continue;
+            }
+
+            // A handler that follows redirects itself (HttpClientHandler's default) rewrites the
+            // request: it goes to the new portal, and after a 301/302 as a GET without its body, so
+            // the answer is to a call without parameters. Move there, and send the call again.
+            if (request.RequestUri is { } reached && Uri.Compare(reached, sentTo, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                _endpoint.MoveTo(reached);
+                Log.Moved(_logger, _endpoint.Portal.ToString());
+            }
+
+            if (request.Method != HttpMethod.Post)
+            {
+                if (redirects >= _options.MaxRedirects)
+                {
+                    throw new BitrixException(BitrixErrorCodes.InvalidResponse, $"Too many redirects (more than {_options.MaxRedirects}).", response.StatusCode, method);
+                }
+
                 continue;
             }
 

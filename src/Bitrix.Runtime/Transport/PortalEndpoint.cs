@@ -76,8 +76,9 @@ internal sealed class PortalEndpoint
             return webhookUrl.Length > 12 ? webhookUrl[..12] + "***" : "***";
         }
 
+        // Only a numeric user ID is shown: when it is missing, the first segment may be the code.
         var parts = webhookUrl[(rest + 6)..].Split('/');
-        return parts.Length >= 2
+        return parts.Length >= 2 && parts[0].Length > 0 && parts[0].All(char.IsAsciiDigit)
             ? $"{webhookUrl[..(rest + 6)]}{parts[0]}/***/"
             : webhookUrl[..(rest + 6)] + "***";
     }
