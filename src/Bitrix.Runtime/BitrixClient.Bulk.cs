@@ -31,6 +31,7 @@ public partial class BitrixClient
     /// <summary>Bulk calls with settings, e.g. a way to check whether a write whose answer was lost ran.</summary>
     public virtual async Task<IReadOnlyList<BitrixItemResult>> CallManyAsync(string method, IEnumerable<JsonObject?> items, BulkCallOptions? options, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
         ArgumentNullException.ThrowIfNull(items);
         if (MethodName.IsBatch(method))

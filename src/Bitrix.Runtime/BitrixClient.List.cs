@@ -17,6 +17,7 @@ public partial class BitrixClient
     /// </summary>
     public virtual IAsyncEnumerable<JsonElement> ListAllAsync(string method, JsonObject? parameters = null, ListOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
         return _lister.ListAsync(method, parameters, options ?? new ListOptions(), cancellationToken);
     }

@@ -25,6 +25,7 @@ public partial class BitrixClient : IAsyncDisposable
     private readonly AutoBatcher? _autoBatcher;
     private readonly Listing.Lister _lister;
     private readonly BitrixClientOptions _options;
+    private volatile bool _disposed;
 
     private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, HttpClient? httpClient, BitrixClientOptions? options)
     {
@@ -117,6 +118,7 @@ public partial class BitrixClient : IAsyncDisposable
     /// <summary>Calls a method with parameters given as a JSON object (trimming- and AOT-safe).</summary>
     public virtual async Task<JsonElement> CallAsync(string method, JsonObject? parameters, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
         if (_autoBatcher is not null && !MethodName.IsBatch(method) && PhpQueryEncoder.FitsQueryString(parameters))
         {
@@ -156,6 +158,7 @@ public partial class BitrixClient : IAsyncDisposable
     /// <summary>Sends one call exactly as given, parameters as a JSON object or list (trimming- and AOT-safe).</summary>
     public virtual Task<BitrixResponse> CallRawAsync(string method, JsonNode? parameters, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
         if (parameters is not (null or JsonObject or JsonArray))
         {
@@ -168,6 +171,7 @@ public partial class BitrixClient : IAsyncDisposable
     /// <summary>Runs an explicit batch of up to 50 commands.</summary>
     public virtual async Task<BitrixBatchResult> BatchAsync(BitrixBatch batch, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Commands.Count == 0)
         {
@@ -278,11 +282,19 @@ public partial class BitrixClient : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _transport?.Dispose();
         _oauth?.Dispose();
         await Task.CompletedTask.ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <inheritdoc/>
     public override string ToString() => $"BitrixClient {{ Portal = {_transport?.Endpoint} }}";

@@ -15,7 +15,7 @@ public sealed class AutoBatchTests
     [Fact]
     public async Task Five_hundred_concurrent_gets_take_at_most_twelve_requests_and_each_caller_gets_its_own_deal()
     {
-        await using var portal = TestPortal.Create(TestPortal.Options(deals: 600), new BitrixClientOptions { AutoBatch = true });
+        await using var portal = TestPortal.Create(TestPortal.Options(deals: 600), Fast.Options(o => { o.AutoBatch = true; }));
         var ids = Enumerable.Range(1, 500).OrderBy(i => (i * 31) % 503).ToList();
 
         var deals = await Task.WhenAll(ids.Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })));
@@ -34,7 +34,7 @@ public sealed class AutoBatchTests
     [Fact]
     public async Task A_per_call_error_surfaces_only_on_that_call()
     {
-        await using var portal = TestPortal.Create(TestPortal.Options(deals: 200), new BitrixClientOptions { AutoBatch = true });
+        await using var portal = TestPortal.Create(TestPortal.Options(deals: 200), Fast.Options(o => { o.AutoBatch = true; }));
         var ids = Enumerable.Range(1, 120).Select(i => i is 37 or 71 ? 900000 + i : i).ToList();
 
         var calls = ids.Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
@@ -62,7 +62,7 @@ public sealed class AutoBatchTests
     public async Task Full_batches_leave_at_once_and_the_rest_waits_for_the_window()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
         var calls = Enumerable.Range(1, 120).Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
         await Task.WhenAll(calls.Take(100));
@@ -82,7 +82,7 @@ public sealed class AutoBatchTests
     public async Task A_lone_call_goes_out_as_itself()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
         var call = portal.Client.CallAsync("crm.deal.get", new { ID = 4 });
         Assert.Equal(0, await portal.RequestsAsync());
@@ -99,7 +99,7 @@ public sealed class AutoBatchTests
     public async Task Different_methods_share_a_batch_and_each_caller_gets_its_own_result()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(deals: 120), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(deals: 120), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
         var get = portal.Client.CallAsync("crm.deal.get", new { ID = 9 });
         var list = portal.Client.CallAsync("crm.deal.list", new { select = new[] { "ID" }, start = 100 });
@@ -118,7 +118,7 @@ public sealed class AutoBatchTests
     public async Task Calls_holding_null_are_not_queued_but_sent_as_json_at_once()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
         var update = portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { COMMENTS = "set" } });
         clock.Advance(Window);
         await update;
@@ -137,7 +137,7 @@ public sealed class AutoBatchTests
     public async Task Calls_holding_an_empty_list_or_object_are_not_queued_but_sent_as_json_at_once()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
         // No clock advance: neither call waits for a window (the guard turns a hang into a failure).
         var noop = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { } }).WaitAsync(TimeSpan.FromSeconds(30));
@@ -155,7 +155,9 @@ public sealed class AutoBatchTests
         options.FaultRate = 1;
         options.FaultKinds = [FaultKind.BadGatewayHtml];
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(options, new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+
+        // Without retries: what is under test is that one failed request fails all its callers.
+        await using var portal = TestPortal.Create(options, Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; o.MaxRetries = 0; }));
 
         var calls = Enumerable.Range(1, 10).Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
         clock.Advance(Window);
@@ -174,7 +176,7 @@ public sealed class AutoBatchTests
     public async Task A_call_cancelled_while_queued_is_cancelled_and_not_sent()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
         using var cancel = new CancellationTokenSource();
 
         var kept1 = portal.Client.CallAsync("crm.deal.get", new { ID = 1 });
@@ -196,7 +198,7 @@ public sealed class AutoBatchTests
     public async Task Explicit_batches_and_bulk_calls_are_not_queued()
     {
         var clock = new FakeTimeProvider();
-        await using var portal = TestPortal.Create(TestPortal.Options(), new BitrixClientOptions { AutoBatch = true, AutoBatchWindow = Window, TimeProvider = clock });
+        await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
         var batch = await portal.Client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { ID = 1 }));
         var many = await portal.Client.CallManyAsync("crm.deal.get", [new { ID = 2 }]);

@@ -43,7 +43,7 @@ public sealed class ClientTests
         await using var emulator = new BitrixEmulator(TestPortal.Options(deals: 1000));
         var probe = new ConcurrencyProbe(emulator.CreateHandler());
         using var http = new HttpClient(probe);
-        await using var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), new BitrixClientOptions { MaxConcurrency = maxConcurrency });
+        await using var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), Fast.Options(o => { o.MaxConcurrency = maxConcurrency; }));
 
         var results = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 500).Select(i => (object?)new { ID = i }));
         await Task.WhenAll(Enumerable.Range(1, 10).Select(i => client.CallAsync("crm.deal.get", new { ID = i })));
@@ -58,9 +58,9 @@ public sealed class ClientTests
         using var http = new HttpClient();
         const string url = "https://portal.example/rest/1/code/";
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, new BitrixClientOptions { MaxConcurrency = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, new BitrixClientOptions { RequestTimeout = TimeSpan.Zero }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, new BitrixClientOptions { AutoBatchWindow = TimeSpan.FromMilliseconds(-1) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, Fast.Options(o => { o.MaxConcurrency = 0; })));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, Fast.Options(o => { o.RequestTimeout = TimeSpan.Zero; })));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BitrixClient(http, url, Fast.Options(o => { o.AutoBatchWindow = TimeSpan.FromMilliseconds(-1); })));
         Assert.Throws<ArgumentNullException>(() => new BitrixClient(null!, url));
     }
 
@@ -80,7 +80,7 @@ public sealed class ClientTests
     public async Task A_client_owning_its_handler_works_over_loopback()
     {
         await using var emulator = await BitrixEmulator.StartAsync(TestPortal.Options());
-        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString());
+        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), Fast.Options());
 
         var deal = await client.CallAsync("crm.deal.get", new { id = 2 });
         var many = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 120).Select(i => (object?)new { id = i }));

@@ -53,7 +53,7 @@ public sealed class ErrorTests
     {
         await using var emulator = new BitrixEmulator(TestPortal.Options());
         using var http = new HttpClient(emulator.CreateHandler());
-        await using var client = new BitrixClient(http, new Uri(emulator.BaseAddress, $"/rest/1/{Secret}/").ToString());
+        await using var client = new BitrixClient(http, new Uri(emulator.BaseAddress, $"/rest/1/{Secret}/").ToString(), Fast.Options());
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
 
@@ -134,7 +134,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task An_answer_that_never_comes_is_a_transport_failure_after_the_request_timeout()
     {
-        await using var portal = Faulty(FaultKind.Slow, new BitrixClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var portal = Faulty(FaultKind.Slow, Fast.Options(o => { o.RequestTimeout = TimeSpan.FromMilliseconds(100); }));
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => portal.Client.CallAsync("crm.deal.get", new { id = 1 }));
 
@@ -169,18 +169,28 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task A_spent_operating_budget_is_a_429_rejected_before_processing()
+    public async Task A_spent_operating_budget_is_waited_out_and_the_call_sent_again()
     {
         var options = TestPortal.Options();
         options.OperatingLimitSeconds = 0.001;
+        options.OperatingWindow = TimeSpan.FromSeconds(1);
         await using var portal = TestPortal.Create(options);
         await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
 
-        var e = await Assert.ThrowsAsync<BitrixException>(() => portal.Client.CallAsync("crm.deal.get", new { id = 1 }));
+        var second = await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
 
-        Assert.Equal(BitrixErrorCodes.OperationTimeLimit, e.ErrorCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
-        Assert.True(e.IsRejectedBeforeProcessing);
+        var stats = await portal.Emulator.GetStatsAsync();
+        Assert.Equal("1", second.GetProperty("ID").GetString());
+        Assert.Equal(1, stats.Rejected429);
+        Assert.Equal(2, stats.CallsByMethod["crm.deal.get"]);
+    }
+
+    [Fact]
+    public void Refusals_are_known_to_have_happened_before_processing()
+    {
+        Assert.True(new BitrixException(BitrixErrorCodes.OperationTimeLimit, "blocked", HttpStatusCode.TooManyRequests).IsRejectedBeforeProcessing);
+        Assert.True(new BitrixException(BitrixErrorCodes.QueryLimitExceeded, "too many", HttpStatusCode.ServiceUnavailable).IsRejectedBeforeProcessing);
+        Assert.False(new BitrixException("INTERNAL_SERVER_ERROR", "oops", HttpStatusCode.InternalServerError).IsRejectedBeforeProcessing);
     }
 
     public static TheoryData<string?> BadMethodNames() =>
@@ -271,7 +281,7 @@ public sealed class ErrorTests
     public async Task Answers_that_are_not_the_envelope_are_invalid_responses(HttpStatusCode status, string body, string expected)
     {
         using var http = new HttpClient(StubHandler.Always(status, body));
-        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Secret}/");
+        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Secret}/", Fast.Options());
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
 
@@ -292,7 +302,7 @@ public sealed class ErrorTests
             StubHandler.Answer(HttpStatusCode.ServiceUnavailable, """{"error":"query_limit_exceeded","error_description":"Too many requests"}"""),
         ]);
         using var http = new HttpClient(new StubHandler(_ => answers.Dequeue()));
-        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Secret}/");
+        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Secret}/", Fast.Options());
 
         var onOk = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("a.b"));
         var numeric = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("a.b"));

@@ -25,7 +25,7 @@ public sealed class MoveTests
         await using var newPortal = new BitrixEmulator(Options(100, null));
         var recorder = new RecordingHandler(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
         using var http = new HttpClient(recorder);
-        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString());
+        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options());
         var parameters = new JsonObject { ["filter"] = new JsonObject { [">=ID"] = 95 }, ["select"] = new JsonArray("ID"), ["order"] = new JsonObject { ["ID"] = "ASC" } };
 
         var rows = await client.CallRawAsync("crm.deal.list", parameters);
@@ -62,7 +62,7 @@ public sealed class MoveTests
         await using var oldPortal = new BitrixEmulator(Options(10, NewPortal));
         await using var newPortal = new BitrixEmulator(Options(10, null));
         using var http = new HttpClient(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
-        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString());
+        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options());
 
         var results = await client.CallManyAsync("crm.deal.add", Enumerable.Range(0, 70).Select(i => (object?)new { fields = new { TITLE = $"Moved {i}" } }));
 
@@ -86,7 +86,7 @@ public sealed class MoveTests
             ClientSecret = newPortal.Options.OAuthClientSecret,
             AccessToken = tokens.AccessToken,
             RefreshToken = tokens.RefreshToken,
-        }, http);
+        }, http, Fast.Options());
 
         var deal = await client.CallAsync("crm.deal.get", new { id = 2 });
 
@@ -100,7 +100,7 @@ public sealed class MoveTests
         await using var a = new BitrixEmulator(Options(10, NewPortal));
         await using var b = new BitrixEmulator(Options(10, OldPortal));
         using var http = new HttpClient(new HostRouter().Route(OldPortal.Host, a.CreateHandler()).Route(NewPortal.Host, b.CreateHandler()));
-        await using var client = new BitrixClient(http, new Uri(OldPortal, a.WebhookUrl.AbsolutePath).ToString(), new BitrixClientOptions { MaxRedirects = 3 });
+        await using var client = new BitrixClient(http, new Uri(OldPortal, a.WebhookUrl.AbsolutePath).ToString(), Fast.Options(o => { o.MaxRedirects = 3; }));
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
 
@@ -129,7 +129,7 @@ public sealed class MoveTests
 
             return StubHandler.Answer(HttpStatusCode.OK, """{"result":{"ID":"1"},"time":{"start":1}}""");
         }));
-        await using var client = new BitrixClient(http, "https://portal.example/rest/1/code/");
+        await using var client = new BitrixClient(http, "https://portal.example/rest/1/code/", Fast.Options());
 
         var deal = await client.CallAsync("crm.deal.get", new { id = 1 });
 
@@ -148,7 +148,7 @@ public sealed class MoveTests
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
         using var http = new HttpClient();
-        await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString());
+        await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString(), Fast.Options());
 
         var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = 97 }, select = new[] { "ID" } });
         var added = await client.CallAsync("crm.deal.add", new { fields = new { TITLE = "Once" } });
@@ -167,7 +167,7 @@ public sealed class MoveTests
     {
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
-        await using var client = BitrixClient.FromWebhook(oldPortal.WebhookUrl.ToString());
+        await using var client = BitrixClient.FromWebhook(oldPortal.WebhookUrl.ToString(), Fast.Options());
 
         var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = 97 }, select = new[] { "ID" } });
         var deal = await client.CallAsync("crm.deal.get", new { id = 100 });

@@ -53,7 +53,7 @@ public sealed class OAuthTests
                 portal!.Renewed.Enqueue(renewed);
                 return Task.CompletedTask;
             };
-            portal = new OAuthPortal(emulator, recorder, http, BitrixClient.FromOAuth(oauth, http, clientOptions), oauth);
+            portal = new OAuthPortal(emulator, recorder, http, BitrixClient.FromOAuth(oauth, http, Fast.Apply(clientOptions ?? new BitrixClientOptions())), oauth);
             return portal;
         }
 
@@ -125,7 +125,7 @@ public sealed class OAuthTests
     [Fact]
     public async Task A_token_expiring_during_sixteen_concurrent_calls_is_renewed_exactly_once()
     {
-        await using var portal = await OAuthPortal.CreateAsync(clientOptions: new BitrixClientOptions { MaxConcurrency = 16 });
+        await using var portal = await OAuthPortal.CreateAsync(clientOptions: Fast.Options(o => { o.MaxConcurrency = 16; }));
         var seen = 0;
         portal.Recorder.BeforeSend = async r =>
         {
@@ -148,7 +148,7 @@ public sealed class OAuthTests
     [Fact]
     public async Task Sixteen_concurrent_calls_on_an_expired_token_share_one_renewal()
     {
-        await using var portal = await OAuthPortal.CreateAsync(clientOptions: new BitrixClientOptions { MaxConcurrency = 16 });
+        await using var portal = await OAuthPortal.CreateAsync(clientOptions: Fast.Options(o => { o.MaxConcurrency = 16; }));
         await portal.Emulator.ExpireOAuthTokensAsync();
 
         var deals = await Task.WhenAll(Enumerable.Range(1, 16).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
@@ -161,7 +161,7 @@ public sealed class OAuthTests
     [Fact]
     public async Task Auto_batched_calls_on_an_expired_token_share_one_renewal()
     {
-        await using var portal = await OAuthPortal.CreateAsync(clientOptions: new BitrixClientOptions { AutoBatch = true });
+        await using var portal = await OAuthPortal.CreateAsync(clientOptions: Fast.Options(o => { o.AutoBatch = true; }));
         await portal.Emulator.ExpireOAuthTokensAsync();
 
         var deals = await Task.WhenAll(Enumerable.Range(1, 150).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
@@ -264,7 +264,7 @@ public sealed class OAuthTests
             ClientSecret = emulator.Options.OAuthClientSecret,
             AccessToken = tokens.AccessToken,
             RefreshToken = tokens.RefreshToken,
-        }, http);
+        }, http, Fast.Options());
         await emulator.ExpireOAuthTokensAsync();
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
@@ -290,7 +290,7 @@ public sealed class OAuthTests
             ClientSecret = emulator.Options.OAuthClientSecret,
             AccessToken = tokens.AccessToken,
             RefreshToken = tokens.RefreshToken,
-        }, http);
+        }, http, Fast.Options());
         await emulator.ExpireOAuthTokensAsync();
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));

@@ -31,7 +31,7 @@ public sealed class RedactionTests
     {
         var logs = new CapturingLoggerFactory();
         var messages = new List<string>();
-        await using (var portal = TestPortal.Create(Options(), new BitrixClientOptions { LoggerFactory = logs }))
+        await using (var portal = TestPortal.Create(Options(), Fast.Options(o => { o.LoggerFactory = logs; })))
         {
             var client = portal.Client;
             Assert.Equal(Code, portal.WebhookCode);
@@ -46,7 +46,7 @@ public sealed class RedactionTests
             messages.Add(client.ToString()!);
         }
 
-        await using (var auto = TestPortal.Create(Options(), new BitrixClientOptions { LoggerFactory = logs, AutoBatch = true }))
+        await using (var auto = TestPortal.Create(Options(), Fast.Options(o => { o.LoggerFactory = logs; o.AutoBatch = true; })))
         {
             await Task.WhenAll(Enumerable.Range(1, 80).Select(i => auto.Client.CallAsync("crm.deal.get", new { id = i })));
         }
@@ -72,7 +72,7 @@ public sealed class RedactionTests
         ]);
         var logs = new CapturingLoggerFactory();
         using var http = new HttpClient(new StubHandler(_ => answers.Dequeue()));
-        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Code}/", new BitrixClientOptions { LoggerFactory = logs });
+        await using var client = new BitrixClient(http, $"https://portal.example/rest/1/{Code}/", Fast.Options(o => { o.LoggerFactory = logs; o.MaxRetries = 0; }));
 
         await client.CallAsync("crm.deal.get", new { id = 1 });
         var unauthorized = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
@@ -108,7 +108,7 @@ public sealed class RedactionTests
             },
         };
         var messages = new List<string>();
-        await using (var client = BitrixClient.FromOAuth(oauth, http, new BitrixClientOptions { LoggerFactory = logs, MaxConcurrency = 8 }))
+        await using (var client = BitrixClient.FromOAuth(oauth, http, Fast.Options(o => { o.LoggerFactory = logs; o.MaxConcurrency = 8; })))
         {
             await client.CallAsync("crm.deal.get", new { id = 1 });
             await emulator.ExpireOAuthTokensAsync();
@@ -131,7 +131,7 @@ public sealed class RedactionTests
             AccessToken = current.AccessToken,
             RefreshToken = current.RefreshToken,
         };
-        await using (var failing = BitrixClient.FromOAuth(wrongSecret, http, new BitrixClientOptions { LoggerFactory = logs }))
+        await using (var failing = BitrixClient.FromOAuth(wrongSecret, http, Fast.Options(o => { o.LoggerFactory = logs; })))
         {
             messages.Add((await Assert.ThrowsAsync<BitrixException>(() => failing.CallAsync("crm.deal.get", new { id = 1 }))).ToString());
         }
@@ -152,7 +152,7 @@ public sealed class RedactionTests
     [Fact]
     public async Task ToString_of_clients_options_and_tokens_hides_secrets()
     {
-        await using var webhook = BitrixClient.FromWebhook($"https://portal.example/rest/1/{Code}/");
+        await using var webhook = BitrixClient.FromWebhook($"https://portal.example/rest/1/{Code}/", Fast.Options());
         var tokens = new BitrixTokens("access-token-value-1", "refresh-token-value-2", DateTimeOffset.UnixEpoch);
         var options = new BitrixOAuthOptions
         {
@@ -177,7 +177,7 @@ public sealed class RedactionTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop(); // nothing listens there now
-        await using var client = BitrixClient.FromWebhook($"http://127.0.0.1:{port}/rest/1/{Code}/");
+        await using var client = BitrixClient.FromWebhook($"http://127.0.0.1:{port}/rest/1/{Code}/", Fast.Options());
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
 
@@ -208,7 +208,7 @@ public sealed class RedactionTests
         ActivitySource.AddActivityListener(activityListener);
         using var diagnostics = DiagnosticListener.AllListeners.Subscribe(new RequestObserver(requestUris, port));
 
-        await using (var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { AutoBatch = true }))
+        await using (var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), Fast.Options(o => { o.AutoBatch = true; })))
         {
             Assert.Equal("3", (await client.CallAsync("crm.deal.get", new { id = 3 })).GetProperty("ID").GetString());
             Assert.True((await client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = 4 })))["0"].IsSuccess);

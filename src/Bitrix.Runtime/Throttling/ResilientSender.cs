@@ -33,7 +33,7 @@ internal sealed class ResilientSender
         _throttle = throttle;
         _options = options;
         _logger = logger;
-        _retries = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+        _retries = options.MaxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException e && MayRetry(e, args.Context.Properties.GetValue(ShapeKey, null!))),

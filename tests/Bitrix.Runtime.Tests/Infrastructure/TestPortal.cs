@@ -46,7 +46,7 @@ public sealed class TestPortal : IAsyncDisposable
         var emulator = new BitrixEmulator(emulatorOptions ?? Options());
         var recorder = new RecordingHandler(emulator.CreateHandler());
         var http = new HttpClient(recorder, disposeHandler: true);
-        var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), clientOptions);
+        var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), Fast.Apply(clientOptions ?? new BitrixClientOptions()));
         return new TestPortal(emulator, recorder, http, client);
     }
 
