@@ -10,7 +10,7 @@ namespace Bitrix.Redis;
 /// </summary>
 public sealed class RedisRateLimitStore : IRateLimitStore
 {
-    // Drains, then takes one request when the counter is below capacity - headroom (or marks the bucket full).
+    // Drains, then reserves one request and returns the wait until the counter is below capacity - headroom (or marks the bucket full).
     private const string BucketScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -21,12 +21,16 @@ public sealed class RedisRateLimitStore : IRateLimitStore
         level = level - math.max(0, now - at) * drain
         if level < 0 then level = 0 end
         local wait = 0
+        local headroom = tonumber(redis.call('HGET', KEYS[1], 'headroom') or '0') * math.pow(0.5, math.max(0, now - at) / 10)
+        if tonumber(ARGV[3]) > headroom then headroom = tonumber(ARGV[3]) end
         if ARGV[4] == 'full' then
           if level < capacity then level = capacity end
         else
-          local threshold = capacity - tonumber(ARGV[3])
-          if level < threshold then level = level + 1 else wait = (level - threshold) / drain + 0.001 end
+          local threshold = capacity - headroom
+          if level >= threshold then wait = (level - threshold) / drain + 0.001 end
+          level = level + 1
         end
+        if ARGV[4] ~= 'full' then redis.call('HSET', KEYS[1], 'headroom', tostring(headroom)) end
         redis.call('HSET', KEYS[1], 'level', tostring(level), 'at', tostring(now))
         redis.call('EXPIRE', KEYS[1], 3600)
         return tostring(wait)
@@ -44,10 +48,10 @@ public sealed class RedisRateLimitStore : IRateLimitStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<TimeSpan> TryTakeAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default)
+    public async ValueTask<TimeSpan> ReserveAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var wait = await RunBucketAsync(portal, plan, "take", headroom).ConfigureAwait(false);
+        var wait = await RunBucketAsync(portal, plan, "reserve", headroom).ConfigureAwait(false);
         return wait <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(wait);
     }
 

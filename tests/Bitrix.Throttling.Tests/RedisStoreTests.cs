@@ -24,22 +24,24 @@ public sealed class RedisStoreTests(RedisServer redis) : IClassFixture<RedisServ
     }
 
     [Fact]
-    public async Task The_bucket_takes_while_below_capacity_minus_headroom_then_asks_to_wait_the_drain_time()
+    public async Task Reservations_go_at_once_while_below_capacity_minus_headroom_then_queue_at_the_drain_rate()
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var store = new RedisRateLimitStore(connection, $"t{Guid.NewGuid():N}:");
         var plan = new RateLimitPlan(10, 0.5);
 
-        // Below 10 - 2: levels 0..7 take, and the eighth take leaves 8 minus what drained meanwhile, still below 8.
-        var taken = 0;
-        while (await store.TryTakeAsync("portal.test", plan, headroom: 2) == TimeSpan.Zero)
+        // Below 10 - 2: levels 0..7 go at once, and the eighth leaves 8 minus what drained meanwhile, still below 8.
+        var atOnce = 0;
+        TimeSpan wait;
+        while ((wait = await store.ReserveAsync("portal.test", plan, headroom: 2)) == TimeSpan.Zero)
         {
-            taken++;
+            atOnce++;
         }
 
-        var wait = await store.TryTakeAsync("portal.test", plan, headroom: 2);
-        Assert.Equal(9, taken);
+        var next = await store.ReserveAsync("portal.test", plan, headroom: 2);
+        Assert.Equal(9, atOnce);
         Assert.InRange(wait.TotalSeconds, 0.001, 2.01);
+        Assert.InRange((next - wait).TotalSeconds, 1.9, 2.1);
     }
 
     [Fact]
@@ -52,7 +54,7 @@ public sealed class RedisStoreTests(RedisServer redis) : IClassFixture<RedisServ
         var second = new RedisRateLimitStore(connection, prefix);
 
         await first.MarkFullAsync("portal.test", plan);
-        var wait = await second.TryTakeAsync("portal.test", plan, headroom: 1);
+        var wait = await second.ReserveAsync("portal.test", plan, headroom: 1);
 
         Assert.True(wait > TimeSpan.Zero);
     }

@@ -8,13 +8,15 @@ namespace Bitrix;
 public interface IRateLimitStore
 {
     /// <summary>
-    /// Takes one request from the bucket mirror of <paramref name="portal"/> when its counter is
-    /// below capacity − <paramref name="headroom"/>; otherwise takes nothing and returns how long
-    /// to wait before trying again. The headroom covers requests still on their way: the portal
-    /// counts a request when it arrives, the mirror when it leaves.
+    /// Reserves the next request of <paramref name="portal"/>'s bucket mirror and returns how long
+    /// the caller must wait before sending it: zero while the counter is below capacity −
+    /// <paramref name="headroom"/>, else the time until it drains there. Reserving at once serves
+    /// callers first come, first served, across every client and process sharing the store. The
+    /// headroom covers requests still on their way: the portal counts a request when it arrives,
+    /// the mirror when it leaves.
     /// </summary>
-    /// <returns><see cref="TimeSpan.Zero"/> when taken.</returns>
-    ValueTask<TimeSpan> TryTakeAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default);
+    /// <returns>The wait before the reserved request may be sent.</returns>
+    ValueTask<TimeSpan> ReserveAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default);
 
     /// <summary>The portal answered 503 QUERY_LIMIT_EXCEEDED: treat its bucket as full.</summary>
     ValueTask MarkFullAsync(string portal, RateLimitPlan plan, CancellationToken cancellationToken = default);

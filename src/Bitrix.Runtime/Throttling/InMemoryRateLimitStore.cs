@@ -22,19 +22,17 @@ public sealed class InMemoryRateLimitStore : IRateLimitStore
         => time == TimeProvider.System ? Shared : PerClock.GetValue(time, t => new InMemoryRateLimitStore(t));
 
     /// <inheritdoc/>
-    public ValueTask<TimeSpan> TryTakeAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default)
+    public ValueTask<TimeSpan> ReserveAsync(string portal, RateLimitPlan plan, double headroom, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var bucket = _buckets.GetOrAdd(portal, _ => new Bucket(_time.GetTimestamp()));
         lock (bucket)
         {
+            var elapsed = _time.GetElapsedTime(bucket.UpdatedAt).TotalSeconds;
             Drain(bucket, plan);
-            var wait = LeakyBucketMath.WaitFor(bucket.Level, plan, headroom);
-            if (wait == TimeSpan.Zero)
-            {
-                bucket.Level += 1;
-            }
-
+            bucket.Headroom = LeakyBucketMath.SharedHeadroom(bucket.Headroom, headroom, elapsed);
+            var wait = LeakyBucketMath.WaitFor(bucket.Level, plan, bucket.Headroom);
+            bucket.Level += 1;
             return ValueTask.FromResult(wait);
         }
     }
@@ -89,6 +87,8 @@ public sealed class InMemoryRateLimitStore : IRateLimitStore
     private sealed class Bucket(long updatedAt)
     {
         public double Level { get; set; }
+
+        public double Headroom { get; set; }
 
         public long UpdatedAt { get; set; } = updatedAt;
     }

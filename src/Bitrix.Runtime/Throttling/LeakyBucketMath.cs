@@ -1,8 +1,8 @@
 namespace Bitrix.Throttling;
 
 /// <summary>
-/// The bucket arithmetic every store shares. A request is taken only while the mirrored counter is
-/// below capacity − headroom. The portal counts a request when it arrives, which is later than the
+/// The bucket arithmetic every store shares. A request is sent only once the mirrored counter,
+/// which already holds every earlier reservation, has drained below capacity − headroom. The portal counts a request when it arrives, which is later than the
 /// mirror counts it, so the portal's counter can run ahead of the mirror by the requests still in
 /// transit: the headroom is one request plus what drains during the measured transit time.
 /// </summary>
@@ -22,4 +22,12 @@ internal static class LeakyBucketMath
         var threshold = plan.Capacity - Math.Clamp(headroom, 1, plan.Capacity - 1);
         return level < threshold ? TimeSpan.Zero : TimeSpan.FromSeconds((level - threshold) / plan.DrainPerSecond + 0.001);
     }
+
+    /// <summary>
+    /// The headroom every sharer of a bucket uses: the largest any of them asked for lately. One
+    /// threshold for all keeps reservations in order; the old value fades by half every ten
+    /// seconds, so a spike does not slow the bucket for long.
+    /// </summary>
+    public static double SharedHeadroom(double stored, double requested, double elapsedSeconds)
+        => Math.Max(requested, stored * Math.Pow(0.5, Math.Max(0, elapsedSeconds) / 10));
 }

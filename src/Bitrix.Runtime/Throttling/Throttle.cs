@@ -168,30 +168,31 @@ internal sealed class Throttle
         }
     }
 
-    /// <summary>Takes a request from the bucket mirror; returns when the successful take began (transit starts there).</summary>
+    /// <summary>Reserves the next request of the bucket mirror and waits for its turn; returns when it may leave (transit starts there).</summary>
     private async ValueTask<long> TakeFromBucketAsync(CancellationToken cancellationToken)
     {
-        WaitTicket? waiting = null;
-        try
+        var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
+        var reserving = _time.GetTimestamp();
+        var wait = await _store.ReserveAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
+        if (wait > TimeSpan.Zero)
         {
-            while (true)
+            using (Waiting(WaitReasons.Bucket))
             {
-                var attempt = _time.GetTimestamp();
-                var headroom = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks)));
-                var wait = await _store.TryTakeAsync(_portal, _plan, headroom, cancellationToken).ConfigureAwait(false);
-                if (wait == TimeSpan.Zero)
-                {
-                    return attempt;
-                }
-
-                waiting ??= Waiting(WaitReasons.Bucket);
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+
+                // Transit grew while this request waited its turn: it waits for the extra headroom too.
+                var grown = LeakyBucketMath.Headroom(_plan, TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks))) - headroom;
+                if (grown > 0)
+                {
+                    var extra = TimeSpan.FromSeconds(grown / _plan.DrainPerSecond);
+                    await Task.Delay(extra, _time, cancellationToken).ConfigureAwait(false);
+                    wait += extra;
+                }
             }
         }
-        finally
-        {
-            waiting?.Dispose();
-        }
+
+        // The slot's nominal time: the store's round trip and any oversleep count as transit.
+        return reserving + (long)(wait.TotalSeconds * _time.TimestampFrequency);
     }
 
     /// <summary>A server answer: feeds the operating budget mirror and the concurrency controller.</summary>
