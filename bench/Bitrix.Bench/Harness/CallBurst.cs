@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Text.Json.Nodes;
 
 namespace Bitrix.Bench.Harness;
@@ -19,6 +20,8 @@ internal static class CallBurst
         var self = Process.GetCurrentProcess();
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
+        var jitBefore = JitInfo.GetCompilationTime();
+        var jitMethodsBefore = JitInfo.GetCompiledMethodCount();
         var tallies = clients.Select(_ => new Tally()).ToArray();
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = Stopwatch.GetTimestamp();
@@ -37,11 +40,15 @@ internal static class CallBurst
         var sampled = await sampler.ConfigureAwait(false);
         self.Refresh();
         var cpu = self.TotalProcessorTime - cpuBefore;
+        var jit = JitInfo.GetCompilationTime() - jitBefore;
+        var jitMethods = JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
         return new BurstResult(
             started,
             ended,
             [.. tallies.Select(t => new ClientTally(t.Calls, t.Ended, t.ErrorsSnapshot()))],
             cpu.TotalSeconds,
+            jit.TotalSeconds,
+            jitMethods,
             sampled);
     }
 
@@ -138,8 +145,11 @@ internal static class CallBurst
     }
 }
 
-/// <summary>One burst: when it began and ended (<see cref="Stopwatch"/> timestamps), each client's share, the process's CPU.</summary>
-internal sealed record BurstResult(long Started, long Ended, IReadOnlyList<ClientTally> Clients, double CpuSeconds, IReadOnlyDictionary<string, double> SampledWaitSeconds)
+/// <summary>
+/// One burst: when it began and ended (<see cref="Stopwatch"/> timestamps), each client's share,
+/// the process's CPU and the part of it the JIT spent compiling (<see cref="JitInfo.GetCompilationTime"/>).
+/// </summary>
+internal sealed record BurstResult(long Started, long Ended, IReadOnlyList<ClientTally> Clients, double CpuSeconds, double JitSeconds, long JitMethods, IReadOnlyDictionary<string, double> SampledWaitSeconds)
 {
     public double WallSeconds => Stopwatch.GetElapsedTime(Started, Ended).TotalSeconds;
 

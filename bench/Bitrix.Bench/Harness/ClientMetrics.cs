@@ -22,6 +22,7 @@ internal sealed class ClientMetrics : IDisposable
     private readonly Dictionary<string, long> _waitCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _firstWaitStart = new(StringComparer.Ordinal);
     private readonly List<long> _requestTimes = [];
+    private readonly List<long> _refusalTimes = [];
 
     public ClientMetrics()
     {
@@ -48,7 +49,8 @@ internal sealed class ClientMetrics : IDisposable
                 new SortedDictionary<string, double>(_waitSeconds, StringComparer.Ordinal),
                 new SortedDictionary<string, long>(_waitCounts, StringComparer.Ordinal),
                 _firstWaitStart.TryGetValue(BucketReason, out var first) ? first : null,
-                [.. _requestTimes]);
+                [.. _requestTimes],
+                [.. _refusalTimes]);
         }
     }
 
@@ -76,6 +78,10 @@ internal sealed class ClientMetrics : IDisposable
             if (ReferenceEquals(target, _requests))
             {
                 _requestTimes.Add(now);
+            }
+            else if (ReferenceEquals(target, _refusals))
+            {
+                _refusalTimes.Add(now);
             }
         }
     }
@@ -113,6 +119,7 @@ internal sealed class ClientMetrics : IDisposable
 /// <param name="WaitsByReason">Waits recorded, by reason.</param>
 /// <param name="FirstBucketWaitStart">When the first wait for the bucket began (a <see cref="Stopwatch"/> timestamp), if any did.</param>
 /// <param name="RequestTimestamps">When each request was counted, just before it was sent (<see cref="Stopwatch"/> timestamps).</param>
+/// <param name="RefusalTimestamps">When each refusal (503 or 429) was received.</param>
 internal sealed record ClientMetricsSnapshot(
     long Requests,
     IReadOnlyDictionary<string, long> RetriesByReason,
@@ -120,4 +127,5 @@ internal sealed record ClientMetricsSnapshot(
     IReadOnlyDictionary<string, double> WaitSecondsByReason,
     IReadOnlyDictionary<string, long> WaitsByReason,
     long? FirstBucketWaitStart,
-    IReadOnlyList<long> RequestTimestamps);
+    IReadOnlyList<long> RequestTimestamps,
+    IReadOnlyList<long> RefusalTimestamps);

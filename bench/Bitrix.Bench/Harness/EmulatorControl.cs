@@ -42,7 +42,8 @@ internal sealed record PortalStats(
     IReadOnlyDictionary<string, long> CallsByMethod,
     IReadOnlyDictionary<string, double> OperatingSecondsByMethod,
     double BucketLevel,
-    long InternalFailures)
+    long InternalFailures,
+    long? DealCount)
 {
     /// <summary>Requests the bucket let through (every request but those refused with 503).</summary>
     public long Accepted => Requests - Rejected503;
@@ -63,7 +64,8 @@ internal sealed record PortalStats(
             Longs(node["callsByMethod"]),
             (node["operatingSecondsByMethod"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<double>(), StringComparer.OrdinalIgnoreCase),
             node["bucketLevel"]!.GetValue<double>(),
-            node["internalFailures"]?.GetValue<long>() ?? 0);
+            node["internalFailures"]?.GetValue<long>() ?? 0,
+            node["entityCounts"]?["crm.deal"]?.GetValue<long>());
     }
 
     private static Dictionary<string, long> Longs(JsonNode? node)

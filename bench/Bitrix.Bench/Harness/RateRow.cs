@@ -21,6 +21,7 @@ namespace Bitrix.Bench.Harness;
 /// <param name="PostBurstRate">(accepted requests − capacity) / (end − first bucket wait); null when no request waited.</param>
 /// <param name="RateOverPlan"><paramref name="PostBurstRate"/> divided by the plan's drain rate.</param>
 /// <param name="ClientCpuSeconds">CPU time of the client process(es) during the run.</param>
+/// <param name="JitSeconds">Of that CPU, time the JIT spent compiling during the run (after the warm-up).</param>
 /// <param name="CpuSecondsPer1000Requests">Client CPU seconds per 1,000 HTTP requests.</param>
 /// <param name="CpuSecondsPer1000Calls">Client CPU seconds per 1,000 calls.</param>
 /// <param name="WaitSecondsByReason">The meter's <c>bitrix.client.wait.duration</c> summed by reason, over all concurrent waiters.</param>
@@ -42,6 +43,7 @@ internal sealed record RateRow(
     double? PostBurstRate,
     double? RateOverPlan,
     double ClientCpuSeconds,
+    double JitSeconds,
     double CpuSecondsPer1000Requests,
     double CpuSecondsPer1000Calls,
     IReadOnlyDictionary<string, double> WaitSecondsByReason,
@@ -49,6 +51,9 @@ internal sealed record RateRow(
     IReadOnlyDictionary<string, long> Errors,
     IReadOnlyList<RatePart> Parts)
 {
+    /// <summary>When the clients received each refusal, seconds after the calls were issued (for diagnosis; JSON only).</summary>
+    public IReadOnlyList<double> RefusalsAtSeconds { get; init; } = [];
+
     /// <summary>
     /// The achieved rate after the burst: requests beyond the first <c>capacity</c>, divided by the
     /// time from the start of the first wait for the bucket to the last answer.
@@ -75,6 +80,7 @@ internal sealed record RateRow(
         long ended,
         long? firstBucketWait,
         double cpuSeconds,
+        double jitSeconds,
         IReadOnlyDictionary<string, double> waits,
         IReadOnlyDictionary<string, double> sampled,
         IReadOnlyDictionary<string, long> errors,
@@ -96,6 +102,7 @@ internal sealed record RateRow(
             rate,
             rate / plan.Plan.DrainPerSecond,
             cpuSeconds,
+            jitSeconds,
             cpuSeconds * 1000 / Math.Max(1, stats.Requests),
             cpuSeconds * 1000 / Math.Max(1, calls),
             waits,
@@ -104,9 +111,13 @@ internal sealed record RateRow(
             parts);
     }
 
+    /// <summary>Timestamps relative to <paramref name="started"/>, in seconds.</summary>
+    public static IReadOnlyList<double> Since(long started, IEnumerable<long> timestamps)
+        => [.. timestamps.Order().Select(t => Math.Round(Stopwatch.GetElapsedTime(started, t).TotalSeconds, 4))];
+
     public static MarkdownTable Table(IEnumerable<RateRow> rows)
     {
-        var table = new MarkdownTable("setup", "auto-batch", "plan", "calls", "requests", "503", "429", "wall s", "first wait s", "post-burst req/s", "÷ plan", "CPU s/1k req", "CPU s/1k calls", "wait s by reason (summed)", "bucket wait s (sampled)", "errors");
+        var table = new MarkdownTable("setup", "auto-batch", "plan", "calls", "requests", "503", "429", "wall s", "first wait s", "post-burst req/s", "÷ plan", "CPU s", "of it JIT s", "CPU s/1k req", "CPU s/1k calls", "wait s by reason (summed)", "bucket wait s (sampled)", "errors");
         foreach (var r in rows)
         {
             table.Add(
@@ -121,6 +132,8 @@ internal sealed record RateRow(
                 r.FirstBucketWaitSeconds is { } first ? F(first, "F3") : "–",
                 r.PostBurstRate is { } rate ? F(rate, "F3") : "–",
                 r.RateOverPlan is { } ratio ? F(ratio, "F3") : "–",
+                F(r.ClientCpuSeconds, "F3"),
+                F(r.JitSeconds, "F3"),
                 F(r.CpuSecondsPer1000Requests, "F3"),
                 F(r.CpuSecondsPer1000Calls, "F3"),
                 Join(r.WaitSecondsByReason, "F1"),

@@ -11,6 +11,8 @@ internal static class ScenarioCatalog
         new RateScenario(),
         new RateTwoClientsScenario(),
         new RateTwoProcessesScenario(),
+        new BurstScenario(),
+        new BulkAddScenario(),
     ];
 
     /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>

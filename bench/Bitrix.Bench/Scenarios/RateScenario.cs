@@ -16,6 +16,15 @@ internal sealed class RateScenario : IScenario
     /// <summary>A scaled plan on a busy CI machine: the smoke proves the harness and the absence of 503s, not the rate.</summary>
     public const double QuickTolerance = 0.25;
 
+    /// <summary>
+    /// <c>--quick</c>: 20 free, then 20 per second, so 50 calls take about 1.5 s. A faster drain makes
+    /// the smoke flaky: a 503 needs only drain × (arrival jitter) to exceed the client's headroom of
+    /// about 2.5 requests, and at 50/s a 50 ms stall of this loaded machine does that (1 run in 4–10).
+    /// </summary>
+    public static readonly LimitPlanChoice QuickPlan = new(LimitPlanChoice.Custom, new RateLimitPlan(20, 20));
+
+    public const int QuickCalls = 50;
+
     public string Name => "rate";
 
     public string Summary => "M calls at once through one client: 503s, and the rate after the burst against the plan";
@@ -27,7 +36,7 @@ internal sealed class RateScenario : IScenario
         {LimitPlanChoice.Usage}
         {LimitsSetup.Usage}
           --tolerance T      allowed relative distance of the post-burst rate from the plan (default {Tolerance}; {QuickTolerance} with --quick)
-          --quick            a CI smoke: --plan custom --capacity 20 --drain 50 --calls 60 (about a second per mode)
+          --quick            a CI smoke: --plan custom --capacity 20 --drain 20 --calls 50 --warmup 50 --warmup-rounds 1 (about 2 s per mode)
         Exit code 1 when a call fails, the emulator refused anything (503 or 429), or the post-burst rate
         (auto-batch off) is further than the tolerance from the plan's drain rate.
         """;
@@ -35,17 +44,20 @@ internal sealed class RateScenario : IScenario
     public async Task<int> RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
         var quick = arguments.Flag("quick");
-        var plan = LimitPlanChoice.Read(arguments, quick ? new(LimitPlanChoice.Custom, new RateLimitPlan(20, 50)) : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
-        var calls = arguments.Int("calls", quick ? 60 : 170, min: 1);
+        var plan = LimitPlanChoice.Read(arguments, quick ? RateScenario.QuickPlan : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
+        var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 1);
         var modes = AutoBatchModes(arguments);
         var latencyScale = arguments.Double("latency-scale", 1, min: 0);
         var deals = arguments.Int("deals", 1000, min: 1);
+        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
+        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
         var output = arguments.String("out", Path.Combine("bench", "results"));
         var tolerance = arguments.Double("tolerance", quick ? QuickTolerance : Tolerance, min: 0);
         var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
         var startedAt = DateTimeOffset.UtcNow;
+        await WarmUpAsync(emulatorDll, warmup, warmupRounds, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<RateRow>();
         foreach (var autoBatch in modes)
         {
@@ -58,14 +70,24 @@ internal sealed class RateScenario : IScenario
         return await WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One measured run: its own emulator, a warm-up on a private store, then the calls on the default (shared) store.</summary>
+    /// <summary>The warm-up of this process, against an emulator of its own with open limits.</summary>
+    public static async Task WarmUpAsync(string emulatorDll, int calls, int maxRounds, int deals, CancellationToken cancellationToken)
+    {
+        if (calls > 0)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await using var warmUp = await LimitsSetup.StartWarmUpEmulatorAsync(emulatorDll, deals, cancellationToken).ConfigureAwait(false);
+            var rounds = await LimitsSetup.WarmUpAsync(warmUp.WebhookUrl.ToString(), calls, maxRounds, null, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: {rounds} rounds of {calls} calls in {watch.Elapsed.TotalSeconds:F1} s"));
+        }
+    }
+
+    /// <summary>One measured run: its own emulator (a fresh portal), the calls on the default (shared) store.</summary>
     private static async Task<RateRow> RunOnceAsync(string emulatorDll, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
     {
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
         using var control = new EmulatorControl(emulator.WebhookUrl);
         var url = emulator.WebhookUrl.ToString();
-        await LimitsSetup.WarmUpAsync(url, plan.Plan, new InMemoryRateLimitStore(), cancellationToken).ConfigureAwait(false);
-        await control.ResetAsync(cancellationToken).ConfigureAwait(false);
         EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
 
         using var metrics = new ClientMetrics();
@@ -73,7 +95,8 @@ internal sealed class RateScenario : IScenario
         var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
         var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
         var heard = metrics.Snapshot();
-        return RateRow.From("1 client", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, []);
+        return RateRow.From("1 client", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, [])
+            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps) };
     }
 
     /// <summary>The default store is process-wide; a reused port would hand the new portal an old level.</summary>

@@ -22,7 +22,7 @@ internal sealed class RateTwoClientsScenario : IScenario
         {LimitPlanChoice.Usage}
         {LimitsSetup.Usage}
           --tolerance T      allowed relative distance of the combined post-burst rate from the plan (default {RateScenario.Tolerance}; {RateScenario.QuickTolerance} with --quick)
-          --quick            a CI smoke: --plan custom --capacity 20 --drain 50 --calls 60
+          --quick            a CI smoke: --plan custom --capacity 20 --drain 20 --calls 50 --warmup 50 --warmup-rounds 1
         Exit code 1 when a call fails, the emulator refused anything (503 or 429), or the combined
         post-burst rate (auto-batch off) is further than the tolerance from the plan's drain rate.
         """;
@@ -30,17 +30,20 @@ internal sealed class RateTwoClientsScenario : IScenario
     public async Task<int> RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
         var quick = arguments.Flag("quick");
-        var plan = LimitPlanChoice.Read(arguments, quick ? new(LimitPlanChoice.Custom, new RateLimitPlan(20, 50)) : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
-        var calls = arguments.Int("calls", quick ? 60 : 170, min: 2);
+        var plan = LimitPlanChoice.Read(arguments, quick ? RateScenario.QuickPlan : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
+        var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 2);
         var modes = RateScenario.AutoBatchModes(arguments);
         var latencyScale = arguments.Double("latency-scale", 1, min: 0);
         var deals = arguments.Int("deals", 1000, min: 1);
+        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
+        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
         var output = arguments.String("out", Path.Combine("bench", "results"));
         var tolerance = arguments.Double("tolerance", quick ? RateScenario.QuickTolerance : RateScenario.Tolerance, min: 0);
         var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
         var startedAt = DateTimeOffset.UtcNow;
+        await RateScenario.WarmUpAsync(emulatorDll, warmup, warmupRounds, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<RateRow>();
         foreach (var autoBatch in modes)
         {
@@ -58,8 +61,6 @@ internal sealed class RateTwoClientsScenario : IScenario
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
         using var control = new EmulatorControl(emulator.WebhookUrl);
         var url = emulator.WebhookUrl.ToString();
-        await LimitsSetup.WarmUpAsync(url, plan.Plan, new InMemoryRateLimitStore(), cancellationToken).ConfigureAwait(false);
-        await control.ResetAsync(cancellationToken).ConfigureAwait(false);
         RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
 
         using var metrics = new ClientMetrics();
@@ -84,6 +85,7 @@ internal sealed class RateTwoClientsScenario : IScenario
                 null,
                 c.Errors))
             .ToList();
-        return RateRow.From("2 clients, 1 process", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, parts);
+        return RateRow.From("2 clients, 1 process", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, parts)
+            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps) };
     }
 }

@@ -31,7 +31,7 @@ internal sealed class RateTwoProcessesScenario : IScenario
         {LimitPlanChoice.Usage}
         {LimitsSetup.Usage}
           --tolerance T      allowed relative distance of the combined post-burst rate from the plan (default {Tolerance}; {RateScenario.QuickTolerance} with --quick)
-          --quick            a smoke: --plan custom --capacity 20 --drain 50 --calls 60
+          --quick            a smoke: --plan custom --capacity 20 --drain 20 --calls 50 --warmup 50 --warmup-rounds 1
         Exit code 1 when a call fails, the emulator refused anything (503 or 429), or the combined
         post-burst rate (auto-batch off) is further than the tolerance from the plan's drain rate.
         """;
@@ -39,12 +39,14 @@ internal sealed class RateTwoProcessesScenario : IScenario
     public async Task<int> RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
         var quick = arguments.Flag("quick");
-        var plan = LimitPlanChoice.Read(arguments, quick ? new(LimitPlanChoice.Custom, new RateLimitPlan(20, 50)) : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
-        var calls = arguments.Int("calls", quick ? 60 : 170, min: 2);
+        var plan = LimitPlanChoice.Read(arguments, quick ? RateScenario.QuickPlan : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
+        var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 2);
         var modes = RateScenario.AutoBatchModes(arguments, "off");
         var redisConfiguration = arguments.String("redis");
         var latencyScale = arguments.Double("latency-scale", 1, min: 0);
         var deals = arguments.Int("deals", 1000, min: 1);
+        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
+        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
         var output = arguments.String("out", Path.Combine("bench", "results"));
         var tolerance = arguments.Double("tolerance", quick ? RateScenario.QuickTolerance : Tolerance, min: 0);
         var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
@@ -55,10 +57,12 @@ internal sealed class RateTwoProcessesScenario : IScenario
         redisConfiguration ??= privateRedis!.Configuration;
         Console.WriteLine(privateRedis is null ? "redis: as given" : $"redis: private redis-server on 127.0.0.1:{privateRedis.Port}");
 
+        // Each worker process warms up on its own against this open emulator (its own portal key).
+        await using var warmUp = await LimitsSetup.StartWarmUpEmulatorAsync(emulatorDll, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<RateRow>();
         foreach (var autoBatch in modes)
         {
-            var row = await RunOnceAsync(emulatorDll, redisConfiguration, plan, calls, autoBatch, latencyScale, deals, cancellationToken).ConfigureAwait(false);
+            var row = await RunOnceAsync(emulatorDll, redisConfiguration, warmUp.WebhookUrl, warmup, warmupRounds, plan, calls, autoBatch, latencyScale, deals, cancellationToken).ConfigureAwait(false);
             rows.Add(row);
             Console.WriteLine($"auto-batch {(autoBatch ? "on" : "off")}: {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, wall {row.WallSeconds:F2} s, combined post-burst {row.PostBurstRate?.ToString("F3", CultureInfo.InvariantCulture) ?? "–"} req/s");
         }
@@ -72,7 +76,7 @@ internal sealed class RateTwoProcessesScenario : IScenario
         return await RateScenario.WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken, notes).ConfigureAwait(false);
     }
 
-    private static async Task<RateRow> RunOnceAsync(string emulatorDll, string redisConfiguration, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
+    private static async Task<RateRow> RunOnceAsync(string emulatorDll, string redisConfiguration, Uri warmUpWebhook, int warmup, int warmupRounds, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
     {
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
         using var control = new EmulatorControl(emulator.WebhookUrl);
@@ -85,7 +89,7 @@ internal sealed class RateTwoProcessesScenario : IScenario
         {
             for (var i = 0; i < shares.Length; i++)
             {
-                workers.Add(Worker.Start($"process {i + 1}", emulator.WebhookUrl, redisConfiguration, prefix, shares[i], autoBatch, plan, deals));
+                workers.Add(Worker.Start($"process {i + 1}", emulator.WebhookUrl, warmUpWebhook, warmup, warmupRounds, redisConfiguration, prefix, shares[i], autoBatch, plan, deals));
             }
 
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -94,9 +98,6 @@ internal sealed class RateTwoProcessesScenario : IScenario
                 await Task.WhenAll(workers.Select(w => w.WaitForReadyAsync(timeout.Token))).ConfigureAwait(false);
             }
 
-            // The warm-ups spent some of the emulator's bucket (on a Redis bucket of their own):
-            // the measured run starts from an empty one.
-            await control.ResetAsync(cancellationToken).ConfigureAwait(false);
             await Task.WhenAll(workers.Select(w => w.GoAsync())).ConfigureAwait(false);
             var results = await Task.WhenAll(workers.Select(w => w.ResultAsync(cancellationToken))).ConfigureAwait(false);
             var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
@@ -133,10 +134,12 @@ internal sealed class RateTwoProcessesScenario : IScenario
             ended,
             firstWait,
             results.Sum(r => r.CpuSeconds),
+            results.Sum(r => r.JitSeconds),
             Merge(results.Select(r => r.WaitSecondsByReason), (a, b) => a + b),
             Merge(results.Select(r => r.SampledWaitSeconds), Math.Max),
             results.SelectMany(r => r.Errors).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(e => e.Value), StringComparer.Ordinal),
-            parts);
+            parts)
+            with { RefusalsAtSeconds = RateRow.Since(started, results.SelectMany(r => r.RefusalTimestamps)) };
     }
 
     private static SortedDictionary<string, double> Merge(IEnumerable<IReadOnlyDictionary<string, double>> parts, Func<double, double, double> combine)
@@ -177,7 +180,7 @@ internal sealed class RateTwoProcessesScenario : IScenario
             _process.BeginErrorReadLine();
         }
 
-        public static Worker Start(string name, Uri webhook, string redis, string prefix, int calls, bool autoBatch, LimitPlanChoice plan, int deals)
+        public static Worker Start(string name, Uri webhook, Uri warmUpWebhook, int warmup, int warmupRounds, string redis, string prefix, int calls, bool autoBatch, LimitPlanChoice plan, int deals)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -191,6 +194,9 @@ internal sealed class RateTwoProcessesScenario : IScenario
                 typeof(RateWorkerScenario).Assembly.Location,
                 "rate-worker",
                 "--webhook", webhook.ToString(),
+                "--warmup-webhook", warmUpWebhook.ToString(),
+                "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
+                "--warmup-rounds", warmupRounds.ToString(CultureInfo.InvariantCulture),
                 "--redis", redis,
                 "--prefix", prefix,
                 "--calls", calls.ToString(CultureInfo.InvariantCulture),
