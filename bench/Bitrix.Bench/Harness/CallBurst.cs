@@ -45,7 +45,7 @@ internal static class CallBurst
         return new BurstResult(
             started,
             ended,
-            [.. tallies.Select(t => new ClientTally(t.Calls, t.Ended, t.ErrorsSnapshot()))],
+            [.. tallies.Select(t => new ClientTally(t.Calls, t.Ended, t.ErrorsSnapshot(), t.AnswersSnapshot()))],
             cpu.TotalSeconds,
             jit.TotalSeconds,
             jitMethods,
@@ -111,6 +111,7 @@ internal static class CallBurst
     private sealed class Tally
     {
         private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+        private readonly List<long> _answers = [];
         private long _ended;
         private int _calls;
 
@@ -121,6 +122,11 @@ internal static class CallBurst
         public void Done(long at)
         {
             Interlocked.Increment(ref _calls);
+            lock (_answers)
+            {
+                _answers.Add(at);
+            }
+
             long seen;
             while ((seen = Interlocked.Read(ref _ended)) < at && Interlocked.CompareExchange(ref _ended, at, seen) != seen)
             {
@@ -132,6 +138,14 @@ internal static class CallBurst
             lock (_errors)
             {
                 _errors[code] = _errors.GetValueOrDefault(code) + 1;
+            }
+        }
+
+        public IReadOnlyList<long> AnswersSnapshot()
+        {
+            lock (_answers)
+            {
+                return [.. _answers.Order()];
             }
         }
 
@@ -159,5 +173,5 @@ internal sealed record BurstResult(long Started, long Ended, IReadOnlyList<Clien
         .ToDictionary(g => g.Key, g => g.Sum(e => e.Value), StringComparer.Ordinal);
 }
 
-/// <summary>One client's calls: how many completed, when the last did, and the errors.</summary>
-internal sealed record ClientTally(int Calls, long Ended, IReadOnlyDictionary<string, long> Errors);
+/// <summary>One client's calls: how many completed, when the last did, the errors, and when each call completed.</summary>
+internal sealed record ClientTally(int Calls, long Ended, IReadOnlyDictionary<string, long> Errors, IReadOnlyList<long> AnswerTimestamps);

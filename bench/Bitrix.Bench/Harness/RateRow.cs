@@ -147,7 +147,7 @@ internal sealed record RateRow(
     /// <summary>The per-client or per-process parts of the rows that have them.</summary>
     public static MarkdownTable PartsTable(IEnumerable<RateRow> rows)
     {
-        var table = new MarkdownTable("setup", "auto-batch", "part", "calls", "requests", "refusals seen", "last answer s", "requests after first wait", "req/s after first wait", "÷ plan", "CPU s", "wait s by reason (summed)", "errors");
+        var table = new MarkdownTable("setup", "auto-batch", "part", "calls", "requests", "refusals seen", "last answer s", "answers in 1st half of paced window", "in 2nd half", "CPU s", "wait s by reason (summed)", "errors");
         foreach (var r in rows)
         {
             foreach (var p in r.Parts)
@@ -160,9 +160,8 @@ internal sealed record RateRow(
                     p.Requests is { } requests ? F(requests) : "(shared meter)",
                     p.RefusalsByCode is { } refusals ? (refusals.Count == 0 ? "0" : string.Join(", ", refusals.Select(e => $"{e.Key} ×{e.Value}"))) : "(shared meter)",
                     F(p.LastAnswerSeconds, "F2"),
-                    p.RequestsAfterFirstWait is { } after ? F(after) : "–",
-                    p.RateAfterFirstWait is { } rate ? F(rate, "F3") : "–",
-                    p.RateAfterFirstWait is { } rate2 ? F(rate2 / r.DrainPerSecond, "F3") : "–",
+                    p.AnswersFirstHalf is { } first ? F(first) : "–",
+                    p.AnswersSecondHalf is { } second ? F(second) : "–",
                     p.CpuSeconds is { } cpu ? F(cpu, "F2") : "(one process)",
                     p.WaitSecondsByReason is { } waits ? Join(waits, "F1") : "(shared meter)",
                     p.Errors.Count == 0 ? "0" : string.Join(", ", p.Errors.Select(e => $"{e.Key} ×{e.Value}")));
@@ -170,6 +169,22 @@ internal sealed record RateRow(
         }
 
         return table;
+    }
+
+    /// <summary>
+    /// Answers of one part in each half of the paced window (first bucket wait → last answer):
+    /// with a fair share of the bucket each part gets about half of each half.
+    /// </summary>
+    public static (long? First, long? Second) Halves(IEnumerable<long> answers, long? firstBucketWait, long ended)
+    {
+        if (firstBucketWait is not { } start || ended <= start)
+        {
+            return (null, null);
+        }
+
+        var middle = start + ((ended - start) / 2);
+        var list = answers.Where(a => a >= start).ToList();
+        return (list.Count(a => a < middle), list.Count(a => a >= middle));
     }
 
     private static string F(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -184,16 +199,16 @@ internal sealed record RateRow(
 /// One client's or one process's share of a run. Requests, refusals, waits and CPU are known per
 /// part only when the part is a process of its own (the meter and the CPU account are per process).
 /// </summary>
-/// <param name="RequestsAfterFirstWait">Requests this part sent from the combined first bucket wait on.</param>
-/// <param name="RateAfterFirstWait">Those requests divided by the time from the combined first wait to the combined end.</param>
+/// <param name="AnswersFirstHalf">Calls of this part answered in the first half of the paced window (first bucket wait → last answer).</param>
+/// <param name="AnswersSecondHalf">Those answered in the second half.</param>
 internal sealed record RatePart(
     string Name,
     int Calls,
     long? Requests,
     IReadOnlyDictionary<string, long>? RefusalsByCode,
     double LastAnswerSeconds,
-    long? RequestsAfterFirstWait,
-    double? RateAfterFirstWait,
+    long? AnswersFirstHalf,
+    long? AnswersSecondHalf,
     double? CpuSeconds,
     IReadOnlyDictionary<string, double>? WaitSecondsByReason,
     IReadOnlyDictionary<string, long> Errors);

@@ -163,7 +163,7 @@ internal sealed class RateScenario : IScenario
         };
         if (rows.Any(r => r.Parts.Count > 0))
         {
-            notes.Add("Per part:\n\n" + RateRow.PartsTable(rows));
+            notes.Add("Per part (the answers in each half of the paced window, first bucket wait → last answer, show how the parts shared the bucket: fairly, each would get about half of each half):\n\n" + RateRow.PartsTable(rows));
         }
 
         notes.AddRange(extraNotes ?? []);

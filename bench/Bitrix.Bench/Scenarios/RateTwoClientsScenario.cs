@@ -73,17 +73,11 @@ internal sealed class RateTwoClientsScenario : IScenario
         var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
         var heard = metrics.Snapshot();
         var parts = burst.Clients
-            .Select((c, i) => new RatePart(
-                $"client {i + 1}",
-                c.Calls,
-                null,
-                null,
-                Stopwatch.GetElapsedTime(burst.Started, c.Ended).TotalSeconds,
-                null,
-                null,
-                null,
-                null,
-                c.Errors))
+            .Select((c, i) =>
+            {
+                var (firstHalf, secondHalf) = RateRow.Halves(c.AnswerTimestamps, heard.FirstBucketWaitStart, burst.Ended);
+                return new RatePart($"client {i + 1}", c.Calls, null, null, Stopwatch.GetElapsedTime(burst.Started, c.Ended).TotalSeconds, firstHalf, secondHalf, null, null, c.Errors);
+            })
             .ToList();
         return RateRow.From("2 clients, 1 process", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, parts)
             with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps) };

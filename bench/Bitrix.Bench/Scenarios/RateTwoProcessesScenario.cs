@@ -71,7 +71,6 @@ internal sealed class RateTwoProcessesScenario : IScenario
         var notes = new[]
         {
             "Two processes: CPU is the sum of both workers' CPU; wait s (summed) adds both meters; bucket wait s (sampled) is the larger of the two processes'.",
-            "Per part, \"requests after first wait\" counts a process's requests sent from the combined first bucket wait on, and its rate divides them by the combined window (first wait → last answer).",
         };
         return await RateScenario.WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken, notes).ConfigureAwait(false);
     }
@@ -119,9 +118,8 @@ internal sealed class RateTwoProcessesScenario : IScenario
         var firstWait = results.Select(r => r.FirstBucketWaitStart).Where(w => w is not null).Min();
         var parts = results.Select(r =>
         {
-            long? after = firstWait is { } f ? r.RequestTimestamps.Count(t => t >= f) : null;
-            double? rate = after is { } a && firstWait is { } f2 && ended > f2 ? a / Stopwatch.GetElapsedTime(f2, ended).TotalSeconds : null;
-            return new RatePart(r.Name, r.Calls, r.Requests, r.RefusalsByCode, Stopwatch.GetElapsedTime(started, r.Ended).TotalSeconds, after, rate, r.CpuSeconds, r.WaitSecondsByReason, r.Errors);
+            var (firstHalf, secondHalf) = RateRow.Halves(r.AnswerTimestamps, firstWait, ended);
+            return new RatePart(r.Name, r.Calls, r.Requests, r.RefusalsByCode, Stopwatch.GetElapsedTime(started, r.Ended).TotalSeconds, firstHalf, secondHalf, r.CpuSeconds, r.WaitSecondsByReason, r.Errors);
         }).ToList();
         return RateRow.From(
             "2 processes, Redis store",

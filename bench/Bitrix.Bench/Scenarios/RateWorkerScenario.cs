@@ -84,6 +84,7 @@ internal sealed class RateWorkerScenario : IScenario
             burst.JitSeconds,
             heard.RequestTimestamps,
             heard.RefusalTimestamps,
+            burst.Clients[0].AnswerTimestamps,
             burst.Errors);
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, Json));
         return 0;
@@ -106,4 +107,5 @@ internal sealed record WorkerResult(
     double JitSeconds,
     IReadOnlyList<long> RequestTimestamps,
     IReadOnlyList<long> RefusalTimestamps,
+    IReadOnlyList<long> AnswerTimestamps,
     IReadOnlyDictionary<string, long> Errors);
