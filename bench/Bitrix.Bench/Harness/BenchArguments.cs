@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Bitrix.Bench.Harness;
 
 /// <summary>
-/// <c>--name value</c> options of a scenario. Scenarios read what they know, then call
+/// <c>--name value</c> options of a scenario, and <c>--name</c> flags (an option followed by another
+/// option or by nothing reads as <c>true</c>). Scenarios read what they know, then call
 /// <see cref="EnsureAllRead"/> so a mistyped option fails instead of silently running defaults.
 /// </summary>
 internal sealed class BenchArguments
@@ -31,12 +32,7 @@ internal sealed class BenchArguments
                 throw new ArgumentException($"expected an option, got '{name}'");
             }
 
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"{name} needs a value");
-            }
-
-            parsed[name[2..]] = args[++i];
+            parsed[name[2..]] = i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal) ? "true" : args[++i];
         }
 
         var arguments = new BenchArguments { IsHelp = help };
@@ -55,6 +51,18 @@ internal sealed class BenchArguments
     }
 
     public string String(string name, string fallback) => String(name) ?? fallback;
+
+    /// <summary>A flag: <c>--name</c> alone, or <c>--name true|false</c>.</summary>
+    public bool Flag(string name)
+    {
+        var text = String(name);
+        return text switch
+        {
+            null or "false" or "0" or "no" or "off" => false,
+            "true" or "1" or "yes" or "on" => true,
+            _ => throw new ArgumentException($"--{name} is a flag (true or false), got '{text}'"),
+        };
+    }
 
     public int Int(string name, int fallback, int min = int.MinValue)
     {

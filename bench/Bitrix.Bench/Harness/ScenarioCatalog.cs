@@ -8,7 +8,18 @@ internal static class ScenarioCatalog
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new EmulatorThroughputScenario(),
+        new RateScenario(),
+        new RateTwoClientsScenario(),
+        new RateTwoProcessesScenario(),
+        new BurstScenario(),
+        new BulkAddScenario(),
     ];
 
-    public static IScenario? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>
+    public static IReadOnlyList<IScenario> Workers { get; } =
+    [
+        new RateWorkerScenario(),
+    ];
+
+    public static IScenario? Find(string name) => All.Concat(Workers).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+
+namespace Bitrix.Bench.Harness;
+
+/// <summary>The emulator's control endpoints (<c>/_emulator/stats</c>, <c>/_emulator/reset</c>), outside any client's limits.</summary>
+internal sealed class EmulatorControl : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Uri _stats;
+    private readonly Uri _reset;
+
+    public EmulatorControl(Uri webhookUrl)
+    {
+        var root = new Uri(webhookUrl.GetLeftPart(UriPartial.Authority) + "/");
+        _stats = new Uri(root, "_emulator/stats");
+        _reset = new Uri(root, "_emulator/reset");
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task<PortalStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        var text = await _http.GetStringAsync(_stats, cancellationToken).ConfigureAwait(false);
+        return PortalStats.Parse(text);
+    }
+
+    /// <summary>Empties the bucket, the operating budgets and the counters, and re-seeds the data.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(_reset, null, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>What the emulated portal counted (<c>GET /_emulator/stats</c>), the part the limits scenarios report.</summary>
+internal sealed record PortalStats(
+    long Requests,
+    IReadOnlyDictionary<string, long> AnswersByStatus,
+    long Rejected503,
+    long Rejected429,
+    IReadOnlyDictionary<string, long> CallsByMethod,
+    IReadOnlyDictionary<string, double> OperatingSecondsByMethod,
+    double BucketLevel,
+    long InternalFailures,
+    long? DealCount)
+{
+    /// <summary>Requests the bucket let through (every request but those refused with 503).</summary>
+    public long Accepted => Requests - Rejected503;
+
+    /// <summary>Modelled server seconds over all methods (a batch's commands are charged to their own methods).</summary>
+    public double OperatingSeconds => OperatingSecondsByMethod.Values.Sum();
+
+    public long Calls(string method) => CallsByMethod.GetValueOrDefault(method);
+
+    public static PortalStats Parse(string json)
+    {
+        var node = JsonNode.Parse(json) ?? throw new InvalidOperationException("empty stats answer");
+        return new PortalStats(
+            node["requests"]!.GetValue<long>(),
+            Longs(node["answersByStatus"]),
+            node["rejected503"]!.GetValue<long>(),
+            node["rejected429"]!.GetValue<long>(),
+            Longs(node["callsByMethod"]),
+            (node["operatingSecondsByMethod"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<double>(), StringComparer.OrdinalIgnoreCase),
+            node["bucketLevel"]!.GetValue<double>(),
+            node["internalFailures"]?.GetValue<long>() ?? 0,
+            node["entityCounts"]?["crm.deal"]?.GetValue<long>());
+    }
+
+    private static Dictionary<string, long> Longs(JsonNode? node)
+        => (node as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>(), StringComparer.OrdinalIgnoreCase);
+}
