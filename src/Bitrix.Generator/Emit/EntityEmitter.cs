@@ -458,7 +458,7 @@ internal static class EntityEmitter
         w.Line($"var parameters = new {JsonObject}();");
         WriteCommon(w, e);
         w.Line(addList);
-        w.Line($"var rows = Client.ListAllAsync({Lit(m.Method)}, parameters, {Support}.Options(options, {Lit(m.ResultKey ?? e.WrapperKey)}, {Lit(e.IdKey)}), cancellationToken);");
+        w.Line($"var rows = Client.ListAllAsync({Lit(m.Method)}, parameters, {Support}.Options(options, {Lit(m.ResultKey ?? e.WrapperKey)}, {Lit(e.IdRowKey)}), cancellationToken);");
         w.Line($"return {Support}.MapAsync(rows, {entity}.FromJson, cancellationToken);");
         w.Close();
         w.Line();
@@ -527,7 +527,7 @@ internal static class EntityEmitter
     private static void WriteAdd(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var fields = "global::Bitrix." + e.FieldsClassName;
-        var newId = $"{Support}.NewId(result, {Lit(m.ResultKey ?? e.ItemKey)}, {Lit(e.IdKey)})";
+        var newId = $"{Support}.NewId(result, {Lit(m.ResultKey ?? e.ItemKey)}, {Lit(e.IdRowKey)})";
         w.Line($"/// <summary>Adds a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>) and returns its new ID.</summary>");
         DocCommon(w, e);
         w.Line("/// <param name=\"fields\">The fields to set.</param>");
@@ -684,7 +684,7 @@ internal static class EntityEmitter
                 break;
             case ResultKind.Id:
                 w.Line($"var result = {call};");
-                w.Line($"return {Support}.NewId(result, {Lit(m.ResultKey)}, {Lit(e.IdKey)});");
+                w.Line($"return {Support}.NewId(result, {Lit(m.ResultKey)}, {Lit(e.IdRowKey)});");
                 break;
             case ResultKind.Bool:
                 w.Line($"var result = {call};");

@@ -119,6 +119,7 @@ internal sealed record EntitySpec(
     string SourceFile,
     string Title,
     string IdKey,
+    string IdRowKey,
     string? IdProperty,
     bool IdIsString,
     string? WrapperKey,

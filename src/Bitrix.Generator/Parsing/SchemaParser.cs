@@ -17,7 +17,7 @@ internal sealed class SchemaParser
     private static readonly string[] TopLevelProperties =
     [
         "$schema", "entity", "path", "title", "description", "idKey", "idType", "wrapperKey", "itemKey", "rowKeys",
-        "parameters", "methods", "fieldTypes", "fields",
+        "parameters", "methods", "fieldTypes", "readOnlyFields", "fields",
     ];
 
     private static readonly string[] MethodProperties =
@@ -140,11 +140,12 @@ internal sealed class SchemaParser
         var overrides = ReadOverrides(root.Get("fieldTypes"));
         cancellationToken.ThrowIfCancellationRequested();
 
+        var readOnly = ReadNames(root.Get("readOnlyFields"), "readOnlyFields");
         var taken = new HashSet<string>(ReservedMembers, StringComparer.Ordinal) { entityName, entityName + "Fields" };
         var fields = new List<FieldSpec>();
         foreach (var member in catalog.Members)
         {
-            var field = ReadField(member, overrides, rowKeys == "camelCase", idKey, taken);
+            var field = ReadField(member, overrides, rowKeys == "camelCase", readOnly, taken);
             if (field is not null)
             {
                 fields.Add(field);
@@ -184,6 +185,7 @@ internal sealed class SchemaParser
             System.IO.Path.GetFileName(_path),
             title,
             idKey,
+            idField?.RowKey ?? idKey,
             idField?.PropertyName,
             idType == "string",
             wrapperKey,
@@ -209,6 +211,35 @@ internal sealed class SchemaParser
         }
 
         return node;
+    }
+
+    private HashSet<string> ReadNames(JsonValueNode? node, string where)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (node is null || node.IsNull)
+        {
+            return names;
+        }
+
+        if (node.Kind != JsonKind.Array)
+        {
+            Report("BTX0003", node, where, "a list of field names", node.Describe());
+            return names;
+        }
+
+        foreach (var item in node.Items)
+        {
+            if (item.Kind == JsonKind.String)
+            {
+                names.Add(item.Text!);
+            }
+            else
+            {
+                Report("BTX0003", item, where + "[]", "a field name", item.Describe());
+            }
+        }
+
+        return names;
     }
 
     private Dictionary<string, (JsonValueNode Node, ValueKind Kind, FilterKind Filter, bool IsList, string Source)> ReadOverrides(JsonValueNode? node)
@@ -249,7 +280,7 @@ internal sealed class SchemaParser
         JsonMember member,
         Dictionary<string, (JsonValueNode Node, ValueKind Kind, FilterKind Filter, bool IsList, string Source)> overrides,
         bool camelRows,
-        string idKey,
+        HashSet<string> readOnly,
         HashSet<string> taken)
     {
         var wire = member.Name;
@@ -302,7 +333,7 @@ internal sealed class SchemaParser
                 return null;
         }
 
-        if (wire == idKey)
+        if (readOnly.Contains(wire))
         {
             isReadOnly = true;
         }
