@@ -97,6 +97,8 @@ internal static class EntityEmitter
         w.Line();
         WriteReader(w, e);
         w.Line();
+        WriteEquality(w, e);
+        w.Line();
         WriteFieldRefs(w, e);
         w.Line();
         WriteFilterFields(w, e);
@@ -175,6 +177,57 @@ internal static class EntityEmitter
         w.Line("AdditionalData = extra,");
         w.Unindent();
         w.Line("};");
+        w.Close();
+    }
+
+    /// <summary>Value equality that compares lists and JSON by content, not by reference as a record would.</summary>
+    private static void WriteEquality(SourceWriter w, EntitySpec e)
+    {
+        w.Line("/// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>");
+        w.Line("/// <param name=\"other\">The row to compare with.</param>");
+        w.Open($"public bool Equals({e.Name}? other)");
+        w.Open("if (ReferenceEquals(this, other))");
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+        w.Line("return other is not null");
+        w.Indent();
+        foreach (var f in e.Fields)
+        {
+            var p = f.PropertyName;
+            if (f.Kind == ValueKind.Json)
+            {
+                w.Line($"&& {Value}.JsonEquals({p}, other.{p})");
+            }
+            else if (f.IsMultiple)
+            {
+                w.Line($"&& {Value}.ListEquals({p}, other.{p})");
+            }
+            else
+            {
+                w.Line($"&& global::System.Collections.Generic.EqualityComparer<{FieldTypes.ClrType(f.Kind)}?>.Default.Equals({p}, other.{p})");
+            }
+        }
+
+        w.Line($"&& {Value}.DataEquals(AdditionalData, other.AdditionalData);");
+        w.Unindent();
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public override int GetHashCode()");
+        w.Line("var hash = new global::System.HashCode();");
+        foreach (var f in e.Fields)
+        {
+            if (f.Kind == ValueKind.Json)
+            {
+                continue;
+            }
+
+            w.Line(f.IsMultiple ? $"hash.Add({f.PropertyName}?.Count);" : $"hash.Add({f.PropertyName});");
+        }
+
+        w.Line("hash.Add(AdditionalData?.Count);");
+        w.Line("return hash.ToHashCode();");
         w.Close();
     }
 

@@ -31,9 +31,9 @@ internal sealed class SchemaParser
     /// <summary>Member names the generated types use themselves; a field mapped to one of them gets a suffix.</summary>
     private static readonly string[] ReservedMembers =
     [
-        "Field", "Filter", "AdditionalData", "FromJson", "ToJson", "All", "AllUserFields", "Raw", "Set", "IsSet", "Unset",
-        "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "Deconstruct", "GetType",
-        "MemberwiseClone", "Finalize", "ReferenceEquals", "Clone", "Empty", "Name", "Ascending", "Descending",
+        "Field", "Filter", "AdditionalData", "FromJson", "ToJson", "All", "AllUserFields", "Raw", "Set", "SetValue", "IsSet",
+        "Unset", "Keys", "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "Deconstruct", "GetType",
+        "MemberwiseClone", "Finalize", "ReferenceEquals",
     ];
 
     private readonly string _path;

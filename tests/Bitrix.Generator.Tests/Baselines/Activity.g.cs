@@ -440,6 +440,109 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Activity? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(OwnerId, other.OwnerId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(OwnerTypeId, other.OwnerTypeId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(TypeId, other.TypeId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ProviderId, other.ProviderId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ProviderTypeId, other.ProviderTypeId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ProviderGroupId, other.ProviderGroupId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssociatedEntityId, other.AssociatedEntityId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Subject, other.Subject)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(StartTime, other.StartTime)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(EndTime, other.EndTime)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(Deadline, other.Deadline)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Completed, other.Completed)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Status, other.Status)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ResponsibleId, other.ResponsibleId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Priority, other.Priority)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(NotifyType, other.NotifyType)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(NotifyValue, other.NotifyValue)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Description, other.Description)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(DescriptionType, other.DescriptionType)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Direction, other.Direction)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Location, other.Location)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(Created, other.Created)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AuthorId, other.AuthorId)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastUpdated, other.LastUpdated)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(EditorId, other.EditorId)
+                && global::Bitrix.BitrixValue.JsonEquals(Settings, other.Settings)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ResultStatus, other.ResultStatus)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ResultStream, other.ResultStream)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ResultSourceId, other.ResultSourceId)
+                && global::Bitrix.BitrixValue.JsonEquals(ProviderParams, other.ProviderParams)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ProviderData, other.ProviderData)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ResultMark, other.ResultMark)
+                && global::System.Collections.Generic.EqualityComparer<double?>.Default.Equals(ResultValue, other.ResultValue)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(ResultSum, other.ResultSum)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(ResultCurrencyId, other.ResultCurrencyId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AutocompleteRule, other.AutocompleteRule)
+                && global::Bitrix.BitrixValue.JsonEquals(Bindings, other.Bindings)
+                && global::Bitrix.BitrixValue.JsonEquals(Communications, other.Communications)
+                && global::Bitrix.BitrixValue.JsonEquals(Files, other.Files)
+                && global::Bitrix.BitrixValue.JsonEquals(WebdavElements, other.WebdavElements)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsIncomingChannel, other.IsIncomingChannel)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(OwnerId);
+            hash.Add(OwnerTypeId);
+            hash.Add(TypeId);
+            hash.Add(ProviderId);
+            hash.Add(ProviderTypeId);
+            hash.Add(ProviderGroupId);
+            hash.Add(AssociatedEntityId);
+            hash.Add(Subject);
+            hash.Add(StartTime);
+            hash.Add(EndTime);
+            hash.Add(Deadline);
+            hash.Add(Completed);
+            hash.Add(Status);
+            hash.Add(ResponsibleId);
+            hash.Add(Priority);
+            hash.Add(NotifyType);
+            hash.Add(NotifyValue);
+            hash.Add(Description);
+            hash.Add(DescriptionType);
+            hash.Add(Direction);
+            hash.Add(Location);
+            hash.Add(Created);
+            hash.Add(AuthorId);
+            hash.Add(LastUpdated);
+            hash.Add(EditorId);
+            hash.Add(OriginId);
+            hash.Add(OriginatorId);
+            hash.Add(ResultStatus);
+            hash.Add(ResultStream);
+            hash.Add(ResultSourceId);
+            hash.Add(ProviderData);
+            hash.Add(ResultMark);
+            hash.Add(ResultValue);
+            hash.Add(ResultSum);
+            hash.Add(ResultCurrencyId);
+            hash.Add(AutocompleteRule);
+            hash.Add(IsIncomingChannel);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="Activity"/> for <c>select</c> and <c>order</c>: <c>[Activity.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -1276,6 +1276,58 @@ namespace Bitrix
             value = list;
             return true;
         }
+        /// <summary>Lists are equal when their items are, in order.</summary>
+        public static bool ListEquals<T>(global::System.Collections.Generic.IReadOnlyList<T>? a, global::System.Collections.Generic.IReadOnlyList<T>? b)
+        {
+            if (ReferenceEquals(a, b))
+            {
+                return true;
+            }
+
+            if (a is null || b is null || a.Count != b.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (!global::System.Collections.Generic.EqualityComparer<T>.Default.Equals(a[i], b[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>JSON values are equal when their content is.</summary>
+        public static bool JsonEquals(global::System.Text.Json.JsonElement? a, global::System.Text.Json.JsonElement? b)
+            => a is null ? b is null : b is not null && global::System.Text.Json.JsonElement.DeepEquals(a.Value, b.Value);
+
+        /// <summary>Additional data are equal when they hold the same keys with equal JSON values.</summary>
+        public static bool DataEquals(global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? a, global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? b)
+        {
+            if (ReferenceEquals(a, b))
+            {
+                return true;
+            }
+
+            if (a is null || b is null || a.Count != b.Count)
+            {
+                return false;
+            }
+
+            foreach (var pair in a)
+            {
+                if (!b.TryGetValue(pair.Key, out var other) || !global::System.Text.Json.JsonElement.DeepEquals(pair.Value, other))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>Writes an integer.</summary>
         public static global::System.Text.Json.Nodes.JsonNode? WriteInt64(long? value) => value is { } v ? global::System.Text.Json.Nodes.JsonValue.Create(v) : null;
 

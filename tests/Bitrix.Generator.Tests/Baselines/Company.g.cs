@@ -584,6 +584,146 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Company? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CompanyType, other.CompanyType)
+                && global::Bitrix.BitrixValue.JsonEquals(Logo, other.Logo)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address, other.Address)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address2, other.Address2)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCity, other.AddressCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressPostalCode, other.AddressPostalCode)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressRegion, other.AddressRegion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressProvince, other.AddressProvince)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountry, other.AddressCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountryCode, other.AddressCountryCode)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AddressLocAddrId, other.AddressLocAddrId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressLegal, other.AddressLegal)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddress, other.RegAddress)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddress2, other.RegAddress2)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressCity, other.RegAddressCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressPostalCode, other.RegAddressPostalCode)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressRegion, other.RegAddressRegion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressProvince, other.RegAddressProvince)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressCountry, other.RegAddressCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(RegAddressCountryCode, other.RegAddressCountryCode)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(RegAddressLocAddrId, other.RegAddressLocAddrId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(BankingDetails, other.BankingDetails)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Industry, other.Industry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Employees, other.Employees)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CurrencyId, other.CurrencyId)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(Revenue, other.Revenue)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Opened, other.Opened)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Comments, other.Comments)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasPhone, other.HasPhone)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasEmail, other.HasEmail)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasImol, other.HasImol)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsMyCompany, other.IsMyCompany)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssignedById, other.AssignedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedById, other.CreatedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ModifyById, other.ModifyById)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateCreate, other.DateCreate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateModify, other.DateModify)
+                && global::Bitrix.BitrixValue.ListEquals(ContactId, other.ContactId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LeadId, other.LeadId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginVersion, other.OriginVersion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmSource, other.UtmSource)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmMedium, other.UtmMedium)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmCampaign, other.UtmCampaign)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmContent, other.UtmContent)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmTerm, other.UtmTerm)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ParentId156, other.ParentId156)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityTime, other.LastActivityTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LastActivityBy, other.LastActivityBy)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(LastCommunicationTime, other.LastCommunicationTime)
+                && global::Bitrix.BitrixValue.ListEquals(Phone, other.Phone)
+                && global::Bitrix.BitrixValue.ListEquals(Email, other.Email)
+                && global::Bitrix.BitrixValue.ListEquals(Web, other.Web)
+                && global::Bitrix.BitrixValue.ListEquals(Im, other.Im)
+                && global::Bitrix.BitrixValue.ListEquals(Link, other.Link)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfCrm1687188367, other.UfCrm1687188367)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfCrm64a29a1cd5cc2, other.UfCrm64a29a1cd5cc2)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Title);
+            hash.Add(CompanyType);
+            hash.Add(Address);
+            hash.Add(Address2);
+            hash.Add(AddressCity);
+            hash.Add(AddressPostalCode);
+            hash.Add(AddressRegion);
+            hash.Add(AddressProvince);
+            hash.Add(AddressCountry);
+            hash.Add(AddressCountryCode);
+            hash.Add(AddressLocAddrId);
+            hash.Add(AddressLegal);
+            hash.Add(RegAddress);
+            hash.Add(RegAddress2);
+            hash.Add(RegAddressCity);
+            hash.Add(RegAddressPostalCode);
+            hash.Add(RegAddressRegion);
+            hash.Add(RegAddressProvince);
+            hash.Add(RegAddressCountry);
+            hash.Add(RegAddressCountryCode);
+            hash.Add(RegAddressLocAddrId);
+            hash.Add(BankingDetails);
+            hash.Add(Industry);
+            hash.Add(Employees);
+            hash.Add(CurrencyId);
+            hash.Add(Revenue);
+            hash.Add(Opened);
+            hash.Add(Comments);
+            hash.Add(HasPhone);
+            hash.Add(HasEmail);
+            hash.Add(HasImol);
+            hash.Add(IsMyCompany);
+            hash.Add(AssignedById);
+            hash.Add(CreatedById);
+            hash.Add(ModifyById);
+            hash.Add(DateCreate);
+            hash.Add(DateModify);
+            hash.Add(ContactId?.Count);
+            hash.Add(LeadId);
+            hash.Add(OriginatorId);
+            hash.Add(OriginId);
+            hash.Add(OriginVersion);
+            hash.Add(UtmSource);
+            hash.Add(UtmMedium);
+            hash.Add(UtmCampaign);
+            hash.Add(UtmContent);
+            hash.Add(UtmTerm);
+            hash.Add(ParentId156);
+            hash.Add(LastActivityTime);
+            hash.Add(LastActivityBy);
+            hash.Add(LastCommunicationTime);
+            hash.Add(Phone?.Count);
+            hash.Add(Email?.Count);
+            hash.Add(Web?.Count);
+            hash.Add(Im?.Count);
+            hash.Add(Link?.Count);
+            hash.Add(UfCrm1687188367);
+            hash.Add(UfCrm64a29a1cd5cc2);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="Company"/> for <c>select</c> and <c>order</c>: <c>[Company.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -18,7 +18,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string, required.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>Middle Name</summary>
         /// <remarks><c>SECOND_NAME</c>: string, required.</remarks>
@@ -434,7 +434,7 @@ namespace Bitrix
             {
                 Id = v0,
                 Honorific = v1,
-                Name2 = v2,
+                Name = v2,
                 SecondName = v3,
                 LastName = v4,
                 Photo = v5,
@@ -485,6 +485,124 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Contact? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Honorific, other.Honorific)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SecondName, other.SecondName)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(LastName, other.LastName)
+                && global::Bitrix.BitrixValue.JsonEquals(Photo, other.Photo)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Birthdate, other.Birthdate)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(TypeId, other.TypeId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceId, other.SourceId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceDescription, other.SourceDescription)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Post, other.Post)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address, other.Address)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address2, other.Address2)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCity, other.AddressCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressPostalCode, other.AddressPostalCode)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressRegion, other.AddressRegion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressProvince, other.AddressProvince)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountry, other.AddressCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountryCode, other.AddressCountryCode)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AddressLocAddrId, other.AddressLocAddrId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Comments, other.Comments)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Opened, other.Opened)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Export, other.Export)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasPhone, other.HasPhone)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasEmail, other.HasEmail)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasImol, other.HasImol)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssignedById, other.AssignedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedById, other.CreatedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ModifyById, other.ModifyById)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateCreate, other.DateCreate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateModify, other.DateModify)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CompanyId, other.CompanyId)
+                && global::Bitrix.BitrixValue.ListEquals(CompanyIds, other.CompanyIds)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LeadId, other.LeadId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginVersion, other.OriginVersion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmSource, other.UtmSource)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmMedium, other.UtmMedium)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmCampaign, other.UtmCampaign)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmContent, other.UtmContent)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmTerm, other.UtmTerm)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityTime, other.LastActivityTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LastActivityBy, other.LastActivityBy)
+                && global::Bitrix.BitrixValue.ListEquals(Phone, other.Phone)
+                && global::Bitrix.BitrixValue.ListEquals(Email, other.Email)
+                && global::Bitrix.BitrixValue.ListEquals(Web, other.Web)
+                && global::Bitrix.BitrixValue.ListEquals(Im, other.Im)
+                && global::Bitrix.BitrixValue.ListEquals(Link, other.Link)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Honorific);
+            hash.Add(Name);
+            hash.Add(SecondName);
+            hash.Add(LastName);
+            hash.Add(Birthdate);
+            hash.Add(TypeId);
+            hash.Add(SourceId);
+            hash.Add(SourceDescription);
+            hash.Add(Post);
+            hash.Add(Address);
+            hash.Add(Address2);
+            hash.Add(AddressCity);
+            hash.Add(AddressPostalCode);
+            hash.Add(AddressRegion);
+            hash.Add(AddressProvince);
+            hash.Add(AddressCountry);
+            hash.Add(AddressCountryCode);
+            hash.Add(AddressLocAddrId);
+            hash.Add(Comments);
+            hash.Add(Opened);
+            hash.Add(Export);
+            hash.Add(HasPhone);
+            hash.Add(HasEmail);
+            hash.Add(HasImol);
+            hash.Add(AssignedById);
+            hash.Add(CreatedById);
+            hash.Add(ModifyById);
+            hash.Add(DateCreate);
+            hash.Add(DateModify);
+            hash.Add(CompanyId);
+            hash.Add(CompanyIds?.Count);
+            hash.Add(LeadId);
+            hash.Add(OriginatorId);
+            hash.Add(OriginId);
+            hash.Add(OriginVersion);
+            hash.Add(UtmSource);
+            hash.Add(UtmMedium);
+            hash.Add(UtmCampaign);
+            hash.Add(UtmContent);
+            hash.Add(UtmTerm);
+            hash.Add(LastActivityTime);
+            hash.Add(LastActivityBy);
+            hash.Add(Phone?.Count);
+            hash.Add(Email?.Count);
+            hash.Add(Web?.Count);
+            hash.Add(Im?.Count);
+            hash.Add(Link?.Count);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="Contact"/> for <c>select</c> and <c>order</c>: <c>[Contact.Field.Id]</c>.</summary>
         public static class Field
         {
@@ -501,7 +619,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.Contact> Honorific => new("HONORIFIC");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.Contact> Name2 => new("NAME");
+            public static global::Bitrix.BitrixField<global::Bitrix.Contact> Name => new("NAME");
 
             /// <summary>Middle Name (SECOND_NAME)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.Contact> SecondName => new("SECOND_NAME");
@@ -655,7 +773,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Contact> Honorific => new("HONORIFIC");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Name2 => new("NAME");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Name => new("NAME");
 
             /// <summary>Middle Name (SECOND_NAME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> SecondName => new("SECOND_NAME");
@@ -805,7 +923,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string, required.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f2;
             set { _f2 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }

@@ -14,7 +14,7 @@ namespace Bitrix
 
         /// <summary>NAME</summary>
         /// <remarks><c>name</c>: string.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>SORT</summary>
         /// <remarks><c>sort</c>: integer.</remarks>
@@ -97,7 +97,7 @@ namespace Bitrix
             return new CrmCategory
             {
                 Id = v0,
-                Name2 = v1,
+                Name = v1,
                 Sort = v2,
                 EntityTypeId = v3,
                 IsDefault = v4,
@@ -105,6 +105,41 @@ namespace Bitrix
                 OriginatorId = v6,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(CrmCategory? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Sort, other.Sort)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(EntityTypeId, other.EntityTypeId)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsDefault, other.IsDefault)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Name);
+            hash.Add(Sort);
+            hash.Add(EntityTypeId);
+            hash.Add(IsDefault);
+            hash.Add(OriginId);
+            hash.Add(OriginatorId);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
         }
 
         /// <summary>The fields of <see cref="CrmCategory"/> for <c>select</c> and <c>order</c>: <c>[CrmCategory.Field.Id]</c>.</summary>
@@ -120,7 +155,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.CrmCategory> Id => new("id");
 
             /// <summary>NAME (name)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.CrmCategory> Name2 => new("name");
+            public static global::Bitrix.BitrixField<global::Bitrix.CrmCategory> Name => new("name");
 
             /// <summary>SORT (sort)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.CrmCategory> Sort => new("sort");
@@ -148,7 +183,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmCategory> Id => new("id");
 
             /// <summary>NAME (name)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmCategory> Name2 => new("name");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmCategory> Name => new("name");
 
             /// <summary>SORT (sort)</summary>
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmCategory> Sort => new("sort");
@@ -185,7 +220,7 @@ namespace Bitrix
 
         /// <summary>NAME</summary>
         /// <remarks><c>name</c>: string.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f1;
             set { _f1 = value; SetValue("name", global::Bitrix.BitrixValue.WriteString(value)); }

@@ -350,6 +350,95 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(CrmItem? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(XmlId, other.XmlId)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(CreatedTime, other.CreatedTime)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(UpdatedTime, other.UpdatedTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedBy, other.CreatedBy)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(UpdatedBy, other.UpdatedBy)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssignedById, other.AssignedById)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Opened, other.Opened)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(WebformId, other.WebformId)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Begindate, other.Begindate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Closedate, other.Closedate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CompanyId, other.CompanyId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ContactId, other.ContactId)
+                && global::Bitrix.BitrixValue.ListEquals(ContactIds, other.ContactIds)
+                && global::Bitrix.BitrixValue.ListEquals(Contacts, other.Contacts)
+                && global::Bitrix.BitrixValue.ListEquals(Observers, other.Observers)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CategoryId, other.CategoryId)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(MovedTime, other.MovedTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(MovedBy, other.MovedBy)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StageId, other.StageId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PreviousStageId, other.PreviousStageId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceId, other.SourceId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceDescription, other.SourceDescription)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CurrencyId, other.CurrencyId)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsManualOpportunity, other.IsManualOpportunity)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(Opportunity, other.Opportunity)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(TaxValue, other.TaxValue)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(MycompanyId, other.MycompanyId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LastActivityBy, other.LastActivityBy)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityTime, other.LastActivityTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ParentId1, other.ParentId1)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ParentId2, other.ParentId2)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ParentId1248, other.ParentId1248)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Title);
+            hash.Add(XmlId);
+            hash.Add(CreatedTime);
+            hash.Add(UpdatedTime);
+            hash.Add(CreatedBy);
+            hash.Add(UpdatedBy);
+            hash.Add(AssignedById);
+            hash.Add(Opened);
+            hash.Add(WebformId);
+            hash.Add(Begindate);
+            hash.Add(Closedate);
+            hash.Add(CompanyId);
+            hash.Add(ContactId);
+            hash.Add(ContactIds?.Count);
+            hash.Add(Contacts?.Count);
+            hash.Add(Observers?.Count);
+            hash.Add(CategoryId);
+            hash.Add(MovedTime);
+            hash.Add(MovedBy);
+            hash.Add(StageId);
+            hash.Add(PreviousStageId);
+            hash.Add(SourceId);
+            hash.Add(SourceDescription);
+            hash.Add(CurrencyId);
+            hash.Add(IsManualOpportunity);
+            hash.Add(Opportunity);
+            hash.Add(TaxValue);
+            hash.Add(MycompanyId);
+            hash.Add(LastActivityBy);
+            hash.Add(LastActivityTime);
+            hash.Add(ParentId1);
+            hash.Add(ParentId2);
+            hash.Add(ParentId1248);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="CrmItem"/> for <c>select</c> and <c>order</c>: <c>[CrmItem.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -26,7 +26,7 @@ namespace Bitrix
 
         /// <summary>Name</summary>
         /// <remarks><c>NAME</c>: string, required.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>Default Name</summary>
         /// <remarks><c>NAME_INIT</c>: string, read-only.</remarks>
@@ -132,7 +132,7 @@ namespace Bitrix
                 EntityId = v1,
                 StatusId = v2,
                 Sort = v3,
-                Name2 = v4,
+                Name = v4,
                 NameInit = v5,
                 System = v6,
                 CategoryId = v7,
@@ -141,6 +141,48 @@ namespace Bitrix
                 Extra = v10,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(CrmStatus? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(EntityId, other.EntityId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StatusId, other.StatusId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Sort, other.Sort)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(NameInit, other.NameInit)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(System, other.System)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CategoryId, other.CategoryId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Color, other.Color)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Semantics, other.Semantics)
+                && global::Bitrix.BitrixValue.JsonEquals(Extra, other.Extra)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(EntityId);
+            hash.Add(StatusId);
+            hash.Add(Sort);
+            hash.Add(Name);
+            hash.Add(NameInit);
+            hash.Add(System);
+            hash.Add(CategoryId);
+            hash.Add(Color);
+            hash.Add(Semantics);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
         }
 
         /// <summary>The fields of <see cref="CrmStatus"/> for <c>select</c> and <c>order</c>: <c>[CrmStatus.Field.Id]</c>.</summary>
@@ -165,7 +207,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.CrmStatus> Sort => new("SORT");
 
             /// <summary>Name (NAME)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.CrmStatus> Name2 => new("NAME");
+            public static global::Bitrix.BitrixField<global::Bitrix.CrmStatus> Name => new("NAME");
 
             /// <summary>Default Name (NAME_INIT)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.CrmStatus> NameInit => new("NAME_INIT");
@@ -205,7 +247,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmStatus> Sort => new("SORT");
 
             /// <summary>Name (NAME)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> Name2 => new("NAME");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> Name => new("NAME");
 
             /// <summary>Default Name (NAME_INIT)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> NameInit => new("NAME_INIT");
@@ -266,7 +308,7 @@ namespace Bitrix
 
         /// <summary>Name</summary>
         /// <remarks><c>NAME</c>: string, required.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f4;
             set { _f4 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }

@@ -449,6 +449,117 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Deal? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(TypeId, other.TypeId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CategoryId, other.CategoryId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StageId, other.StageId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StageSemanticId, other.StageSemanticId)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsNew, other.IsNew)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsRecurring, other.IsRecurring)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsReturnCustomer, other.IsReturnCustomer)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsRepeatedApproach, other.IsRepeatedApproach)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Probability, other.Probability)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CurrencyId, other.CurrencyId)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(Opportunity, other.Opportunity)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsManualOpportunity, other.IsManualOpportunity)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(TaxValue, other.TaxValue)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CompanyId, other.CompanyId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ContactId, other.ContactId)
+                && global::Bitrix.BitrixValue.ListEquals(ContactIds, other.ContactIds)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(QuoteId, other.QuoteId)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Begindate, other.Begindate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Closedate, other.Closedate)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Opened, other.Opened)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Closed, other.Closed)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Comments, other.Comments)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssignedById, other.AssignedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedById, other.CreatedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ModifyById, other.ModifyById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(MovedById, other.MovedById)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateCreate, other.DateCreate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateModify, other.DateModify)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(MovedTime, other.MovedTime)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceId, other.SourceId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceDescription, other.SourceDescription)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LeadId, other.LeadId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AdditionalInfo, other.AdditionalInfo)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(LocationId, other.LocationId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmSource, other.UtmSource)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmMedium, other.UtmMedium)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmCampaign, other.UtmCampaign)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmContent, other.UtmContent)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmTerm, other.UtmTerm)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityTime, other.LastActivityTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LastActivityBy, other.LastActivityBy)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Title);
+            hash.Add(TypeId);
+            hash.Add(CategoryId);
+            hash.Add(StageId);
+            hash.Add(StageSemanticId);
+            hash.Add(IsNew);
+            hash.Add(IsRecurring);
+            hash.Add(IsReturnCustomer);
+            hash.Add(IsRepeatedApproach);
+            hash.Add(Probability);
+            hash.Add(CurrencyId);
+            hash.Add(Opportunity);
+            hash.Add(IsManualOpportunity);
+            hash.Add(TaxValue);
+            hash.Add(CompanyId);
+            hash.Add(ContactId);
+            hash.Add(ContactIds?.Count);
+            hash.Add(QuoteId);
+            hash.Add(Begindate);
+            hash.Add(Closedate);
+            hash.Add(Opened);
+            hash.Add(Closed);
+            hash.Add(Comments);
+            hash.Add(AssignedById);
+            hash.Add(CreatedById);
+            hash.Add(ModifyById);
+            hash.Add(MovedById);
+            hash.Add(DateCreate);
+            hash.Add(DateModify);
+            hash.Add(MovedTime);
+            hash.Add(SourceId);
+            hash.Add(SourceDescription);
+            hash.Add(LeadId);
+            hash.Add(AdditionalInfo);
+            hash.Add(LocationId);
+            hash.Add(OriginatorId);
+            hash.Add(OriginId);
+            hash.Add(UtmSource);
+            hash.Add(UtmMedium);
+            hash.Add(UtmCampaign);
+            hash.Add(UtmContent);
+            hash.Add(UtmTerm);
+            hash.Add(LastActivityTime);
+            hash.Add(LastActivityBy);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="Deal"/> for <c>select</c> and <c>order</c>: <c>[Deal.Field.Id]</c>.</summary>
         public static class Field
         {

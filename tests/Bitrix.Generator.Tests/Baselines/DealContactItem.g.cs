@@ -80,6 +80,35 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(DealContactItem? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Sort, other.Sort)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsPrimary, other.IsPrimary)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ContactId, other.ContactId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(RoleId, other.RoleId)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Sort);
+            hash.Add(IsPrimary);
+            hash.Add(ContactId);
+            hash.Add(RoleId);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="DealContactItem"/> for <c>select</c> and <c>order</c>: <c>[DealContactItem.Field.Sort]</c>.</summary>
         public static class Field
         {

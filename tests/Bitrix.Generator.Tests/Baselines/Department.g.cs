@@ -14,7 +14,7 @@ namespace Bitrix
 
         /// <summary>Department Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>Sort Order</summary>
         /// <remarks><c>SORT</c>: string as long.</remarks>
@@ -81,12 +81,43 @@ namespace Bitrix
             return new Department
             {
                 Id = v0,
-                Name2 = v1,
+                Name = v1,
                 Sort = v2,
                 Parent = v3,
                 UfHead = v4,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Department? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Sort, other.Sort)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Parent, other.Parent)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(UfHead, other.UfHead)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Name);
+            hash.Add(Sort);
+            hash.Add(Parent);
+            hash.Add(UfHead);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
         }
 
         /// <summary>The fields of <see cref="Department"/> for <c>select</c> and <c>order</c>: <c>[Department.Field.Id]</c>.</summary>
@@ -102,7 +133,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.Department> Id => new("ID");
 
             /// <summary>Department Name (NAME)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.Department> Name2 => new("NAME");
+            public static global::Bitrix.BitrixField<global::Bitrix.Department> Name => new("NAME");
 
             /// <summary>Sort Order (SORT)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.Department> Sort => new("SORT");
@@ -124,7 +155,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> Id => new("ID");
 
             /// <summary>Department Name (NAME)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Department> Name2 => new("NAME");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Department> Name => new("NAME");
 
             /// <summary>Sort Order (SORT)</summary>
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> Sort => new("SORT");
@@ -155,7 +186,7 @@ namespace Bitrix
 
         /// <summary>Department Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f1;
             set { _f1 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }

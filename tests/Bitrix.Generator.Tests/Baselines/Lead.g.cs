@@ -22,7 +22,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>Middle Name</summary>
         /// <remarks><c>SECOND_NAME</c>: string.</remarks>
@@ -499,7 +499,7 @@ namespace Bitrix
                 Id = v0,
                 Title = v1,
                 Honorific = v2,
-                Name2 = v3,
+                Name = v3,
                 SecondName = v4,
                 LastName = v5,
                 Birthdate = v6,
@@ -557,6 +557,141 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(Lead? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Honorific, other.Honorific)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SecondName, other.SecondName)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(LastName, other.LastName)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(Birthdate, other.Birthdate)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CompanyTitle, other.CompanyTitle)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceId, other.SourceId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SourceDescription, other.SourceDescription)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StatusId, other.StatusId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StatusDescription, other.StatusDescription)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(StatusSemanticId, other.StatusSemanticId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Post, other.Post)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address, other.Address)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Address2, other.Address2)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCity, other.AddressCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressPostalCode, other.AddressPostalCode)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressRegion, other.AddressRegion)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressProvince, other.AddressProvince)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountry, other.AddressCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(AddressCountryCode, other.AddressCountryCode)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AddressLocAddrId, other.AddressLocAddrId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(CurrencyId, other.CurrencyId)
+                && global::System.Collections.Generic.EqualityComparer<decimal?>.Default.Equals(Opportunity, other.Opportunity)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsManualOpportunity, other.IsManualOpportunity)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Opened, other.Opened)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Comments, other.Comments)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasPhone, other.HasPhone)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasEmail, other.HasEmail)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(HasImol, other.HasImol)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(AssignedById, other.AssignedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedById, other.CreatedById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ModifyById, other.ModifyById)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(MovedById, other.MovedById)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateCreate, other.DateCreate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateModify, other.DateModify)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(MovedTime, other.MovedTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CompanyId, other.CompanyId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ContactId, other.ContactId)
+                && global::Bitrix.BitrixValue.ListEquals(ContactIds, other.ContactIds)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsReturnCustomer, other.IsReturnCustomer)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateClosed, other.DateClosed)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginatorId, other.OriginatorId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(OriginId, other.OriginId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmSource, other.UtmSource)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmMedium, other.UtmMedium)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmCampaign, other.UtmCampaign)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmContent, other.UtmContent)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UtmTerm, other.UtmTerm)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityTime, other.LastActivityTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(LastActivityBy, other.LastActivityBy)
+                && global::Bitrix.BitrixValue.ListEquals(Phone, other.Phone)
+                && global::Bitrix.BitrixValue.ListEquals(Email, other.Email)
+                && global::Bitrix.BitrixValue.ListEquals(Web, other.Web)
+                && global::Bitrix.BitrixValue.ListEquals(Im, other.Im)
+                && global::Bitrix.BitrixValue.ListEquals(Link, other.Link)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(Title);
+            hash.Add(Honorific);
+            hash.Add(Name);
+            hash.Add(SecondName);
+            hash.Add(LastName);
+            hash.Add(Birthdate);
+            hash.Add(CompanyTitle);
+            hash.Add(SourceId);
+            hash.Add(SourceDescription);
+            hash.Add(StatusId);
+            hash.Add(StatusDescription);
+            hash.Add(StatusSemanticId);
+            hash.Add(Post);
+            hash.Add(Address);
+            hash.Add(Address2);
+            hash.Add(AddressCity);
+            hash.Add(AddressPostalCode);
+            hash.Add(AddressRegion);
+            hash.Add(AddressProvince);
+            hash.Add(AddressCountry);
+            hash.Add(AddressCountryCode);
+            hash.Add(AddressLocAddrId);
+            hash.Add(CurrencyId);
+            hash.Add(Opportunity);
+            hash.Add(IsManualOpportunity);
+            hash.Add(Opened);
+            hash.Add(Comments);
+            hash.Add(HasPhone);
+            hash.Add(HasEmail);
+            hash.Add(HasImol);
+            hash.Add(AssignedById);
+            hash.Add(CreatedById);
+            hash.Add(ModifyById);
+            hash.Add(MovedById);
+            hash.Add(DateCreate);
+            hash.Add(DateModify);
+            hash.Add(MovedTime);
+            hash.Add(CompanyId);
+            hash.Add(ContactId);
+            hash.Add(ContactIds?.Count);
+            hash.Add(IsReturnCustomer);
+            hash.Add(DateClosed);
+            hash.Add(OriginatorId);
+            hash.Add(OriginId);
+            hash.Add(UtmSource);
+            hash.Add(UtmMedium);
+            hash.Add(UtmCampaign);
+            hash.Add(UtmContent);
+            hash.Add(UtmTerm);
+            hash.Add(LastActivityTime);
+            hash.Add(LastActivityBy);
+            hash.Add(Phone?.Count);
+            hash.Add(Email?.Count);
+            hash.Add(Web?.Count);
+            hash.Add(Im?.Count);
+            hash.Add(Link?.Count);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="Lead"/> for <c>select</c> and <c>order</c>: <c>[Lead.Field.Id]</c>.</summary>
         public static class Field
         {
@@ -576,7 +711,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.Lead> Honorific => new("HONORIFIC");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.Lead> Name2 => new("NAME");
+            public static global::Bitrix.BitrixField<global::Bitrix.Lead> Name => new("NAME");
 
             /// <summary>Middle Name (SECOND_NAME)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.Lead> SecondName => new("SECOND_NAME");
@@ -754,7 +889,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Lead> Honorific => new("HONORIFIC");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Name2 => new("NAME");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Name => new("NAME");
 
             /// <summary>Middle Name (SECOND_NAME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> SecondName => new("SECOND_NAME");
@@ -936,7 +1071,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f3;
             set { _f3 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }

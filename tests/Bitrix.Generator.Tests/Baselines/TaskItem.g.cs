@@ -694,6 +694,154 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(TaskItem? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ParentId, other.ParentId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Description, other.Description)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Mark, other.Mark)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Priority, other.Priority)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Status, other.Status)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Multitask, other.Multitask)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(NotViewed, other.NotViewed)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Replicate, other.Replicate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(GroupId, other.GroupId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(StageId, other.StageId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(SprintId, other.SprintId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(BacklogId, other.BacklogId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CreatedBy, other.CreatedBy)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(CreatedDate, other.CreatedDate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ResponsibleId, other.ResponsibleId)
+                && global::Bitrix.BitrixValue.ListEquals(Accomplices, other.Accomplices)
+                && global::Bitrix.BitrixValue.ListEquals(Auditors, other.Auditors)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ChangedBy, other.ChangedBy)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(ChangedDate, other.ChangedDate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(StatusChangedBy, other.StatusChangedBy)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(StatusChangedDate, other.StatusChangedDate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ClosedBy, other.ClosedBy)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(ClosedDate, other.ClosedDate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(ActivityDate, other.ActivityDate)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateStart, other.DateStart)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(Deadline, other.Deadline)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(StartDatePlan, other.StartDatePlan)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(EndDatePlan, other.EndDatePlan)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Guid, other.Guid)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(XmlId, other.XmlId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(CommentsCount, other.CommentsCount)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ServiceCommentsCount, other.ServiceCommentsCount)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(NewCommentsCount, other.NewCommentsCount)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(AllowChangeDeadline, other.AllowChangeDeadline)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(AllowTimeTracking, other.AllowTimeTracking)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(TaskControl, other.TaskControl)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(AddInReport, other.AddInReport)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(ForkedByTemplateId, other.ForkedByTemplateId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(TimeEstimate, other.TimeEstimate)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(TimeSpentInLogs, other.TimeSpentInLogs)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(MatchWorkTime, other.MatchWorkTime)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ForumTopicId, other.ForumTopicId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ForumId, other.ForumId)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SiteId, other.SiteId)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Subordinate, other.Subordinate)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Favorite, other.Favorite)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(ExchangeModified, other.ExchangeModified)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(ExchangeId, other.ExchangeId)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(OutlookVersion, other.OutlookVersion)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(ViewedDate, other.ViewedDate)
+                && global::System.Collections.Generic.EqualityComparer<double?>.Default.Equals(Sorting, other.Sorting)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(DurationPlan, other.DurationPlan)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(DurationFact, other.DurationFact)
+                && global::Bitrix.BitrixValue.JsonEquals(Checklist, other.Checklist)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(DurationType, other.DurationType)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsMuted, other.IsMuted)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsPinned, other.IsPinned)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsPinnedInGroup, other.IsPinnedInGroup)
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(FlowId, other.FlowId)
+                && global::Bitrix.BitrixValue.ListEquals(UfCrmTask, other.UfCrmTask)
+                && global::Bitrix.BitrixValue.JsonEquals(UfTaskWebdavFiles, other.UfTaskWebdavFiles)
+                && global::Bitrix.BitrixValue.JsonEquals(UfMailMessage, other.UfMailMessage)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfNewTasksField, other.UfNewTasksField)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(ParentId);
+            hash.Add(Title);
+            hash.Add(Description);
+            hash.Add(Mark);
+            hash.Add(Priority);
+            hash.Add(Status);
+            hash.Add(Multitask);
+            hash.Add(NotViewed);
+            hash.Add(Replicate);
+            hash.Add(GroupId);
+            hash.Add(StageId);
+            hash.Add(SprintId);
+            hash.Add(BacklogId);
+            hash.Add(CreatedBy);
+            hash.Add(CreatedDate);
+            hash.Add(ResponsibleId);
+            hash.Add(Accomplices?.Count);
+            hash.Add(Auditors?.Count);
+            hash.Add(ChangedBy);
+            hash.Add(ChangedDate);
+            hash.Add(StatusChangedBy);
+            hash.Add(StatusChangedDate);
+            hash.Add(ClosedBy);
+            hash.Add(ClosedDate);
+            hash.Add(ActivityDate);
+            hash.Add(DateStart);
+            hash.Add(Deadline);
+            hash.Add(StartDatePlan);
+            hash.Add(EndDatePlan);
+            hash.Add(Guid);
+            hash.Add(XmlId);
+            hash.Add(CommentsCount);
+            hash.Add(ServiceCommentsCount);
+            hash.Add(NewCommentsCount);
+            hash.Add(AllowChangeDeadline);
+            hash.Add(AllowTimeTracking);
+            hash.Add(TaskControl);
+            hash.Add(AddInReport);
+            hash.Add(ForkedByTemplateId);
+            hash.Add(TimeEstimate);
+            hash.Add(TimeSpentInLogs);
+            hash.Add(MatchWorkTime);
+            hash.Add(ForumTopicId);
+            hash.Add(ForumId);
+            hash.Add(SiteId);
+            hash.Add(Subordinate);
+            hash.Add(Favorite);
+            hash.Add(ExchangeModified);
+            hash.Add(ExchangeId);
+            hash.Add(OutlookVersion);
+            hash.Add(ViewedDate);
+            hash.Add(Sorting);
+            hash.Add(DurationPlan);
+            hash.Add(DurationFact);
+            hash.Add(DurationType);
+            hash.Add(IsMuted);
+            hash.Add(IsPinned);
+            hash.Add(IsPinnedInGroup);
+            hash.Add(FlowId);
+            hash.Add(UfCrmTask?.Count);
+            hash.Add(UfNewTasksField);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="TaskItem"/> for <c>select</c> and <c>order</c>: <c>[TaskItem.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -22,7 +22,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2 { get; init; }
+        public string? Name { get; init; }
 
         /// <summary>Last Name</summary>
         /// <remarks><c>LAST_NAME</c>: string.</remarks>
@@ -539,7 +539,7 @@ namespace Bitrix
                 Id = v0,
                 XmlId = v1,
                 Active = v2,
-                Name2 = v3,
+                Name = v3,
                 LastName = v4,
                 SecondName = v5,
                 Title = v6,
@@ -602,6 +602,148 @@ namespace Bitrix
             };
         }
 
+        /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
+        /// <param name="other">The row to compare with.</param>
+        public bool Equals(User? other)
+        {
+            if (ReferenceEquals(this, other))
+            {
+                return true;
+            }
+
+            return other is not null
+                && global::System.Collections.Generic.EqualityComparer<long?>.Default.Equals(Id, other.Id)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(XmlId, other.XmlId)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(Active, other.Active)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Name, other.Name)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(LastName, other.LastName)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(SecondName, other.SecondName)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Title, other.Title)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(Email, other.Email)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastLogin, other.LastLogin)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(DateRegister, other.DateRegister)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(TimeZone, other.TimeZone)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(IsOnline, other.IsOnline)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(TimestampX, other.TimestampX)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateTimeOffset?>.Default.Equals(LastActivityDate, other.LastActivityDate)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalGender, other.PersonalGender)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalProfession, other.PersonalProfession)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalWww, other.PersonalWww)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(PersonalBirthday, other.PersonalBirthday)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalPhoto, other.PersonalPhoto)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalIcq, other.PersonalIcq)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalPhone, other.PersonalPhone)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalFax, other.PersonalFax)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalMobile, other.PersonalMobile)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalPager, other.PersonalPager)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalStreet, other.PersonalStreet)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalCity, other.PersonalCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalState, other.PersonalState)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalZip, other.PersonalZip)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalCountry, other.PersonalCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalMailbox, other.PersonalMailbox)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(PersonalNotes, other.PersonalNotes)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkPhone, other.WorkPhone)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkCompany, other.WorkCompany)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkPosition, other.WorkPosition)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkDepartment, other.WorkDepartment)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkWww, other.WorkWww)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkFax, other.WorkFax)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkPager, other.WorkPager)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkStreet, other.WorkStreet)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkMailbox, other.WorkMailbox)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkCity, other.WorkCity)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkState, other.WorkState)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkZip, other.WorkZip)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkCountry, other.WorkCountry)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkProfile, other.WorkProfile)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkLogo, other.WorkLogo)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(WorkNotes, other.WorkNotes)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfSkypeLink, other.UfSkypeLink)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfZoom, other.UfZoom)
+                && global::System.Collections.Generic.EqualityComparer<global::System.DateOnly?>.Default.Equals(UfEmploymentDate, other.UfEmploymentDate)
+                && global::System.Collections.Generic.EqualityComparer<bool?>.Default.Equals(UfTimeman, other.UfTimeman)
+                && global::Bitrix.BitrixValue.ListEquals(UfDepartment, other.UfDepartment)
+                && global::Bitrix.BitrixValue.JsonEquals(UfInterests, other.UfInterests)
+                && global::Bitrix.BitrixValue.JsonEquals(UfSkills, other.UfSkills)
+                && global::Bitrix.BitrixValue.JsonEquals(UfWebSites, other.UfWebSites)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfXing, other.UfXing)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfLinkedin, other.UfLinkedin)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfTwitter, other.UfTwitter)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfSkype, other.UfSkype)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfDistrict, other.UfDistrict)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UfPhoneInner, other.UfPhoneInner)
+                && global::System.Collections.Generic.EqualityComparer<string?>.Default.Equals(UserType, other.UserType)
+                && global::Bitrix.BitrixValue.DataEquals(AdditionalData, other.AdditionalData);
+        }
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            var hash = new global::System.HashCode();
+            hash.Add(Id);
+            hash.Add(XmlId);
+            hash.Add(Active);
+            hash.Add(Name);
+            hash.Add(LastName);
+            hash.Add(SecondName);
+            hash.Add(Title);
+            hash.Add(Email);
+            hash.Add(LastLogin);
+            hash.Add(DateRegister);
+            hash.Add(TimeZone);
+            hash.Add(IsOnline);
+            hash.Add(TimestampX);
+            hash.Add(LastActivityDate);
+            hash.Add(PersonalGender);
+            hash.Add(PersonalProfession);
+            hash.Add(PersonalWww);
+            hash.Add(PersonalBirthday);
+            hash.Add(PersonalPhoto);
+            hash.Add(PersonalIcq);
+            hash.Add(PersonalPhone);
+            hash.Add(PersonalFax);
+            hash.Add(PersonalMobile);
+            hash.Add(PersonalPager);
+            hash.Add(PersonalStreet);
+            hash.Add(PersonalCity);
+            hash.Add(PersonalState);
+            hash.Add(PersonalZip);
+            hash.Add(PersonalCountry);
+            hash.Add(PersonalMailbox);
+            hash.Add(PersonalNotes);
+            hash.Add(WorkPhone);
+            hash.Add(WorkCompany);
+            hash.Add(WorkPosition);
+            hash.Add(WorkDepartment);
+            hash.Add(WorkWww);
+            hash.Add(WorkFax);
+            hash.Add(WorkPager);
+            hash.Add(WorkStreet);
+            hash.Add(WorkMailbox);
+            hash.Add(WorkCity);
+            hash.Add(WorkState);
+            hash.Add(WorkZip);
+            hash.Add(WorkCountry);
+            hash.Add(WorkProfile);
+            hash.Add(WorkLogo);
+            hash.Add(WorkNotes);
+            hash.Add(UfSkypeLink);
+            hash.Add(UfZoom);
+            hash.Add(UfEmploymentDate);
+            hash.Add(UfTimeman);
+            hash.Add(UfDepartment?.Count);
+            hash.Add(UfXing);
+            hash.Add(UfLinkedin);
+            hash.Add(UfTwitter);
+            hash.Add(UfSkype);
+            hash.Add(UfDistrict);
+            hash.Add(UfPhoneInner);
+            hash.Add(UserType);
+            hash.Add(AdditionalData?.Count);
+            return hash.ToHashCode();
+        }
+
         /// <summary>The fields of <see cref="User"/> for <c>select</c> and <c>order</c>: <c>[User.Field.Id]</c>.</summary>
         public static class Field
         {
@@ -621,7 +763,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixField<global::Bitrix.User> Active => new("ACTIVE");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixField<global::Bitrix.User> Name2 => new("NAME");
+            public static global::Bitrix.BitrixField<global::Bitrix.User> Name => new("NAME");
 
             /// <summary>Last Name (LAST_NAME)</summary>
             public static global::Bitrix.BitrixField<global::Bitrix.User> LastName => new("LAST_NAME");
@@ -814,7 +956,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.User> Active => new("ACTIVE");
 
             /// <summary>First Name (NAME)</summary>
-            public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> Name2 => new("NAME");
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> Name => new("NAME");
 
             /// <summary>Last Name (LAST_NAME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> LastName => new("LAST_NAME");
@@ -1017,7 +1159,7 @@ namespace Bitrix
 
         /// <summary>First Name</summary>
         /// <remarks><c>NAME</c>: string.</remarks>
-        public string? Name2
+        public string? Name
         {
             get => _f3;
             set { _f3 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
