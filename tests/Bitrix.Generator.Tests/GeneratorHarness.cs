@@ -41,8 +41,11 @@ internal static class GeneratorHarness
         => new(version);
 
     public static GeneratorDriver CreateDriver(IEnumerable<SchemaFile> schemas, LanguageVersion version = LanguageVersion.CSharp14, string? accessibility = null)
+        => CreateDriver(schemas, schemas.Select(s => (AdditionalText)new InMemoryText(s.Path, s.Text)).ToImmutableArray(), version, accessibility);
+
+    /// <summary>A driver over the given text objects (to replace one of them later); <paramref name="schemas"/> says which are shipped.</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<SchemaFile> schemas, ImmutableArray<AdditionalText> texts, LanguageVersion version = LanguageVersion.CSharp14, string? accessibility = null)
     {
-        var texts = schemas.Select(s => (AdditionalText)new InMemoryText(s.Path, s.Text)).ToImmutableArray();
         return CSharpGeneratorDriver.Create(
             [new BitrixGenerator().AsSourceGenerator()],
             texts,
@@ -69,13 +72,6 @@ internal static class GeneratorHarness
     private static string Metadata(string key)
         => typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    private sealed class InMemoryText(string path, string text) : AdditionalText
-    {
-        public override string Path { get; } = path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
-    }
-
     private sealed class OptionsProvider(HashSet<string> shipped, string? accessibility) : AnalyzerConfigOptionsProvider
     {
         public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(accessibility is null ? [] : new() { [BitrixGenerator.AccessibilityProperty] = accessibility });
@@ -95,6 +91,14 @@ internal static class GeneratorHarness
             return found;
         }
     }
+}
+
+/// <summary>An additional file held in memory.</summary>
+internal sealed class InMemoryText(string path, string text) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
 }
 
 /// <summary>A schema file: a virtual path, its text, and whether the package ships it.</summary>
