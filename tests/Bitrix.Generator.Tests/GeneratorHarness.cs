@@ -50,9 +50,13 @@ internal static class GeneratorHarness
             [new BitrixGenerator().AsSourceGenerator()],
             texts,
             ParseOptions(version),
-            new OptionsProvider(schemas.Where(s => s.Shipped).Select(s => s.Path).ToHashSet(StringComparer.Ordinal), accessibility),
+            OptionsFor(schemas, accessibility),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
+
+    /// <summary>The MSBuild view of the schemas: shipped ones carry the metadata the props file sets.</summary>
+    public static AnalyzerConfigOptionsProvider OptionsFor(IEnumerable<SchemaFile> schemas, string? accessibility = null)
+        => new OptionsProvider(schemas.Where(s => s.Shipped).Select(s => s.Path).ToHashSet(StringComparer.Ordinal), accessibility);
 
     public static CSharpCompilation Compilation(string userCode = "", LanguageVersion version = LanguageVersion.CSharp14)
         => CSharpCompilation.Create(
