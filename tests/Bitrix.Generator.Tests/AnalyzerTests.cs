@@ -13,6 +13,7 @@ public class AnalyzerTests
     [InlineData("bx.ListAllAsync(\"crm.deals.list\")", "crm.deals.list", "crm.deal.list")]
     [InlineData("bx.CallManyAsync(\"tasks.task.gett\", new JsonObject?[0])", "tasks.task.gett", "tasks.task.get")]
     [InlineData("bx.CallRawAsync(\"user.gte\", (JsonNode?)null)", "user.gte", "user.get")]
+    [InlineData("new BitrixBatch().Add(\"d\", \"crm.deal.gett\", (JsonObject?)null)", "crm.deal.gett", "crm.deal.get")]
     public async Task A_near_miss_gets_a_suggestion(string call, string name, string suggestion)
     {
         var d = Assert.Single(await Analyze(call));

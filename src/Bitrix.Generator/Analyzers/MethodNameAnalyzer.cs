@@ -11,7 +11,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Bitrix.Generator.Analyzers;
 
 /// <summary>
-/// Checks the raw escape hatch: a string-literal method name passed to a BitrixClient call that
+/// Checks the raw escape hatch: a string-literal method name passed to a BitrixClient call (or a
+/// BitrixBatch command) that
 /// no schema knows, but that is close to one a schema knows, is most likely a typo
 /// (<c>crm.deal.lst</c> -> <c>crm.deal.list</c>). Names far from every known method are left alone:
 /// the raw calls exist precisely for methods without a schema.
@@ -35,6 +36,7 @@ public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var client = start.Compilation.GetTypeByMetadataName("Bitrix.BitrixClient");
+            var batch = start.Compilation.GetTypeByMetadataName("Bitrix.BitrixBatch");
             if (client is null)
             {
                 return;
@@ -46,7 +48,7 @@ public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(c => Analyze(c, client, known), OperationKind.Invocation);
+            start.RegisterOperationAction(c => Analyze(c, client, batch, known), OperationKind.Invocation);
         });
     }
 
@@ -75,11 +77,13 @@ public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
         return known;
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol client, HashSet<string> known)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol client, INamedTypeSymbol? batch, HashSet<string> known)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var target = invocation.TargetMethod;
-        if (!CheckedMethods.Contains(target.Name) || !IsClient(target.ContainingType, client))
+        var isClientCall = CheckedMethods.Contains(target.Name) && IsClient(target.ContainingType, client);
+        var isBatchAdd = target.Name == "Add" && batch is not null && SymbolEqualityComparer.Default.Equals(target.ContainingType, batch);
+        if (!isClientCall && !isBatchAdd)
         {
             return;
         }
