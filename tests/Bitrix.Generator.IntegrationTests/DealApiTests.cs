@@ -103,6 +103,8 @@ public class DealApiTests
         Assert.Equal(begin, deal.Begindate);
         Assert.True(deal.IsManualOpportunity);
         Assert.Equal("first", deal.Comments);
+        Assert.Equal([1, 2], deal.ContactIds);
+        Assert.Contains("ContactIds = [1, 2]", deal.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public class FixtureTests
         Assert.Equal(TimeSpan.FromHours(3), lead.DateCreate!.Value.Offset);
         Assert.Equal("3", lead.StatusId);
         Assert.Null(lead.AdditionalData);
+        Assert.StartsWith("Lead { Id = 35943, Title = 7-я Кожуховская", lead.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Opportunity = 3607999.00, IsManualOpportunity = False", lead.ToString(), StringComparison.Ordinal);
+        Assert.Contains("DateCreate = 2022-05-21T12:00:12+03:00", lead.ToString(), StringComparison.Ordinal);
         AssertLossless(row, lead);
     }
 

@@ -229,6 +229,17 @@ internal static class EntityEmitter
         w.Line("hash.Add(AdditionalData?.Count);");
         w.Line("return hash.ToHashCode();");
         w.Close();
+        w.Line();
+        w.Open("private bool PrintMembers(global::System.Text.StringBuilder builder)");
+        w.Line("var empty = true;");
+        foreach (var f in e.Fields)
+        {
+            w.Line($"{Value}.Print(builder, ref empty, \"{f.PropertyName}\", {f.PropertyName});");
+        }
+
+        w.Line($"{Value}.Print(builder, ref empty, \"AdditionalData\", AdditionalData);");
+        w.Line("return !empty;");
+        w.Close();
     }
 
     private static void WriteFieldRefs(SourceWriter w, EntitySpec e)

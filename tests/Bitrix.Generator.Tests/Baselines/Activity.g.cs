@@ -543,6 +543,57 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OwnerId", OwnerId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OwnerTypeId", OwnerTypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TypeId", TypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ProviderId", ProviderId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ProviderTypeId", ProviderTypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ProviderGroupId", ProviderGroupId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AssociatedEntityId", AssociatedEntityId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Subject", Subject);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StartTime", StartTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "EndTime", EndTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Deadline", Deadline);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Completed", Completed);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Status", Status);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResponsibleId", ResponsibleId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Priority", Priority);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "NotifyType", NotifyType);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "NotifyValue", NotifyValue);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Description", Description);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DescriptionType", DescriptionType);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Direction", Direction);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Location", Location);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Created", Created);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AuthorId", AuthorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastUpdated", LastUpdated);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "EditorId", EditorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Settings", Settings);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginId", OriginId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginatorId", OriginatorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultStatus", ResultStatus);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultStream", ResultStream);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultSourceId", ResultSourceId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ProviderParams", ProviderParams);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ProviderData", ProviderData);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultMark", ResultMark);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultValue", ResultValue);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultSum", ResultSum);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResultCurrencyId", ResultCurrencyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AutocompleteRule", AutocompleteRule);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Bindings", Bindings);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Communications", Communications);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Files", Files);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WebdavElements", WebdavElements);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsIncomingChannel", IsIncomingChannel);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="Activity"/> for <c>select</c> and <c>order</c>: <c>[Activity.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -1328,6 +1328,71 @@ namespace Bitrix
             return true;
         }
 
+        /// <summary>Prints a member for a record's ToString: set members only, lists and JSON as their content, dates in ISO form.</summary>
+        public static void Print(global::System.Text.StringBuilder builder, ref bool empty, string name, object? value)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(builder);
+            if (value is null)
+            {
+                return;
+            }
+
+            builder.Append(empty ? string.Empty : ", ").Append(name).Append(" = ");
+            empty = false;
+            Print(builder, value);
+        }
+
+        private static void Print(global::System.Text.StringBuilder builder, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    builder.Append("null");
+                    break;
+                case string s:
+                    builder.Append(s);
+                    break;
+                case global::System.Text.Json.JsonElement json:
+                    builder.Append(json.GetRawText());
+                    break;
+                case global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement> data:
+                    builder.Append("{ ");
+                    var first = true;
+                    foreach (var pair in data)
+                    {
+                        builder.Append(first ? string.Empty : ", ").Append(pair.Key).Append(" = ").Append(pair.Value.GetRawText());
+                        first = false;
+                    }
+
+                    builder.Append(" }");
+                    break;
+                case global::System.Collections.IEnumerable list:
+                    builder.Append('[');
+                    var separator = string.Empty;
+                    foreach (var item in list)
+                    {
+                        builder.Append(separator);
+                        Print(builder, item);
+                        separator = ", ";
+                    }
+
+                    builder.Append(']');
+                    break;
+                case global::System.DateTimeOffset t:
+                    builder.Append(t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", global::System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case global::System.DateOnly d:
+                    builder.Append(d.ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case global::System.IFormattable f:
+                    builder.Append(f.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    builder.Append(value);
+                    break;
+            }
+        }
+
         /// <summary>Writes an integer.</summary>
         public static global::System.Text.Json.Nodes.JsonNode? WriteInt64(long? value) => value is { } v ? global::System.Text.Json.Nodes.JsonValue.Create(v) : null;
 

@@ -724,6 +724,73 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Title", Title);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CompanyType", CompanyType);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Logo", Logo);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Address", Address);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Address2", Address2);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCity", AddressCity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressPostalCode", AddressPostalCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressRegion", AddressRegion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressProvince", AddressProvince);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCountry", AddressCountry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCountryCode", AddressCountryCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressLocAddrId", AddressLocAddrId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressLegal", AddressLegal);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddress", RegAddress);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddress2", RegAddress2);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressCity", RegAddressCity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressPostalCode", RegAddressPostalCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressRegion", RegAddressRegion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressProvince", RegAddressProvince);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressCountry", RegAddressCountry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressCountryCode", RegAddressCountryCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RegAddressLocAddrId", RegAddressLocAddrId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "BankingDetails", BankingDetails);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Industry", Industry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Employees", Employees);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CurrencyId", CurrencyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Revenue", Revenue);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opened", Opened);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Comments", Comments);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasPhone", HasPhone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasEmail", HasEmail);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasImol", HasImol);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsMyCompany", IsMyCompany);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AssignedById", AssignedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedById", CreatedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ModifyById", ModifyById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateCreate", DateCreate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateModify", DateModify);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactId", ContactId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LeadId", LeadId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginatorId", OriginatorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginId", OriginId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginVersion", OriginVersion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmSource", UtmSource);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmMedium", UtmMedium);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmCampaign", UtmCampaign);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmContent", UtmContent);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmTerm", UtmTerm);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ParentId156", ParentId156);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityTime", LastActivityTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityBy", LastActivityBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastCommunicationTime", LastCommunicationTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Phone", Phone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Email", Email);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Web", Web);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Im", Im);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Link", Link);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfCrm1687188367", UfCrm1687188367);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfCrm64a29a1cd5cc2", UfCrm64a29a1cd5cc2);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="Company"/> for <c>select</c> and <c>order</c>: <c>[Company.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -603,6 +603,62 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Honorific", Honorific);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Name", Name);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SecondName", SecondName);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastName", LastName);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Photo", Photo);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Birthdate", Birthdate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TypeId", TypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceId", SourceId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceDescription", SourceDescription);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Post", Post);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Address", Address);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Address2", Address2);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCity", AddressCity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressPostalCode", AddressPostalCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressRegion", AddressRegion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressProvince", AddressProvince);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCountry", AddressCountry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressCountryCode", AddressCountryCode);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddressLocAddrId", AddressLocAddrId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Comments", Comments);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opened", Opened);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Export", Export);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasPhone", HasPhone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasEmail", HasEmail);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "HasImol", HasImol);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AssignedById", AssignedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedById", CreatedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ModifyById", ModifyById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateCreate", DateCreate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateModify", DateModify);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CompanyId", CompanyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CompanyIds", CompanyIds);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LeadId", LeadId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginatorId", OriginatorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginId", OriginId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginVersion", OriginVersion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmSource", UtmSource);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmMedium", UtmMedium);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmCampaign", UtmCampaign);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmContent", UtmContent);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmTerm", UtmTerm);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityTime", LastActivityTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityBy", LastActivityBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Phone", Phone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Email", Email);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Web", Web);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Im", Im);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Link", Link);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="Contact"/> for <c>select</c> and <c>order</c>: <c>[Contact.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -142,6 +142,20 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Name", Name);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Sort", Sort);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "EntityTypeId", EntityTypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsDefault", IsDefault);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginId", OriginId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginatorId", OriginatorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="CrmCategory"/> for <c>select</c> and <c>order</c>: <c>[CrmCategory.Field.Id]</c>.</summary>
         public static class Field
         {

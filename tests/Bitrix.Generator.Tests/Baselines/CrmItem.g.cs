@@ -439,6 +439,47 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Title", Title);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "XmlId", XmlId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedTime", CreatedTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UpdatedTime", UpdatedTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedBy", CreatedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UpdatedBy", UpdatedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AssignedById", AssignedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opened", Opened);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WebformId", WebformId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Begindate", Begindate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Closedate", Closedate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CompanyId", CompanyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactId", ContactId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactIds", ContactIds);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Contacts", Contacts);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Observers", Observers);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CategoryId", CategoryId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MovedTime", MovedTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MovedBy", MovedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StageId", StageId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PreviousStageId", PreviousStageId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceId", SourceId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceDescription", SourceDescription);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CurrencyId", CurrencyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsManualOpportunity", IsManualOpportunity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opportunity", Opportunity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TaxValue", TaxValue);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MycompanyId", MycompanyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityBy", LastActivityBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityTime", LastActivityTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ParentId1", ParentId1);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ParentId2", ParentId2);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ParentId1248", ParentId1248);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="CrmItem"/> for <c>select</c> and <c>order</c>: <c>[CrmItem.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -185,6 +185,24 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "EntityId", EntityId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StatusId", StatusId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Sort", Sort);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Name", Name);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "NameInit", NameInit);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "System", System);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CategoryId", CategoryId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Color", Color);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Semantics", Semantics);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Extra", Extra);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="CrmStatus"/> for <c>select</c> and <c>order</c>: <c>[CrmStatus.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -560,6 +560,58 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Title", Title);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TypeId", TypeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CategoryId", CategoryId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StageId", StageId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StageSemanticId", StageSemanticId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsNew", IsNew);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsRecurring", IsRecurring);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsReturnCustomer", IsReturnCustomer);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsRepeatedApproach", IsRepeatedApproach);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Probability", Probability);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CurrencyId", CurrencyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opportunity", Opportunity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsManualOpportunity", IsManualOpportunity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TaxValue", TaxValue);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CompanyId", CompanyId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactId", ContactId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactIds", ContactIds);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "QuoteId", QuoteId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Begindate", Begindate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Closedate", Closedate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Opened", Opened);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Closed", Closed);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Comments", Comments);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AssignedById", AssignedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedById", CreatedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ModifyById", ModifyById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MovedById", MovedById);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateCreate", DateCreate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateModify", DateModify);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MovedTime", MovedTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceId", SourceId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SourceDescription", SourceDescription);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LeadId", LeadId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalInfo", AdditionalInfo);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LocationId", LocationId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginatorId", OriginatorId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OriginId", OriginId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmSource", UtmSource);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmMedium", UtmMedium);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmCampaign", UtmCampaign);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmContent", UtmContent);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UtmTerm", UtmTerm);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityTime", LastActivityTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityBy", LastActivityBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="Deal"/> for <c>select</c> and <c>order</c>: <c>[Deal.Field.Id]</c>.</summary>
         public static class Field
         {

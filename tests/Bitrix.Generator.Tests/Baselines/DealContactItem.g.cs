@@ -109,6 +109,17 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Sort", Sort);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsPrimary", IsPrimary);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ContactId", ContactId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "RoleId", RoleId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="DealContactItem"/> for <c>select</c> and <c>order</c>: <c>[DealContactItem.Field.Sort]</c>.</summary>
         public static class Field
         {

@@ -120,6 +120,18 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Name", Name);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Sort", Sort);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Parent", Parent);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfHead", UfHead);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="Department"/> for <c>select</c> and <c>order</c>: <c>[Department.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -842,6 +842,78 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ParentId", ParentId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Title", Title);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Description", Description);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Mark", Mark);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Priority", Priority);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Status", Status);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Multitask", Multitask);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "NotViewed", NotViewed);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Replicate", Replicate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "GroupId", GroupId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StageId", StageId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SprintId", SprintId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "BacklogId", BacklogId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedBy", CreatedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CreatedDate", CreatedDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ResponsibleId", ResponsibleId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Accomplices", Accomplices);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Auditors", Auditors);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ChangedBy", ChangedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ChangedDate", ChangedDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StatusChangedBy", StatusChangedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StatusChangedDate", StatusChangedDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ClosedBy", ClosedBy);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ClosedDate", ClosedDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ActivityDate", ActivityDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateStart", DateStart);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Deadline", Deadline);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "StartDatePlan", StartDatePlan);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "EndDatePlan", EndDatePlan);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Guid", Guid);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "XmlId", XmlId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "CommentsCount", CommentsCount);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ServiceCommentsCount", ServiceCommentsCount);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "NewCommentsCount", NewCommentsCount);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AllowChangeDeadline", AllowChangeDeadline);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AllowTimeTracking", AllowTimeTracking);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TaskControl", TaskControl);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AddInReport", AddInReport);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ForkedByTemplateId", ForkedByTemplateId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TimeEstimate", TimeEstimate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TimeSpentInLogs", TimeSpentInLogs);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "MatchWorkTime", MatchWorkTime);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ForumTopicId", ForumTopicId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ForumId", ForumId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SiteId", SiteId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Subordinate", Subordinate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Favorite", Favorite);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ExchangeModified", ExchangeModified);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ExchangeId", ExchangeId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "OutlookVersion", OutlookVersion);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "ViewedDate", ViewedDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Sorting", Sorting);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DurationPlan", DurationPlan);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DurationFact", DurationFact);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Checklist", Checklist);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DurationType", DurationType);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsMuted", IsMuted);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsPinned", IsPinned);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsPinnedInGroup", IsPinnedInGroup);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "FlowId", FlowId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfCrmTask", UfCrmTask);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfTaskWebdavFiles", UfTaskWebdavFiles);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfMailMessage", UfMailMessage);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfNewTasksField", UfNewTasksField);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="TaskItem"/> for <c>select</c> and <c>order</c>: <c>[TaskItem.Field.Id]</c>.</summary>
         public static class Field
         {

@@ -744,6 +744,75 @@ namespace Bitrix
             return hash.ToHashCode();
         }
 
+        private bool PrintMembers(global::System.Text.StringBuilder builder)
+        {
+            var empty = true;
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Id", Id);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "XmlId", XmlId);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Active", Active);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Name", Name);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastName", LastName);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "SecondName", SecondName);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Title", Title);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "Email", Email);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastLogin", LastLogin);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "DateRegister", DateRegister);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TimeZone", TimeZone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "IsOnline", IsOnline);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "TimestampX", TimestampX);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "LastActivityDate", LastActivityDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalGender", PersonalGender);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalProfession", PersonalProfession);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalWww", PersonalWww);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalBirthday", PersonalBirthday);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalPhoto", PersonalPhoto);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalIcq", PersonalIcq);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalPhone", PersonalPhone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalFax", PersonalFax);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalMobile", PersonalMobile);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalPager", PersonalPager);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalStreet", PersonalStreet);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalCity", PersonalCity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalState", PersonalState);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalZip", PersonalZip);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalCountry", PersonalCountry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalMailbox", PersonalMailbox);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "PersonalNotes", PersonalNotes);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkPhone", WorkPhone);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkCompany", WorkCompany);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkPosition", WorkPosition);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkDepartment", WorkDepartment);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkWww", WorkWww);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkFax", WorkFax);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkPager", WorkPager);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkStreet", WorkStreet);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkMailbox", WorkMailbox);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkCity", WorkCity);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkState", WorkState);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkZip", WorkZip);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkCountry", WorkCountry);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkProfile", WorkProfile);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkLogo", WorkLogo);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "WorkNotes", WorkNotes);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfSkypeLink", UfSkypeLink);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfZoom", UfZoom);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfEmploymentDate", UfEmploymentDate);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfTimeman", UfTimeman);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfDepartment", UfDepartment);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfInterests", UfInterests);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfSkills", UfSkills);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfWebSites", UfWebSites);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfXing", UfXing);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfLinkedin", UfLinkedin);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfTwitter", UfTwitter);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfSkype", UfSkype);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfDistrict", UfDistrict);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UfPhoneInner", UfPhoneInner);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "UserType", UserType);
+            global::Bitrix.BitrixValue.Print(builder, ref empty, "AdditionalData", AdditionalData);
+            return !empty;
+        }
+
         /// <summary>The fields of <see cref="User"/> for <c>select</c> and <c>order</c>: <c>[User.Field.Id]</c>.</summary>
         public static class Field
         {
