@@ -173,8 +173,8 @@ namespace Bitrix
             return result;
         }
 
-        /// <inheritdoc/>
-        public override string ToString() => ToJson().ToJsonString();
+        /// <summary>The filter as readable JSON (operators unescaped).</summary>
+        public override string ToString() => ToJson().ToJsonString(global::Bitrix.BitrixValue.ReadableJson);
 
         private global::System.Collections.Generic.IEnumerable<BitrixFilter<TEntity>> AndParts()
             => _key is null && !_isOr ? _children : [this];
@@ -735,8 +735,8 @@ namespace Bitrix
         /// <summary>The set fields as the REST API takes them (a fresh copy on every call).</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson() => (global::System.Text.Json.Nodes.JsonObject)_values.DeepClone();
 
-        /// <inheritdoc/>
-        public override string ToString() => _values.ToJsonString();
+        /// <summary>The set fields as readable JSON.</summary>
+        public override string ToString() => _values.ToJsonString(global::Bitrix.BitrixValue.ReadableJson);
 
         /// <summary>Sets a typed field.</summary>
         protected void SetValue(string key, global::System.Text.Json.Nodes.JsonNode? value) => _values[key] = value;
@@ -799,6 +799,9 @@ namespace Bitrix
     public static class BitrixValue
     {
         private static readonly string[] DateFormats = ["yyyy-MM-dd", "dd.MM.yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy HH:mm:ss"];
+
+        /// <summary>JSON output for people: <c>&gt;=OPPORTUNITY</c>, not <c>\u003E=OPPORTUNITY</c>.</summary>
+        public static readonly global::System.Text.Json.JsonSerializerOptions ReadableJson = new() { Encoder = global::System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         /// <summary>null, <c>""</c> and <c>false</c> (an empty user field) mean "no value".</summary>
         public static bool IsEmpty(global::System.Text.Json.JsonElement e)
