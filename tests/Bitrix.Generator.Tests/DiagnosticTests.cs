@@ -240,6 +240,21 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void BTX0015_read_only_name_that_is_not_a_field()
+    {
+        var outcome = Run("""
+            {
+              "entity": "Thing",
+              "readOnlyFields": [ "ID", "CREATED" ],
+              "fields": { "ID": "ID", "NAME": "Name" }
+            }
+            """);
+
+        Single(outcome, "BTX0015", line: 3);
+        Assert.Contains("[global::System.Obsolete(\"ID (ID) is read-only", outcome.Sources["Thing.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_schemas_never_crash_the_generator()
     {
         // Every prefix of a real schema is malformed JSON or an incomplete schema: each must end in diagnostics, never an exception.

@@ -66,6 +66,10 @@ internal static class DiagnosticDescriptors
         "BTX0014", "Schema has no fields", "The field catalog of '{0}' has no usable fields",
         SchemaCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnknownReadOnlyField = new(
+        "BTX0015", "Read-only name is not a field", "readOnlyFields names '{0}', which is not a field of the catalog",
+        SchemaCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "BTX0099", "Generator failure", "The TypedBitrix generator failed on this schema: {0}",
         SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
@@ -78,7 +82,8 @@ internal static class DiagnosticDescriptors
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Index(
         InvalidJson, MissingProperty, WrongType, UnknownProperty, InvalidField, UnknownFieldType, InvalidTypeOverride,
-        IdentifierRenamed, DuplicateEntity, SchemaReplaced, InvalidMethod, InvalidIdKey, InvalidName, EmptyCatalog, GeneratorFailure);
+        IdentifierRenamed, DuplicateEntity, SchemaReplaced, InvalidMethod, InvalidIdKey, InvalidName, EmptyCatalog, UnknownReadOnlyField,
+        GeneratorFailure);
 
     public static DiagnosticDescriptor Get(string id) => ById[id];
 

@@ -264,7 +264,15 @@ internal sealed class JsonReader
             _pos++;
         }
 
-        if (!ReadDigits())
+        if (_pos < _text.Length && _text[_pos] == '0')
+        {
+            _pos++;
+            if (_pos < _text.Length && _text[_pos] >= '0' && _text[_pos] <= '9')
+            {
+                throw Error("A number cannot have leading zeros.");
+            }
+        }
+        else if (!ReadDigits())
         {
             throw Error("A digit was expected in the number.");
         }

@@ -145,10 +145,18 @@ internal sealed class SchemaParser
         var fields = new List<FieldSpec>();
         foreach (var member in catalog.Members)
         {
-            var field = ReadField(member, overrides, rowKeys == "camelCase", readOnly, taken);
+            var field = ReadField(member, overrides, rowKeys == "camelCase", readOnly.Set, taken);
             if (field is not null)
             {
                 fields.Add(field);
+            }
+        }
+
+        foreach (var name in readOnly.Names)
+        {
+            if (!catalog.Members.Any(m => m.Name == name.Text))
+            {
+                Report("BTX0015", name, name.Text!);
             }
         }
 
@@ -213,9 +221,9 @@ internal sealed class SchemaParser
         return node;
     }
 
-    private HashSet<string> ReadNames(JsonValueNode? node, string where)
+    private (HashSet<string> Set, List<JsonValueNode> Names) ReadNames(JsonValueNode? node, string where)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var names = (new HashSet<string>(StringComparer.Ordinal), new List<JsonValueNode>());
         if (node is null || node.IsNull)
         {
             return names;
@@ -231,7 +239,8 @@ internal sealed class SchemaParser
         {
             if (item.Kind == JsonKind.String)
             {
-                names.Add(item.Text!);
+                names.Item1.Add(item.Text!);
+                names.Item2.Add(item);
             }
             else
             {
