@@ -26,9 +26,16 @@ public sealed class BitrixGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Generated code compiles onto Bitrix.Runtime; without it, one clear error beats hundreds of missing types.
+        var hasRuntime = context.MetadataReferencesProvider
+            .Where(static reference => IsRuntime(reference))
+            .Collect()
+            .Select(static (references, _) => references.Length > 0);
+
         var settings = context.ParseOptionsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
-            .Select(static (pair, _) => ReadSettings(pair.Left, pair.Right.GlobalOptions.TryGetValue(AccessibilityProperty, out var a) ? a : null))
+            .Combine(hasRuntime)
+            .Select(static (pair, _) => ReadSettings(pair.Left.Left, pair.Left.Right.GlobalOptions.TryGetValue(AccessibilityProperty, out var a) ? a : null, pair.Right))
             .WithTrackingName(TrackingNames.Settings);
 
         var files = context.AdditionalTextsProvider
@@ -76,7 +83,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(DiagnosticFactory.ToDiagnostic(d));
             }
 
-            if (output.Entity is { } entity)
+            if (output.Entity is { } entity && output.Settings.HasRuntime)
             {
                 spc.AddSource(EntityEmitter.HintName(entity), SourceText.From(EntityEmitter.Emit(entity, output.Settings), System.Text.Encoding.UTF8));
             }
@@ -84,17 +91,33 @@ public sealed class BitrixGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(navigation, static (spc, nav) =>
         {
-            if (nav.Paths.Count > 0)
+            if (nav.Paths.Count == 0)
             {
-                spc.AddSource(NavigationEmitter.HintName, SourceText.From(NavigationEmitter.Emit(nav), System.Text.Encoding.UTF8));
+                return;
             }
+
+            if (!nav.Settings.HasRuntime)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MissingRuntime, Location.None));
+                return;
+            }
+
+            spc.AddSource(NavigationEmitter.HintName, SourceText.From(NavigationEmitter.Emit(nav), System.Text.Encoding.UTF8));
         });
 
         context.RegisterSourceOutput(settings, static (spc, s) =>
-            spc.AddSource(SupportEmitter.HintName, SourceText.From(SupportEmitter.Emit(s), System.Text.Encoding.UTF8)));
+        {
+            if (s.HasRuntime)
+            {
+                spc.AddSource(SupportEmitter.HintName, SourceText.From(SupportEmitter.Emit(s), System.Text.Encoding.UTF8));
+            }
+        });
     }
 
-    internal static GeneratorSettings ReadSettings(ParseOptions options, string? accessibility)
+    private static bool IsRuntime(MetadataReference reference)
+        => reference.Display is { } display && string.Equals(System.IO.Path.GetFileNameWithoutExtension(display), "Bitrix.Runtime", StringComparison.OrdinalIgnoreCase);
+
+    internal static GeneratorSettings ReadSettings(ParseOptions options, string? accessibility, bool hasRuntime)
     {
         var version = options is CSharpParseOptions cs ? cs.LanguageVersion : LanguageVersion.Default;
 
@@ -103,7 +126,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
             ? Enum.IsDefined(typeof(LanguageVersion), 1400)
             : (int)version >= 1400 && version != LanguageVersion.Latest && version != LanguageVersion.LatestMajor;
         var access = string.Equals(accessibility?.Trim(), "internal", StringComparison.OrdinalIgnoreCase) ? "internal" : "public";
-        return new GeneratorSettings(extensionMembers, access);
+        return new GeneratorSettings(extensionMembers, access, hasRuntime);
     }
 
     /// <summary>The entities that are generated: a user schema beats a shipped one of the same name; otherwise the first file wins.</summary>

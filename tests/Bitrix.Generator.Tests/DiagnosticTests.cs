@@ -255,6 +255,18 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void BTX0016_without_the_runtime_nothing_is_generated()
+    {
+        var driver = GeneratorHarness.CreateDriver(GeneratorHarness.ShippedSchemas());
+        var compilation = GeneratorHarness.Compilation().RemoveReferences(GeneratorHarness.References.Where(r => r.Display!.EndsWith("Bitrix.Runtime.dll", StringComparison.Ordinal)));
+
+        var result = driver.RunGenerators(compilation).GetRunResult();
+
+        Assert.Equal("BTX0016", Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error).Id);
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
     public void Malformed_schemas_never_crash_the_generator()
     {
         // Every prefix of a real schema is malformed JSON or an incomplete schema: each must end in diagnostics, never an exception.

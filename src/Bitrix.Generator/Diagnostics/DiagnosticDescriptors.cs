@@ -70,6 +70,10 @@ internal static class DiagnosticDescriptors
         "BTX0015", "Read-only name is not a field", "readOnlyFields names '{0}', which is not a field of the catalog",
         SchemaCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor MissingRuntime = new(
+        "BTX0016", "Bitrix.Runtime is not referenced", "The TypedBitrix generator found schemas but no reference to Bitrix.Runtime, which the generated code needs; nothing is generated",
+        SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = new(
         "BTX0099", "Generator failure", "The TypedBitrix generator failed on this schema: {0}",
         SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,

@@ -27,7 +27,7 @@ internal sealed record ParsedSchema(string FilePath, SchemaOrigin Origin, Entity
 internal sealed record EntityIdentity(string Name, string FilePath, SchemaOrigin Origin);
 
 /// <summary>Options that shape every generated file.</summary>
-internal sealed record GeneratorSettings(bool UseExtensionMembers, string Accessibility);
+internal sealed record GeneratorSettings(bool UseExtensionMembers, string Accessibility, bool HasRuntime);
 
 /// <summary>An entity to write (or not), with the diagnostics its competition with other schemas produced.</summary>
 internal sealed record EntityOutput(EntitySpec? Entity, GeneratorSettings Settings, EquatableArray<DiagnosticInfo> Diagnostics);

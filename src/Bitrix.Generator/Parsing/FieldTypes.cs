@@ -38,6 +38,7 @@ internal static class FieldTypes
             case "address":
             case "resourcebooking":
                 return (ValueKind.String, FilterKind.Text);
+            case "enum":
             case "crm_status":
             case "crm_currency":
             case "location":
@@ -63,6 +64,7 @@ internal static class FieldTypes
             case "mail_message":
             case "product_property":
             case "hlblock":
+            case "crm_status_extra":
                 return (ValueKind.Json, FilterKind.None);
             default:
                 if (type.StartsWith("crm_enum_", StringComparison.Ordinal))
