@@ -64,7 +64,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
         var navigation = identities
             .Combine(settings)
             .Select(static (pair, _) => new NavigationSpec(
-                new EquatableArray<string>(Winners(pair.Left).Select(e => string.Join(".", e.Path)).Distinct().OrderBy(p => p, StringComparer.Ordinal)),
+                new EquatableArray<string>(Winners(pair.Left).Where(e => e.Path.Count > 0).Select(e => string.Join(".", e.Path)).Distinct().OrderBy(p => p, StringComparer.Ordinal)),
                 pair.Right))
             .WithTrackingName(TrackingNames.Navigation);
 
@@ -136,7 +136,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
         var byPath = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in all.OrderBy(e => e.Identity.Origin == SchemaOrigin.User ? 0 : 1))
         {
-            if (byName.ContainsKey(entry.Identity.Name) || !byPath.Add(string.Join(".", entry.Path)))
+            if (byName.ContainsKey(entry.Identity.Name) || (entry.Path.Count > 0 && !byPath.Add(string.Join(".", entry.Path))))
             {
                 continue;
             }

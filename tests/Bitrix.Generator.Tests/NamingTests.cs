@@ -74,6 +74,16 @@ public class NamingTests
     }
 
     [Fact]
+    public void An_entity_without_methods_is_a_row_type_only()
+    {
+        var outcome = GeneratorHarness.Run([new SchemaFile("/p/row.bitrix.json", """{ "entity": "Row", "fields": { "ID": { "type": "integer" } } }""", Shipped: false)]);
+
+        Expect.None(outcome.Diagnostics.Concat(outcome.CompileErrors));
+        Assert.DoesNotContain("Api", outcome.Sources["Row.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("BitrixApi.g.cs", outcome.Sources.Keys);
+    }
+
+    [Fact]
     public void A_portals_own_fields_answer_can_be_dropped_in()
     {
         // The whole envelope of a live portal's crm.lead.fields, user fields and money/url types included.

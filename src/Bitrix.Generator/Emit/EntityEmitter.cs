@@ -27,7 +27,7 @@ internal static class EntityEmitter
         WriteRecord(w, entity, settings);
         w.Line();
         WriteFieldsClass(w, entity, settings);
-        if (entity.Methods.Count > 0)
+        if (entity.Methods.Count > 0 && entity.Path.Count > 0)
         {
             w.Line();
             WriteApi(w, entity);

@@ -710,8 +710,13 @@ internal sealed class SchemaParser
                 Report("BTX0003", node, "path", "a string such as \"Crm.Deal\"", node.Describe());
             }
 
-            // By default the REST prefix of the first method: crm.deal.list -> Crm.Deal.
-            var first = methods.Count > 0 ? methods[0].Method : "api.call";
+            // By default the REST prefix of the first method: crm.deal.list -> Crm.Deal. No methods: no API.
+            if (methods.Count == 0)
+            {
+                return [];
+            }
+
+            var first = methods[0].Method;
             var dot = first.LastIndexOf('.');
             text = dot > 0 ? first.Substring(0, dot) : first;
         }
