@@ -66,10 +66,12 @@ public class DealApiTests
         var ids = (await portal.Emulator.GetIdsAsync("crm.deal")).Take(3).ToList();
 
         var one = await portal.Client.Crm.Deal.GetAsync(ids[0]);
+        var viaRuntime = await portal.Client.CallAsync("crm.deal.get", new JsonObject { ["id"] = ids[0] }, Deal.JsonTypeInfo);
         var many = await portal.Client.Crm.Deal.GetManyAsync([ids[0], 999_999, ids[1], ids[2]]);
         var error = await Assert.ThrowsAsync<BitrixException>(() => portal.Client.Crm.Deal.GetAsync(999_999));
 
         Assert.Equal(ids[0], one.Id);
+        Assert.Equal(one, viaRuntime);
         Assert.Equal(4, many.Count);
         Assert.Equal([true, false, true, true], many.Select(r => r.IsSuccess));
         Assert.Equal(one, many[0].GetValueOrThrow());

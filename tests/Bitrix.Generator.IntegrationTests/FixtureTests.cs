@@ -171,6 +171,22 @@ public class FixtureTests
         Assert.Equal("Имя", titles["NAME"].Title);
     }
 
+    [Fact]
+    public void Rows_round_trip_through_ToJson_and_System_Text_Json()
+    {
+        var lead = Lead.FromJson(Response("call_single_success.json").GetProperty("result").GetProperty("result").GetProperty("order0"));
+        var task = TaskItem.FromJson(Response("single_add.json").GetProperty("result").GetProperty("task"));
+        var item = CrmItem.FromJson(Response("crm_item_list.json").GetProperty("result").GetProperty("items")[0]);
+
+        Assert.Equal(lead, Lead.FromJson(JsonSerializer.SerializeToElement(lead.ToJson())));
+        Assert.Equal(task, TaskItem.FromJson(JsonSerializer.SerializeToElement(task.ToJson())));
+        Assert.Equal(item, CrmItem.FromJson(JsonSerializer.SerializeToElement(item.ToJson())));
+        Assert.Equal(lead, JsonSerializer.Deserialize(JsonSerializer.Serialize(lead, Lead.JsonTypeInfo), Lead.JsonTypeInfo));
+        Assert.Equal(task, JsonSerializer.Deserialize(JsonSerializer.Serialize(task, TaskItem.JsonTypeInfo), TaskItem.JsonTypeInfo));
+        Assert.Contains("\"OPPORTUNITY\":3607999.00", JsonSerializer.Serialize(lead, Lead.JsonTypeInfo), StringComparison.Ordinal);
+        Assert.Contains("\"responsibleId\":1", JsonSerializer.Serialize(task, TaskItem.JsonTypeInfo), StringComparison.Ordinal);
+    }
+
     private static JsonElement Response(string file)
         => JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, file))).RootElement.GetProperty("response");
 
@@ -181,7 +197,7 @@ public class FixtureTests
         var extra = (IReadOnlyDictionary<string, JsonElement>?)type.GetProperty("AdditionalData")!.GetValue(record);
         var fieldRefs = type.GetNestedType("Field")!;
         var byKey = new Dictionary<string, PropertyInfo>();
-        foreach (var property in type.GetProperties().Where(p => p.Name is not ("AdditionalData" or "EqualityContract")))
+        foreach (var property in type.GetProperties(BindingFlags.Instance | BindingFlags.Public).Where(p => p.Name is not ("AdditionalData" or "EqualityContract")))
         {
             var wire = fieldRefs.GetProperty(property.Name)!.GetValue(null)!.ToString()!;
             byKey[Normalize(wire)] = property;

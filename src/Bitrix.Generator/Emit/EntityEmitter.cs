@@ -83,6 +83,7 @@ internal static class EntityEmitter
     {
         w.Summary(e.Title);
         w.Line($"/// <remarks>Generated from the schema <c>{SourceWriter.Xml(e.SourceFile)}</c>. Values the schema does not describe are kept in <see cref=\"AdditionalData\"/>.</remarks>");
+        w.Line($"[global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.{e.Name}.Converter))]");
         w.Open($"{settings.Accessibility} sealed partial record {e.Name}");
         foreach (var f in e.Fields)
         {
@@ -96,6 +97,8 @@ internal static class EntityEmitter
         w.Line($"public global::System.Collections.Generic.IReadOnlyDictionary<string, {JsonElement}>? AdditionalData {{ get; init; }}");
         w.Line();
         WriteReader(w, e);
+        w.Line();
+        WriteWriter(w, e);
         w.Line();
         WriteEquality(w, e);
         w.Line();
@@ -177,6 +180,52 @@ internal static class EntityEmitter
         w.Line("AdditionalData = extra,");
         w.Unindent();
         w.Line("};");
+        w.Close();
+    }
+
+    /// <summary>The row back as JSON in the portal's shape, and a System.Text.Json converter over both directions.</summary>
+    private static void WriteWriter(SourceWriter w, EntitySpec e)
+    {
+        w.Line("/// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref=\"AdditionalData\"/> as it came.</summary>");
+        w.Open($"public {JsonObject} ToJson()");
+        w.Line($"var row = new {JsonObject}();");
+        foreach (var f in e.Fields)
+        {
+            var helper = "Write" + FieldTypes.HelperName(f.Kind);
+            var write = f.IsMultiple ? $"{Value}.WriteList({f.PropertyName}, v => {Value}.{helper}(v))" : $"{Value}.{helper}({f.PropertyName})";
+            w.Open($"if ({f.PropertyName} is not null)");
+            w.Line($"row[{SchemaParser.Literal(f.RowKey)}] = {write};");
+            w.Close();
+            w.Line();
+        }
+
+        w.Open("if (AdditionalData is not null)");
+        w.Open("foreach (var pair in AdditionalData)");
+        w.Line($"row[pair.Key] = {Value}.WriteJson(pair.Value);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("return row;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync(\"...\", parameters, {e.Name}.JsonTypeInfo)</c>,");
+        w.Line($"/// <c>JsonSerializer.Serialize(row, {e.Name}.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)");
+        w.Line("/// </summary>");
+        w.Line($"public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.{e.Name}> JsonTypeInfo {{ get; }} =");
+        w.Line($"    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.{e.Name}>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());");
+        w.Line();
+        w.Line($"/// <summary>Reads and writes <see cref=\"{e.Name}\"/> with System.Text.Json in the portal's shape.</summary>");
+        w.Open($"public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.{e.Name}>");
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public override global::Bitrix.{e.Name} Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
+        w.Line($"    => FromJson({JsonElement}.ParseValue(ref reader));");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.{e.Name} value, global::System.Text.Json.JsonSerializerOptions options)");
+        w.Line("global::System.ArgumentNullException.ThrowIfNull(value);");
+        w.Line("value.ToJson().WriteTo(writer);");
+        w.Close();
         w.Close();
     }
 

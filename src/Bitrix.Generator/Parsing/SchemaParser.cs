@@ -31,7 +31,7 @@ internal sealed class SchemaParser
     /// <summary>Member names the generated types use themselves; a field mapped to one of them gets a suffix.</summary>
     private static readonly string[] ReservedMembers =
     [
-        "Field", "Filter", "AdditionalData", "FromJson", "ToJson", "All", "AllUserFields", "Raw", "Set", "SetValue", "IsSet",
+        "Field", "Filter", "AdditionalData", "FromJson", "ToJson", "Converter", "JsonTypeInfo", "All", "AllUserFields", "Raw", "Set", "SetValue", "IsSet",
         "Unset", "Keys", "EqualityContract", "Equals", "GetHashCode", "ToString", "PrintMembers", "Deconstruct", "GetType",
         "MemberwiseClone", "Finalize", "ReferenceEquals",
     ];

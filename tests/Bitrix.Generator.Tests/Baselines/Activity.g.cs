@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A CRM activity: a call, an e-mail, a meeting, a to-do (crm.activity.*).</summary>
     /// <remarks>Generated from the schema <c>crm.activity.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.Activity.Converter))]
     public sealed partial record Activity
     {
         /// <summary>ID</summary>
@@ -438,6 +439,263 @@ namespace Bitrix
                 IsIncomingChannel = v43,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (OwnerId is not null)
+            {
+                row["OWNER_ID"] = global::Bitrix.BitrixValue.WriteInt64(OwnerId);
+            }
+
+            if (OwnerTypeId is not null)
+            {
+                row["OWNER_TYPE_ID"] = global::Bitrix.BitrixValue.WriteInt64(OwnerTypeId);
+            }
+
+            if (TypeId is not null)
+            {
+                row["TYPE_ID"] = global::Bitrix.BitrixValue.WriteInt64(TypeId);
+            }
+
+            if (ProviderId is not null)
+            {
+                row["PROVIDER_ID"] = global::Bitrix.BitrixValue.WriteString(ProviderId);
+            }
+
+            if (ProviderTypeId is not null)
+            {
+                row["PROVIDER_TYPE_ID"] = global::Bitrix.BitrixValue.WriteString(ProviderTypeId);
+            }
+
+            if (ProviderGroupId is not null)
+            {
+                row["PROVIDER_GROUP_ID"] = global::Bitrix.BitrixValue.WriteString(ProviderGroupId);
+            }
+
+            if (AssociatedEntityId is not null)
+            {
+                row["ASSOCIATED_ENTITY_ID"] = global::Bitrix.BitrixValue.WriteInt64(AssociatedEntityId);
+            }
+
+            if (Subject is not null)
+            {
+                row["SUBJECT"] = global::Bitrix.BitrixValue.WriteString(Subject);
+            }
+
+            if (StartTime is not null)
+            {
+                row["START_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(StartTime);
+            }
+
+            if (EndTime is not null)
+            {
+                row["END_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(EndTime);
+            }
+
+            if (Deadline is not null)
+            {
+                row["DEADLINE"] = global::Bitrix.BitrixValue.WriteDateTime(Deadline);
+            }
+
+            if (Completed is not null)
+            {
+                row["COMPLETED"] = global::Bitrix.BitrixValue.WriteBoolean(Completed);
+            }
+
+            if (Status is not null)
+            {
+                row["STATUS"] = global::Bitrix.BitrixValue.WriteInt64(Status);
+            }
+
+            if (ResponsibleId is not null)
+            {
+                row["RESPONSIBLE_ID"] = global::Bitrix.BitrixValue.WriteInt64(ResponsibleId);
+            }
+
+            if (Priority is not null)
+            {
+                row["PRIORITY"] = global::Bitrix.BitrixValue.WriteInt64(Priority);
+            }
+
+            if (NotifyType is not null)
+            {
+                row["NOTIFY_TYPE"] = global::Bitrix.BitrixValue.WriteInt64(NotifyType);
+            }
+
+            if (NotifyValue is not null)
+            {
+                row["NOTIFY_VALUE"] = global::Bitrix.BitrixValue.WriteInt64(NotifyValue);
+            }
+
+            if (Description is not null)
+            {
+                row["DESCRIPTION"] = global::Bitrix.BitrixValue.WriteString(Description);
+            }
+
+            if (DescriptionType is not null)
+            {
+                row["DESCRIPTION_TYPE"] = global::Bitrix.BitrixValue.WriteInt64(DescriptionType);
+            }
+
+            if (Direction is not null)
+            {
+                row["DIRECTION"] = global::Bitrix.BitrixValue.WriteInt64(Direction);
+            }
+
+            if (Location is not null)
+            {
+                row["LOCATION"] = global::Bitrix.BitrixValue.WriteString(Location);
+            }
+
+            if (Created is not null)
+            {
+                row["CREATED"] = global::Bitrix.BitrixValue.WriteDateTime(Created);
+            }
+
+            if (AuthorId is not null)
+            {
+                row["AUTHOR_ID"] = global::Bitrix.BitrixValue.WriteInt64(AuthorId);
+            }
+
+            if (LastUpdated is not null)
+            {
+                row["LAST_UPDATED"] = global::Bitrix.BitrixValue.WriteDateTime(LastUpdated);
+            }
+
+            if (EditorId is not null)
+            {
+                row["EDITOR_ID"] = global::Bitrix.BitrixValue.WriteInt64(EditorId);
+            }
+
+            if (Settings is not null)
+            {
+                row["SETTINGS"] = global::Bitrix.BitrixValue.WriteJson(Settings);
+            }
+
+            if (OriginId is not null)
+            {
+                row["ORIGIN_ID"] = global::Bitrix.BitrixValue.WriteString(OriginId);
+            }
+
+            if (OriginatorId is not null)
+            {
+                row["ORIGINATOR_ID"] = global::Bitrix.BitrixValue.WriteString(OriginatorId);
+            }
+
+            if (ResultStatus is not null)
+            {
+                row["RESULT_STATUS"] = global::Bitrix.BitrixValue.WriteInt64(ResultStatus);
+            }
+
+            if (ResultStream is not null)
+            {
+                row["RESULT_STREAM"] = global::Bitrix.BitrixValue.WriteInt64(ResultStream);
+            }
+
+            if (ResultSourceId is not null)
+            {
+                row["RESULT_SOURCE_ID"] = global::Bitrix.BitrixValue.WriteString(ResultSourceId);
+            }
+
+            if (ProviderParams is not null)
+            {
+                row["PROVIDER_PARAMS"] = global::Bitrix.BitrixValue.WriteJson(ProviderParams);
+            }
+
+            if (ProviderData is not null)
+            {
+                row["PROVIDER_DATA"] = global::Bitrix.BitrixValue.WriteString(ProviderData);
+            }
+
+            if (ResultMark is not null)
+            {
+                row["RESULT_MARK"] = global::Bitrix.BitrixValue.WriteInt64(ResultMark);
+            }
+
+            if (ResultValue is not null)
+            {
+                row["RESULT_VALUE"] = global::Bitrix.BitrixValue.WriteDouble(ResultValue);
+            }
+
+            if (ResultSum is not null)
+            {
+                row["RESULT_SUM"] = global::Bitrix.BitrixValue.WriteDecimal(ResultSum);
+            }
+
+            if (ResultCurrencyId is not null)
+            {
+                row["RESULT_CURRENCY_ID"] = global::Bitrix.BitrixValue.WriteString(ResultCurrencyId);
+            }
+
+            if (AutocompleteRule is not null)
+            {
+                row["AUTOCOMPLETE_RULE"] = global::Bitrix.BitrixValue.WriteInt64(AutocompleteRule);
+            }
+
+            if (Bindings is not null)
+            {
+                row["BINDINGS"] = global::Bitrix.BitrixValue.WriteJson(Bindings);
+            }
+
+            if (Communications is not null)
+            {
+                row["COMMUNICATIONS"] = global::Bitrix.BitrixValue.WriteJson(Communications);
+            }
+
+            if (Files is not null)
+            {
+                row["FILES"] = global::Bitrix.BitrixValue.WriteJson(Files);
+            }
+
+            if (WebdavElements is not null)
+            {
+                row["WEBDAV_ELEMENTS"] = global::Bitrix.BitrixValue.WriteJson(WebdavElements);
+            }
+
+            if (IsIncomingChannel is not null)
+            {
+                row["IS_INCOMING_CHANNEL"] = global::Bitrix.BitrixValue.WriteBoolean(IsIncomingChannel);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, Activity.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, Activity.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.Activity> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.Activity>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="Activity"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.Activity>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.Activity Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.Activity value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

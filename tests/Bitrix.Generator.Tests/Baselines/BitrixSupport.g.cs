@@ -800,6 +800,9 @@ namespace Bitrix
     {
         private static readonly string[] DateFormats = ["yyyy-MM-dd", "dd.MM.yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy HH:mm:ss"];
 
+        /// <summary>The options of the generated records' JsonTypeInfo: no reflection, nothing resolved but the records' own converters.</summary>
+        public static readonly global::System.Text.Json.JsonSerializerOptions MetadataOptions = new() { TypeInfoResolver = global::System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine() };
+
         /// <summary>JSON output for people: <c>&gt;=OPPORTUNITY</c>, not <c>\u003E=OPPORTUNITY</c>.</summary>
         public static readonly global::System.Text.Json.JsonSerializerOptions ReadableJson = new() { Encoder = global::System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A CRM company (crm.company.*).</summary>
     /// <remarks>Generated from the schema <c>crm.company.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.Company.Converter))]
     public sealed partial record Company
     {
         /// <summary>ID</summary>
@@ -582,6 +583,343 @@ namespace Bitrix
                 UfCrm64a29a1cd5cc2 = v59,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Title is not null)
+            {
+                row["TITLE"] = global::Bitrix.BitrixValue.WriteString(Title);
+            }
+
+            if (CompanyType is not null)
+            {
+                row["COMPANY_TYPE"] = global::Bitrix.BitrixValue.WriteString(CompanyType);
+            }
+
+            if (Logo is not null)
+            {
+                row["LOGO"] = global::Bitrix.BitrixValue.WriteJson(Logo);
+            }
+
+            if (Address is not null)
+            {
+                row["ADDRESS"] = global::Bitrix.BitrixValue.WriteString(Address);
+            }
+
+            if (Address2 is not null)
+            {
+                row["ADDRESS_2"] = global::Bitrix.BitrixValue.WriteString(Address2);
+            }
+
+            if (AddressCity is not null)
+            {
+                row["ADDRESS_CITY"] = global::Bitrix.BitrixValue.WriteString(AddressCity);
+            }
+
+            if (AddressPostalCode is not null)
+            {
+                row["ADDRESS_POSTAL_CODE"] = global::Bitrix.BitrixValue.WriteString(AddressPostalCode);
+            }
+
+            if (AddressRegion is not null)
+            {
+                row["ADDRESS_REGION"] = global::Bitrix.BitrixValue.WriteString(AddressRegion);
+            }
+
+            if (AddressProvince is not null)
+            {
+                row["ADDRESS_PROVINCE"] = global::Bitrix.BitrixValue.WriteString(AddressProvince);
+            }
+
+            if (AddressCountry is not null)
+            {
+                row["ADDRESS_COUNTRY"] = global::Bitrix.BitrixValue.WriteString(AddressCountry);
+            }
+
+            if (AddressCountryCode is not null)
+            {
+                row["ADDRESS_COUNTRY_CODE"] = global::Bitrix.BitrixValue.WriteString(AddressCountryCode);
+            }
+
+            if (AddressLocAddrId is not null)
+            {
+                row["ADDRESS_LOC_ADDR_ID"] = global::Bitrix.BitrixValue.WriteInt64(AddressLocAddrId);
+            }
+
+            if (AddressLegal is not null)
+            {
+                row["ADDRESS_LEGAL"] = global::Bitrix.BitrixValue.WriteString(AddressLegal);
+            }
+
+            if (RegAddress is not null)
+            {
+                row["REG_ADDRESS"] = global::Bitrix.BitrixValue.WriteString(RegAddress);
+            }
+
+            if (RegAddress2 is not null)
+            {
+                row["REG_ADDRESS_2"] = global::Bitrix.BitrixValue.WriteString(RegAddress2);
+            }
+
+            if (RegAddressCity is not null)
+            {
+                row["REG_ADDRESS_CITY"] = global::Bitrix.BitrixValue.WriteString(RegAddressCity);
+            }
+
+            if (RegAddressPostalCode is not null)
+            {
+                row["REG_ADDRESS_POSTAL_CODE"] = global::Bitrix.BitrixValue.WriteString(RegAddressPostalCode);
+            }
+
+            if (RegAddressRegion is not null)
+            {
+                row["REG_ADDRESS_REGION"] = global::Bitrix.BitrixValue.WriteString(RegAddressRegion);
+            }
+
+            if (RegAddressProvince is not null)
+            {
+                row["REG_ADDRESS_PROVINCE"] = global::Bitrix.BitrixValue.WriteString(RegAddressProvince);
+            }
+
+            if (RegAddressCountry is not null)
+            {
+                row["REG_ADDRESS_COUNTRY"] = global::Bitrix.BitrixValue.WriteString(RegAddressCountry);
+            }
+
+            if (RegAddressCountryCode is not null)
+            {
+                row["REG_ADDRESS_COUNTRY_CODE"] = global::Bitrix.BitrixValue.WriteString(RegAddressCountryCode);
+            }
+
+            if (RegAddressLocAddrId is not null)
+            {
+                row["REG_ADDRESS_LOC_ADDR_ID"] = global::Bitrix.BitrixValue.WriteInt64(RegAddressLocAddrId);
+            }
+
+            if (BankingDetails is not null)
+            {
+                row["BANKING_DETAILS"] = global::Bitrix.BitrixValue.WriteString(BankingDetails);
+            }
+
+            if (Industry is not null)
+            {
+                row["INDUSTRY"] = global::Bitrix.BitrixValue.WriteString(Industry);
+            }
+
+            if (Employees is not null)
+            {
+                row["EMPLOYEES"] = global::Bitrix.BitrixValue.WriteString(Employees);
+            }
+
+            if (CurrencyId is not null)
+            {
+                row["CURRENCY_ID"] = global::Bitrix.BitrixValue.WriteString(CurrencyId);
+            }
+
+            if (Revenue is not null)
+            {
+                row["REVENUE"] = global::Bitrix.BitrixValue.WriteDecimal(Revenue);
+            }
+
+            if (Opened is not null)
+            {
+                row["OPENED"] = global::Bitrix.BitrixValue.WriteBoolean(Opened);
+            }
+
+            if (Comments is not null)
+            {
+                row["COMMENTS"] = global::Bitrix.BitrixValue.WriteString(Comments);
+            }
+
+            if (HasPhone is not null)
+            {
+                row["HAS_PHONE"] = global::Bitrix.BitrixValue.WriteBoolean(HasPhone);
+            }
+
+            if (HasEmail is not null)
+            {
+                row["HAS_EMAIL"] = global::Bitrix.BitrixValue.WriteBoolean(HasEmail);
+            }
+
+            if (HasImol is not null)
+            {
+                row["HAS_IMOL"] = global::Bitrix.BitrixValue.WriteBoolean(HasImol);
+            }
+
+            if (IsMyCompany is not null)
+            {
+                row["IS_MY_COMPANY"] = global::Bitrix.BitrixValue.WriteBoolean(IsMyCompany);
+            }
+
+            if (AssignedById is not null)
+            {
+                row["ASSIGNED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(AssignedById);
+            }
+
+            if (CreatedById is not null)
+            {
+                row["CREATED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CreatedById);
+            }
+
+            if (ModifyById is not null)
+            {
+                row["MODIFY_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(ModifyById);
+            }
+
+            if (DateCreate is not null)
+            {
+                row["DATE_CREATE"] = global::Bitrix.BitrixValue.WriteDateTime(DateCreate);
+            }
+
+            if (DateModify is not null)
+            {
+                row["DATE_MODIFY"] = global::Bitrix.BitrixValue.WriteDateTime(DateModify);
+            }
+
+            if (ContactId is not null)
+            {
+                row["CONTACT_ID"] = global::Bitrix.BitrixValue.WriteList(ContactId, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (LeadId is not null)
+            {
+                row["LEAD_ID"] = global::Bitrix.BitrixValue.WriteInt64(LeadId);
+            }
+
+            if (OriginatorId is not null)
+            {
+                row["ORIGINATOR_ID"] = global::Bitrix.BitrixValue.WriteString(OriginatorId);
+            }
+
+            if (OriginId is not null)
+            {
+                row["ORIGIN_ID"] = global::Bitrix.BitrixValue.WriteString(OriginId);
+            }
+
+            if (OriginVersion is not null)
+            {
+                row["ORIGIN_VERSION"] = global::Bitrix.BitrixValue.WriteString(OriginVersion);
+            }
+
+            if (UtmSource is not null)
+            {
+                row["UTM_SOURCE"] = global::Bitrix.BitrixValue.WriteString(UtmSource);
+            }
+
+            if (UtmMedium is not null)
+            {
+                row["UTM_MEDIUM"] = global::Bitrix.BitrixValue.WriteString(UtmMedium);
+            }
+
+            if (UtmCampaign is not null)
+            {
+                row["UTM_CAMPAIGN"] = global::Bitrix.BitrixValue.WriteString(UtmCampaign);
+            }
+
+            if (UtmContent is not null)
+            {
+                row["UTM_CONTENT"] = global::Bitrix.BitrixValue.WriteString(UtmContent);
+            }
+
+            if (UtmTerm is not null)
+            {
+                row["UTM_TERM"] = global::Bitrix.BitrixValue.WriteString(UtmTerm);
+            }
+
+            if (ParentId156 is not null)
+            {
+                row["PARENT_ID_156"] = global::Bitrix.BitrixValue.WriteInt64(ParentId156);
+            }
+
+            if (LastActivityTime is not null)
+            {
+                row["LAST_ACTIVITY_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(LastActivityTime);
+            }
+
+            if (LastActivityBy is not null)
+            {
+                row["LAST_ACTIVITY_BY"] = global::Bitrix.BitrixValue.WriteInt64(LastActivityBy);
+            }
+
+            if (LastCommunicationTime is not null)
+            {
+                row["LAST_COMMUNICATION_TIME"] = global::Bitrix.BitrixValue.WriteString(LastCommunicationTime);
+            }
+
+            if (Phone is not null)
+            {
+                row["PHONE"] = global::Bitrix.BitrixValue.WriteList(Phone, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Email is not null)
+            {
+                row["EMAIL"] = global::Bitrix.BitrixValue.WriteList(Email, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Web is not null)
+            {
+                row["WEB"] = global::Bitrix.BitrixValue.WriteList(Web, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Im is not null)
+            {
+                row["IM"] = global::Bitrix.BitrixValue.WriteList(Im, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Link is not null)
+            {
+                row["LINK"] = global::Bitrix.BitrixValue.WriteList(Link, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (UfCrm1687188367 is not null)
+            {
+                row["UF_CRM_1687188367"] = global::Bitrix.BitrixValue.WriteString(UfCrm1687188367);
+            }
+
+            if (UfCrm64a29a1cd5cc2 is not null)
+            {
+                row["UF_CRM_64A29A1CD5CC2"] = global::Bitrix.BitrixValue.WriteString(UfCrm64a29a1cd5cc2);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, Company.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, Company.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.Company> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.Company>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="Company"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.Company>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.Company Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.Company value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

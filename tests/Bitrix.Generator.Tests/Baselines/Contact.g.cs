@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A CRM contact (crm.contact.*).</summary>
     /// <remarks>Generated from the schema <c>crm.contact.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.Contact.Converter))]
     public sealed partial record Contact
     {
         /// <summary>ID</summary>
@@ -483,6 +484,288 @@ namespace Bitrix
                 Link = v48,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Honorific is not null)
+            {
+                row["HONORIFIC"] = global::Bitrix.BitrixValue.WriteString(Honorific);
+            }
+
+            if (Name is not null)
+            {
+                row["NAME"] = global::Bitrix.BitrixValue.WriteString(Name);
+            }
+
+            if (SecondName is not null)
+            {
+                row["SECOND_NAME"] = global::Bitrix.BitrixValue.WriteString(SecondName);
+            }
+
+            if (LastName is not null)
+            {
+                row["LAST_NAME"] = global::Bitrix.BitrixValue.WriteString(LastName);
+            }
+
+            if (Photo is not null)
+            {
+                row["PHOTO"] = global::Bitrix.BitrixValue.WriteJson(Photo);
+            }
+
+            if (Birthdate is not null)
+            {
+                row["BIRTHDATE"] = global::Bitrix.BitrixValue.WriteDate(Birthdate);
+            }
+
+            if (TypeId is not null)
+            {
+                row["TYPE_ID"] = global::Bitrix.BitrixValue.WriteString(TypeId);
+            }
+
+            if (SourceId is not null)
+            {
+                row["SOURCE_ID"] = global::Bitrix.BitrixValue.WriteString(SourceId);
+            }
+
+            if (SourceDescription is not null)
+            {
+                row["SOURCE_DESCRIPTION"] = global::Bitrix.BitrixValue.WriteString(SourceDescription);
+            }
+
+            if (Post is not null)
+            {
+                row["POST"] = global::Bitrix.BitrixValue.WriteString(Post);
+            }
+
+            if (Address is not null)
+            {
+                row["ADDRESS"] = global::Bitrix.BitrixValue.WriteString(Address);
+            }
+
+            if (Address2 is not null)
+            {
+                row["ADDRESS_2"] = global::Bitrix.BitrixValue.WriteString(Address2);
+            }
+
+            if (AddressCity is not null)
+            {
+                row["ADDRESS_CITY"] = global::Bitrix.BitrixValue.WriteString(AddressCity);
+            }
+
+            if (AddressPostalCode is not null)
+            {
+                row["ADDRESS_POSTAL_CODE"] = global::Bitrix.BitrixValue.WriteString(AddressPostalCode);
+            }
+
+            if (AddressRegion is not null)
+            {
+                row["ADDRESS_REGION"] = global::Bitrix.BitrixValue.WriteString(AddressRegion);
+            }
+
+            if (AddressProvince is not null)
+            {
+                row["ADDRESS_PROVINCE"] = global::Bitrix.BitrixValue.WriteString(AddressProvince);
+            }
+
+            if (AddressCountry is not null)
+            {
+                row["ADDRESS_COUNTRY"] = global::Bitrix.BitrixValue.WriteString(AddressCountry);
+            }
+
+            if (AddressCountryCode is not null)
+            {
+                row["ADDRESS_COUNTRY_CODE"] = global::Bitrix.BitrixValue.WriteString(AddressCountryCode);
+            }
+
+            if (AddressLocAddrId is not null)
+            {
+                row["ADDRESS_LOC_ADDR_ID"] = global::Bitrix.BitrixValue.WriteInt64(AddressLocAddrId);
+            }
+
+            if (Comments is not null)
+            {
+                row["COMMENTS"] = global::Bitrix.BitrixValue.WriteString(Comments);
+            }
+
+            if (Opened is not null)
+            {
+                row["OPENED"] = global::Bitrix.BitrixValue.WriteBoolean(Opened);
+            }
+
+            if (Export is not null)
+            {
+                row["EXPORT"] = global::Bitrix.BitrixValue.WriteBoolean(Export);
+            }
+
+            if (HasPhone is not null)
+            {
+                row["HAS_PHONE"] = global::Bitrix.BitrixValue.WriteBoolean(HasPhone);
+            }
+
+            if (HasEmail is not null)
+            {
+                row["HAS_EMAIL"] = global::Bitrix.BitrixValue.WriteBoolean(HasEmail);
+            }
+
+            if (HasImol is not null)
+            {
+                row["HAS_IMOL"] = global::Bitrix.BitrixValue.WriteBoolean(HasImol);
+            }
+
+            if (AssignedById is not null)
+            {
+                row["ASSIGNED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(AssignedById);
+            }
+
+            if (CreatedById is not null)
+            {
+                row["CREATED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CreatedById);
+            }
+
+            if (ModifyById is not null)
+            {
+                row["MODIFY_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(ModifyById);
+            }
+
+            if (DateCreate is not null)
+            {
+                row["DATE_CREATE"] = global::Bitrix.BitrixValue.WriteDateTime(DateCreate);
+            }
+
+            if (DateModify is not null)
+            {
+                row["DATE_MODIFY"] = global::Bitrix.BitrixValue.WriteDateTime(DateModify);
+            }
+
+            if (CompanyId is not null)
+            {
+                row["COMPANY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CompanyId);
+            }
+
+            if (CompanyIds is not null)
+            {
+                row["COMPANY_IDS"] = global::Bitrix.BitrixValue.WriteList(CompanyIds, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (LeadId is not null)
+            {
+                row["LEAD_ID"] = global::Bitrix.BitrixValue.WriteInt64(LeadId);
+            }
+
+            if (OriginatorId is not null)
+            {
+                row["ORIGINATOR_ID"] = global::Bitrix.BitrixValue.WriteString(OriginatorId);
+            }
+
+            if (OriginId is not null)
+            {
+                row["ORIGIN_ID"] = global::Bitrix.BitrixValue.WriteString(OriginId);
+            }
+
+            if (OriginVersion is not null)
+            {
+                row["ORIGIN_VERSION"] = global::Bitrix.BitrixValue.WriteString(OriginVersion);
+            }
+
+            if (UtmSource is not null)
+            {
+                row["UTM_SOURCE"] = global::Bitrix.BitrixValue.WriteString(UtmSource);
+            }
+
+            if (UtmMedium is not null)
+            {
+                row["UTM_MEDIUM"] = global::Bitrix.BitrixValue.WriteString(UtmMedium);
+            }
+
+            if (UtmCampaign is not null)
+            {
+                row["UTM_CAMPAIGN"] = global::Bitrix.BitrixValue.WriteString(UtmCampaign);
+            }
+
+            if (UtmContent is not null)
+            {
+                row["UTM_CONTENT"] = global::Bitrix.BitrixValue.WriteString(UtmContent);
+            }
+
+            if (UtmTerm is not null)
+            {
+                row["UTM_TERM"] = global::Bitrix.BitrixValue.WriteString(UtmTerm);
+            }
+
+            if (LastActivityTime is not null)
+            {
+                row["LAST_ACTIVITY_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(LastActivityTime);
+            }
+
+            if (LastActivityBy is not null)
+            {
+                row["LAST_ACTIVITY_BY"] = global::Bitrix.BitrixValue.WriteInt64(LastActivityBy);
+            }
+
+            if (Phone is not null)
+            {
+                row["PHONE"] = global::Bitrix.BitrixValue.WriteList(Phone, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Email is not null)
+            {
+                row["EMAIL"] = global::Bitrix.BitrixValue.WriteList(Email, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Web is not null)
+            {
+                row["WEB"] = global::Bitrix.BitrixValue.WriteList(Web, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Im is not null)
+            {
+                row["IM"] = global::Bitrix.BitrixValue.WriteList(Im, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (Link is not null)
+            {
+                row["LINK"] = global::Bitrix.BitrixValue.WriteList(Link, v => global::Bitrix.BitrixValue.WriteMultifield(v));
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, Contact.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, Contact.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.Contact> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.Contact>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="Contact"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.Contact>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.Contact Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.Contact value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

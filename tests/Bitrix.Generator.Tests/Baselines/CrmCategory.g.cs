@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A pipeline (category) of a CRM entity type (crm.category.*).</summary>
     /// <remarks>Generated from the schema <c>crm.category.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.CrmCategory.Converter))]
     public sealed partial record CrmCategory
     {
         /// <summary>ID</summary>
@@ -105,6 +106,78 @@ namespace Bitrix
                 OriginatorId = v6,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["id"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Name is not null)
+            {
+                row["name"] = global::Bitrix.BitrixValue.WriteString(Name);
+            }
+
+            if (Sort is not null)
+            {
+                row["sort"] = global::Bitrix.BitrixValue.WriteInt64(Sort);
+            }
+
+            if (EntityTypeId is not null)
+            {
+                row["entityTypeId"] = global::Bitrix.BitrixValue.WriteInt64(EntityTypeId);
+            }
+
+            if (IsDefault is not null)
+            {
+                row["isDefault"] = global::Bitrix.BitrixValue.WriteBoolean(IsDefault);
+            }
+
+            if (OriginId is not null)
+            {
+                row["originId"] = global::Bitrix.BitrixValue.WriteString(OriginId);
+            }
+
+            if (OriginatorId is not null)
+            {
+                row["originatorId"] = global::Bitrix.BitrixValue.WriteString(OriginatorId);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, CrmCategory.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, CrmCategory.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.CrmCategory> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.CrmCategory>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="CrmCategory"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.CrmCategory>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.CrmCategory Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.CrmCategory value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

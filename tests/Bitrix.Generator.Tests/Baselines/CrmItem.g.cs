@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>An item of any CRM entity type through the universal crm.item.* methods (camelCase fields; entityTypeId 1 lead, 2 deal, 3 contact, 4 company, 128+ smart processes).</summary>
     /// <remarks>Generated from the schema <c>crm.item.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.CrmItem.Converter))]
     public sealed partial record CrmItem
     {
         /// <summary>ID</summary>
@@ -348,6 +349,213 @@ namespace Bitrix
                 ParentId1248 = v33,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["id"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Title is not null)
+            {
+                row["title"] = global::Bitrix.BitrixValue.WriteString(Title);
+            }
+
+            if (XmlId is not null)
+            {
+                row["xmlId"] = global::Bitrix.BitrixValue.WriteString(XmlId);
+            }
+
+            if (CreatedTime is not null)
+            {
+                row["createdTime"] = global::Bitrix.BitrixValue.WriteDateTime(CreatedTime);
+            }
+
+            if (UpdatedTime is not null)
+            {
+                row["updatedTime"] = global::Bitrix.BitrixValue.WriteDateTime(UpdatedTime);
+            }
+
+            if (CreatedBy is not null)
+            {
+                row["createdBy"] = global::Bitrix.BitrixValue.WriteInt64(CreatedBy);
+            }
+
+            if (UpdatedBy is not null)
+            {
+                row["updatedBy"] = global::Bitrix.BitrixValue.WriteInt64(UpdatedBy);
+            }
+
+            if (AssignedById is not null)
+            {
+                row["assignedById"] = global::Bitrix.BitrixValue.WriteInt64(AssignedById);
+            }
+
+            if (Opened is not null)
+            {
+                row["opened"] = global::Bitrix.BitrixValue.WriteBoolean(Opened);
+            }
+
+            if (WebformId is not null)
+            {
+                row["webformId"] = global::Bitrix.BitrixValue.WriteInt64(WebformId);
+            }
+
+            if (Begindate is not null)
+            {
+                row["begindate"] = global::Bitrix.BitrixValue.WriteDate(Begindate);
+            }
+
+            if (Closedate is not null)
+            {
+                row["closedate"] = global::Bitrix.BitrixValue.WriteDate(Closedate);
+            }
+
+            if (CompanyId is not null)
+            {
+                row["companyId"] = global::Bitrix.BitrixValue.WriteInt64(CompanyId);
+            }
+
+            if (ContactId is not null)
+            {
+                row["contactId"] = global::Bitrix.BitrixValue.WriteInt64(ContactId);
+            }
+
+            if (ContactIds is not null)
+            {
+                row["contactIds"] = global::Bitrix.BitrixValue.WriteList(ContactIds, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (Contacts is not null)
+            {
+                row["contacts"] = global::Bitrix.BitrixValue.WriteList(Contacts, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (Observers is not null)
+            {
+                row["observers"] = global::Bitrix.BitrixValue.WriteList(Observers, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (CategoryId is not null)
+            {
+                row["categoryId"] = global::Bitrix.BitrixValue.WriteInt64(CategoryId);
+            }
+
+            if (MovedTime is not null)
+            {
+                row["movedTime"] = global::Bitrix.BitrixValue.WriteDateTime(MovedTime);
+            }
+
+            if (MovedBy is not null)
+            {
+                row["movedBy"] = global::Bitrix.BitrixValue.WriteInt64(MovedBy);
+            }
+
+            if (StageId is not null)
+            {
+                row["stageId"] = global::Bitrix.BitrixValue.WriteString(StageId);
+            }
+
+            if (PreviousStageId is not null)
+            {
+                row["previousStageId"] = global::Bitrix.BitrixValue.WriteString(PreviousStageId);
+            }
+
+            if (SourceId is not null)
+            {
+                row["sourceId"] = global::Bitrix.BitrixValue.WriteString(SourceId);
+            }
+
+            if (SourceDescription is not null)
+            {
+                row["sourceDescription"] = global::Bitrix.BitrixValue.WriteString(SourceDescription);
+            }
+
+            if (CurrencyId is not null)
+            {
+                row["currencyId"] = global::Bitrix.BitrixValue.WriteString(CurrencyId);
+            }
+
+            if (IsManualOpportunity is not null)
+            {
+                row["isManualOpportunity"] = global::Bitrix.BitrixValue.WriteBoolean(IsManualOpportunity);
+            }
+
+            if (Opportunity is not null)
+            {
+                row["opportunity"] = global::Bitrix.BitrixValue.WriteDecimal(Opportunity);
+            }
+
+            if (TaxValue is not null)
+            {
+                row["taxValue"] = global::Bitrix.BitrixValue.WriteDecimal(TaxValue);
+            }
+
+            if (MycompanyId is not null)
+            {
+                row["mycompanyId"] = global::Bitrix.BitrixValue.WriteInt64(MycompanyId);
+            }
+
+            if (LastActivityBy is not null)
+            {
+                row["lastActivityBy"] = global::Bitrix.BitrixValue.WriteInt64(LastActivityBy);
+            }
+
+            if (LastActivityTime is not null)
+            {
+                row["lastActivityTime"] = global::Bitrix.BitrixValue.WriteDateTime(LastActivityTime);
+            }
+
+            if (ParentId1 is not null)
+            {
+                row["parentId1"] = global::Bitrix.BitrixValue.WriteInt64(ParentId1);
+            }
+
+            if (ParentId2 is not null)
+            {
+                row["parentId2"] = global::Bitrix.BitrixValue.WriteInt64(ParentId2);
+            }
+
+            if (ParentId1248 is not null)
+            {
+                row["parentId1248"] = global::Bitrix.BitrixValue.WriteInt64(ParentId1248);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, CrmItem.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, CrmItem.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.CrmItem> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.CrmItem>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="CrmItem"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.CrmItem>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.CrmItem Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.CrmItem value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>An entry of a CRM reference list: a stage, a source, a deal type, ... (crm.status.*).</summary>
     /// <remarks>Generated from the schema <c>crm.status.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.CrmStatus.Converter))]
     public sealed partial record CrmStatus
     {
         /// <summary>ID</summary>
@@ -141,6 +142,98 @@ namespace Bitrix
                 Extra = v10,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (EntityId is not null)
+            {
+                row["ENTITY_ID"] = global::Bitrix.BitrixValue.WriteString(EntityId);
+            }
+
+            if (StatusId is not null)
+            {
+                row["STATUS_ID"] = global::Bitrix.BitrixValue.WriteString(StatusId);
+            }
+
+            if (Sort is not null)
+            {
+                row["SORT"] = global::Bitrix.BitrixValue.WriteInt64(Sort);
+            }
+
+            if (Name is not null)
+            {
+                row["NAME"] = global::Bitrix.BitrixValue.WriteString(Name);
+            }
+
+            if (NameInit is not null)
+            {
+                row["NAME_INIT"] = global::Bitrix.BitrixValue.WriteString(NameInit);
+            }
+
+            if (System is not null)
+            {
+                row["SYSTEM"] = global::Bitrix.BitrixValue.WriteBoolean(System);
+            }
+
+            if (CategoryId is not null)
+            {
+                row["CATEGORY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CategoryId);
+            }
+
+            if (Color is not null)
+            {
+                row["COLOR"] = global::Bitrix.BitrixValue.WriteString(Color);
+            }
+
+            if (Semantics is not null)
+            {
+                row["SEMANTICS"] = global::Bitrix.BitrixValue.WriteBoolean(Semantics);
+            }
+
+            if (Extra is not null)
+            {
+                row["EXTRA"] = global::Bitrix.BitrixValue.WriteJson(Extra);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, CrmStatus.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, CrmStatus.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.CrmStatus> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.CrmStatus>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="CrmStatus"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.CrmStatus>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.CrmStatus Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.CrmStatus value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

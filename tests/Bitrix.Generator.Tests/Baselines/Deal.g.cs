@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A CRM deal (crm.deal.*).</summary>
     /// <remarks>Generated from the schema <c>crm.deal.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.Deal.Converter))]
     public sealed partial record Deal
     {
         /// <summary>ID</summary>
@@ -447,6 +448,268 @@ namespace Bitrix
                 LastActivityBy = v44,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Title is not null)
+            {
+                row["TITLE"] = global::Bitrix.BitrixValue.WriteString(Title);
+            }
+
+            if (TypeId is not null)
+            {
+                row["TYPE_ID"] = global::Bitrix.BitrixValue.WriteString(TypeId);
+            }
+
+            if (CategoryId is not null)
+            {
+                row["CATEGORY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CategoryId);
+            }
+
+            if (StageId is not null)
+            {
+                row["STAGE_ID"] = global::Bitrix.BitrixValue.WriteString(StageId);
+            }
+
+            if (StageSemanticId is not null)
+            {
+                row["STAGE_SEMANTIC_ID"] = global::Bitrix.BitrixValue.WriteString(StageSemanticId);
+            }
+
+            if (IsNew is not null)
+            {
+                row["IS_NEW"] = global::Bitrix.BitrixValue.WriteBoolean(IsNew);
+            }
+
+            if (IsRecurring is not null)
+            {
+                row["IS_RECURRING"] = global::Bitrix.BitrixValue.WriteBoolean(IsRecurring);
+            }
+
+            if (IsReturnCustomer is not null)
+            {
+                row["IS_RETURN_CUSTOMER"] = global::Bitrix.BitrixValue.WriteBoolean(IsReturnCustomer);
+            }
+
+            if (IsRepeatedApproach is not null)
+            {
+                row["IS_REPEATED_APPROACH"] = global::Bitrix.BitrixValue.WriteBoolean(IsRepeatedApproach);
+            }
+
+            if (Probability is not null)
+            {
+                row["PROBABILITY"] = global::Bitrix.BitrixValue.WriteInt64(Probability);
+            }
+
+            if (CurrencyId is not null)
+            {
+                row["CURRENCY_ID"] = global::Bitrix.BitrixValue.WriteString(CurrencyId);
+            }
+
+            if (Opportunity is not null)
+            {
+                row["OPPORTUNITY"] = global::Bitrix.BitrixValue.WriteDecimal(Opportunity);
+            }
+
+            if (IsManualOpportunity is not null)
+            {
+                row["IS_MANUAL_OPPORTUNITY"] = global::Bitrix.BitrixValue.WriteBoolean(IsManualOpportunity);
+            }
+
+            if (TaxValue is not null)
+            {
+                row["TAX_VALUE"] = global::Bitrix.BitrixValue.WriteDecimal(TaxValue);
+            }
+
+            if (CompanyId is not null)
+            {
+                row["COMPANY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CompanyId);
+            }
+
+            if (ContactId is not null)
+            {
+                row["CONTACT_ID"] = global::Bitrix.BitrixValue.WriteInt64(ContactId);
+            }
+
+            if (ContactIds is not null)
+            {
+                row["CONTACT_IDS"] = global::Bitrix.BitrixValue.WriteList(ContactIds, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (QuoteId is not null)
+            {
+                row["QUOTE_ID"] = global::Bitrix.BitrixValue.WriteInt64(QuoteId);
+            }
+
+            if (Begindate is not null)
+            {
+                row["BEGINDATE"] = global::Bitrix.BitrixValue.WriteDate(Begindate);
+            }
+
+            if (Closedate is not null)
+            {
+                row["CLOSEDATE"] = global::Bitrix.BitrixValue.WriteDate(Closedate);
+            }
+
+            if (Opened is not null)
+            {
+                row["OPENED"] = global::Bitrix.BitrixValue.WriteBoolean(Opened);
+            }
+
+            if (Closed is not null)
+            {
+                row["CLOSED"] = global::Bitrix.BitrixValue.WriteBoolean(Closed);
+            }
+
+            if (Comments is not null)
+            {
+                row["COMMENTS"] = global::Bitrix.BitrixValue.WriteString(Comments);
+            }
+
+            if (AssignedById is not null)
+            {
+                row["ASSIGNED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(AssignedById);
+            }
+
+            if (CreatedById is not null)
+            {
+                row["CREATED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(CreatedById);
+            }
+
+            if (ModifyById is not null)
+            {
+                row["MODIFY_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(ModifyById);
+            }
+
+            if (MovedById is not null)
+            {
+                row["MOVED_BY_ID"] = global::Bitrix.BitrixValue.WriteInt64(MovedById);
+            }
+
+            if (DateCreate is not null)
+            {
+                row["DATE_CREATE"] = global::Bitrix.BitrixValue.WriteDateTime(DateCreate);
+            }
+
+            if (DateModify is not null)
+            {
+                row["DATE_MODIFY"] = global::Bitrix.BitrixValue.WriteDateTime(DateModify);
+            }
+
+            if (MovedTime is not null)
+            {
+                row["MOVED_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(MovedTime);
+            }
+
+            if (SourceId is not null)
+            {
+                row["SOURCE_ID"] = global::Bitrix.BitrixValue.WriteString(SourceId);
+            }
+
+            if (SourceDescription is not null)
+            {
+                row["SOURCE_DESCRIPTION"] = global::Bitrix.BitrixValue.WriteString(SourceDescription);
+            }
+
+            if (LeadId is not null)
+            {
+                row["LEAD_ID"] = global::Bitrix.BitrixValue.WriteInt64(LeadId);
+            }
+
+            if (AdditionalInfo is not null)
+            {
+                row["ADDITIONAL_INFO"] = global::Bitrix.BitrixValue.WriteString(AdditionalInfo);
+            }
+
+            if (LocationId is not null)
+            {
+                row["LOCATION_ID"] = global::Bitrix.BitrixValue.WriteString(LocationId);
+            }
+
+            if (OriginatorId is not null)
+            {
+                row["ORIGINATOR_ID"] = global::Bitrix.BitrixValue.WriteString(OriginatorId);
+            }
+
+            if (OriginId is not null)
+            {
+                row["ORIGIN_ID"] = global::Bitrix.BitrixValue.WriteString(OriginId);
+            }
+
+            if (UtmSource is not null)
+            {
+                row["UTM_SOURCE"] = global::Bitrix.BitrixValue.WriteString(UtmSource);
+            }
+
+            if (UtmMedium is not null)
+            {
+                row["UTM_MEDIUM"] = global::Bitrix.BitrixValue.WriteString(UtmMedium);
+            }
+
+            if (UtmCampaign is not null)
+            {
+                row["UTM_CAMPAIGN"] = global::Bitrix.BitrixValue.WriteString(UtmCampaign);
+            }
+
+            if (UtmContent is not null)
+            {
+                row["UTM_CONTENT"] = global::Bitrix.BitrixValue.WriteString(UtmContent);
+            }
+
+            if (UtmTerm is not null)
+            {
+                row["UTM_TERM"] = global::Bitrix.BitrixValue.WriteString(UtmTerm);
+            }
+
+            if (LastActivityTime is not null)
+            {
+                row["LAST_ACTIVITY_TIME"] = global::Bitrix.BitrixValue.WriteDateTime(LastActivityTime);
+            }
+
+            if (LastActivityBy is not null)
+            {
+                row["LAST_ACTIVITY_BY"] = global::Bitrix.BitrixValue.WriteInt64(LastActivityBy);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, Deal.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, Deal.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.Deal> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.Deal>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="Deal"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.Deal>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.Deal Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.Deal value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A contact bound to a deal (crm.deal.contact.items.*): the contact, its sort index, role and whether it is primary.</summary>
     /// <remarks>Generated from the schema <c>crm.deal.contact.items.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.DealContactItem.Converter))]
     public sealed partial record DealContactItem
     {
         /// <summary>Sorting</summary>
@@ -78,6 +79,63 @@ namespace Bitrix
                 RoleId = v3,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Sort is not null)
+            {
+                row["SORT"] = global::Bitrix.BitrixValue.WriteInt64(Sort);
+            }
+
+            if (IsPrimary is not null)
+            {
+                row["IS_PRIMARY"] = global::Bitrix.BitrixValue.WriteBoolean(IsPrimary);
+            }
+
+            if (ContactId is not null)
+            {
+                row["CONTACT_ID"] = global::Bitrix.BitrixValue.WriteInt64(ContactId);
+            }
+
+            if (RoleId is not null)
+            {
+                row["ROLE_ID"] = global::Bitrix.BitrixValue.WriteInt64(RoleId);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, DealContactItem.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, DealContactItem.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.DealContactItem> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.DealContactItem>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="DealContactItem"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.DealContactItem>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.DealContactItem Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.DealContactItem value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

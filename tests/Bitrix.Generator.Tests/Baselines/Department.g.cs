@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A department of the company structure (department.*). department.fields answers with titles only: the types come from fieldTypes.</summary>
     /// <remarks>Generated from the schema <c>department.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.Department.Converter))]
     public sealed partial record Department
     {
         /// <summary>ID</summary>
@@ -87,6 +88,68 @@ namespace Bitrix
                 UfHead = v4,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (Name is not null)
+            {
+                row["NAME"] = global::Bitrix.BitrixValue.WriteString(Name);
+            }
+
+            if (Sort is not null)
+            {
+                row["SORT"] = global::Bitrix.BitrixValue.WriteInt64(Sort);
+            }
+
+            if (Parent is not null)
+            {
+                row["PARENT"] = global::Bitrix.BitrixValue.WriteInt64(Parent);
+            }
+
+            if (UfHead is not null)
+            {
+                row["UF_HEAD"] = global::Bitrix.BitrixValue.WriteInt64(UfHead);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, Department.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, Department.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.Department> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.Department>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="Department"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.Department>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.Department Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.Department value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A task (tasks.task.*). Filters, order, select and writes use UPPER_CASE names; rows come back in camelCase.</summary>
     /// <remarks>Generated from the schema <c>tasks.task.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.TaskItem.Converter))]
     public sealed partial record TaskItem
     {
         /// <summary>ID</summary>
@@ -692,6 +693,368 @@ namespace Bitrix
                 UfNewTasksField = v64,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["id"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (ParentId is not null)
+            {
+                row["parentId"] = global::Bitrix.BitrixValue.WriteInt64(ParentId);
+            }
+
+            if (Title is not null)
+            {
+                row["title"] = global::Bitrix.BitrixValue.WriteString(Title);
+            }
+
+            if (Description is not null)
+            {
+                row["description"] = global::Bitrix.BitrixValue.WriteString(Description);
+            }
+
+            if (Mark is not null)
+            {
+                row["mark"] = global::Bitrix.BitrixValue.WriteString(Mark);
+            }
+
+            if (Priority is not null)
+            {
+                row["priority"] = global::Bitrix.BitrixValue.WriteInt64(Priority);
+            }
+
+            if (Status is not null)
+            {
+                row["status"] = global::Bitrix.BitrixValue.WriteInt64(Status);
+            }
+
+            if (Multitask is not null)
+            {
+                row["multitask"] = global::Bitrix.BitrixValue.WriteBoolean(Multitask);
+            }
+
+            if (NotViewed is not null)
+            {
+                row["notViewed"] = global::Bitrix.BitrixValue.WriteBoolean(NotViewed);
+            }
+
+            if (Replicate is not null)
+            {
+                row["replicate"] = global::Bitrix.BitrixValue.WriteBoolean(Replicate);
+            }
+
+            if (GroupId is not null)
+            {
+                row["groupId"] = global::Bitrix.BitrixValue.WriteInt64(GroupId);
+            }
+
+            if (StageId is not null)
+            {
+                row["stageId"] = global::Bitrix.BitrixValue.WriteInt64(StageId);
+            }
+
+            if (SprintId is not null)
+            {
+                row["sprintId"] = global::Bitrix.BitrixValue.WriteInt64(SprintId);
+            }
+
+            if (BacklogId is not null)
+            {
+                row["backlogId"] = global::Bitrix.BitrixValue.WriteInt64(BacklogId);
+            }
+
+            if (CreatedBy is not null)
+            {
+                row["createdBy"] = global::Bitrix.BitrixValue.WriteInt64(CreatedBy);
+            }
+
+            if (CreatedDate is not null)
+            {
+                row["createdDate"] = global::Bitrix.BitrixValue.WriteDateTime(CreatedDate);
+            }
+
+            if (ResponsibleId is not null)
+            {
+                row["responsibleId"] = global::Bitrix.BitrixValue.WriteInt64(ResponsibleId);
+            }
+
+            if (Accomplices is not null)
+            {
+                row["accomplices"] = global::Bitrix.BitrixValue.WriteList(Accomplices, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (Auditors is not null)
+            {
+                row["auditors"] = global::Bitrix.BitrixValue.WriteList(Auditors, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (ChangedBy is not null)
+            {
+                row["changedBy"] = global::Bitrix.BitrixValue.WriteInt64(ChangedBy);
+            }
+
+            if (ChangedDate is not null)
+            {
+                row["changedDate"] = global::Bitrix.BitrixValue.WriteDateTime(ChangedDate);
+            }
+
+            if (StatusChangedBy is not null)
+            {
+                row["statusChangedBy"] = global::Bitrix.BitrixValue.WriteInt64(StatusChangedBy);
+            }
+
+            if (StatusChangedDate is not null)
+            {
+                row["statusChangedDate"] = global::Bitrix.BitrixValue.WriteDateTime(StatusChangedDate);
+            }
+
+            if (ClosedBy is not null)
+            {
+                row["closedBy"] = global::Bitrix.BitrixValue.WriteInt64(ClosedBy);
+            }
+
+            if (ClosedDate is not null)
+            {
+                row["closedDate"] = global::Bitrix.BitrixValue.WriteDateTime(ClosedDate);
+            }
+
+            if (ActivityDate is not null)
+            {
+                row["activityDate"] = global::Bitrix.BitrixValue.WriteDateTime(ActivityDate);
+            }
+
+            if (DateStart is not null)
+            {
+                row["dateStart"] = global::Bitrix.BitrixValue.WriteDateTime(DateStart);
+            }
+
+            if (Deadline is not null)
+            {
+                row["deadline"] = global::Bitrix.BitrixValue.WriteDateTime(Deadline);
+            }
+
+            if (StartDatePlan is not null)
+            {
+                row["startDatePlan"] = global::Bitrix.BitrixValue.WriteDateTime(StartDatePlan);
+            }
+
+            if (EndDatePlan is not null)
+            {
+                row["endDatePlan"] = global::Bitrix.BitrixValue.WriteDateTime(EndDatePlan);
+            }
+
+            if (Guid is not null)
+            {
+                row["guid"] = global::Bitrix.BitrixValue.WriteString(Guid);
+            }
+
+            if (XmlId is not null)
+            {
+                row["xmlId"] = global::Bitrix.BitrixValue.WriteString(XmlId);
+            }
+
+            if (CommentsCount is not null)
+            {
+                row["commentsCount"] = global::Bitrix.BitrixValue.WriteInt64(CommentsCount);
+            }
+
+            if (ServiceCommentsCount is not null)
+            {
+                row["serviceCommentsCount"] = global::Bitrix.BitrixValue.WriteInt64(ServiceCommentsCount);
+            }
+
+            if (NewCommentsCount is not null)
+            {
+                row["newCommentsCount"] = global::Bitrix.BitrixValue.WriteInt64(NewCommentsCount);
+            }
+
+            if (AllowChangeDeadline is not null)
+            {
+                row["allowChangeDeadline"] = global::Bitrix.BitrixValue.WriteBoolean(AllowChangeDeadline);
+            }
+
+            if (AllowTimeTracking is not null)
+            {
+                row["allowTimeTracking"] = global::Bitrix.BitrixValue.WriteBoolean(AllowTimeTracking);
+            }
+
+            if (TaskControl is not null)
+            {
+                row["taskControl"] = global::Bitrix.BitrixValue.WriteBoolean(TaskControl);
+            }
+
+            if (AddInReport is not null)
+            {
+                row["addInReport"] = global::Bitrix.BitrixValue.WriteBoolean(AddInReport);
+            }
+
+            if (ForkedByTemplateId is not null)
+            {
+                row["forkedByTemplateId"] = global::Bitrix.BitrixValue.WriteBoolean(ForkedByTemplateId);
+            }
+
+            if (TimeEstimate is not null)
+            {
+                row["timeEstimate"] = global::Bitrix.BitrixValue.WriteInt64(TimeEstimate);
+            }
+
+            if (TimeSpentInLogs is not null)
+            {
+                row["timeSpentInLogs"] = global::Bitrix.BitrixValue.WriteInt64(TimeSpentInLogs);
+            }
+
+            if (MatchWorkTime is not null)
+            {
+                row["matchWorkTime"] = global::Bitrix.BitrixValue.WriteInt64(MatchWorkTime);
+            }
+
+            if (ForumTopicId is not null)
+            {
+                row["forumTopicId"] = global::Bitrix.BitrixValue.WriteInt64(ForumTopicId);
+            }
+
+            if (ForumId is not null)
+            {
+                row["forumId"] = global::Bitrix.BitrixValue.WriteInt64(ForumId);
+            }
+
+            if (SiteId is not null)
+            {
+                row["siteId"] = global::Bitrix.BitrixValue.WriteString(SiteId);
+            }
+
+            if (Subordinate is not null)
+            {
+                row["subordinate"] = global::Bitrix.BitrixValue.WriteBoolean(Subordinate);
+            }
+
+            if (Favorite is not null)
+            {
+                row["favorite"] = global::Bitrix.BitrixValue.WriteBoolean(Favorite);
+            }
+
+            if (ExchangeModified is not null)
+            {
+                row["exchangeModified"] = global::Bitrix.BitrixValue.WriteDateTime(ExchangeModified);
+            }
+
+            if (ExchangeId is not null)
+            {
+                row["exchangeId"] = global::Bitrix.BitrixValue.WriteInt64(ExchangeId);
+            }
+
+            if (OutlookVersion is not null)
+            {
+                row["outlookVersion"] = global::Bitrix.BitrixValue.WriteInt64(OutlookVersion);
+            }
+
+            if (ViewedDate is not null)
+            {
+                row["viewedDate"] = global::Bitrix.BitrixValue.WriteDateTime(ViewedDate);
+            }
+
+            if (Sorting is not null)
+            {
+                row["sorting"] = global::Bitrix.BitrixValue.WriteDouble(Sorting);
+            }
+
+            if (DurationPlan is not null)
+            {
+                row["durationPlan"] = global::Bitrix.BitrixValue.WriteInt64(DurationPlan);
+            }
+
+            if (DurationFact is not null)
+            {
+                row["durationFact"] = global::Bitrix.BitrixValue.WriteInt64(DurationFact);
+            }
+
+            if (Checklist is not null)
+            {
+                row["checklist"] = global::Bitrix.BitrixValue.WriteJson(Checklist);
+            }
+
+            if (DurationType is not null)
+            {
+                row["durationType"] = global::Bitrix.BitrixValue.WriteString(DurationType);
+            }
+
+            if (IsMuted is not null)
+            {
+                row["isMuted"] = global::Bitrix.BitrixValue.WriteBoolean(IsMuted);
+            }
+
+            if (IsPinned is not null)
+            {
+                row["isPinned"] = global::Bitrix.BitrixValue.WriteBoolean(IsPinned);
+            }
+
+            if (IsPinnedInGroup is not null)
+            {
+                row["isPinnedInGroup"] = global::Bitrix.BitrixValue.WriteBoolean(IsPinnedInGroup);
+            }
+
+            if (FlowId is not null)
+            {
+                row["flowId"] = global::Bitrix.BitrixValue.WriteInt64(FlowId);
+            }
+
+            if (UfCrmTask is not null)
+            {
+                row["ufCrmTask"] = global::Bitrix.BitrixValue.WriteList(UfCrmTask, v => global::Bitrix.BitrixValue.WriteString(v));
+            }
+
+            if (UfTaskWebdavFiles is not null)
+            {
+                row["ufTaskWebdavFiles"] = global::Bitrix.BitrixValue.WriteJson(UfTaskWebdavFiles);
+            }
+
+            if (UfMailMessage is not null)
+            {
+                row["ufMailMessage"] = global::Bitrix.BitrixValue.WriteJson(UfMailMessage);
+            }
+
+            if (UfNewTasksField is not null)
+            {
+                row["ufNewTasksField"] = global::Bitrix.BitrixValue.WriteString(UfNewTasksField);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, TaskItem.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, TaskItem.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.TaskItem> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.TaskItem>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="TaskItem"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.TaskItem>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.TaskItem Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.TaskItem value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>

@@ -6,6 +6,7 @@ namespace Bitrix
 {
     /// <summary>A user of the portal (user.*). user.fields answers with titles only: the types come from fieldTypes.</summary>
     /// <remarks>Generated from the schema <c>user.json</c>. Values the schema does not describe are kept in <see cref="AdditionalData"/>.</remarks>
+    [global::System.Text.Json.Serialization.JsonConverter(typeof(global::Bitrix.User.Converter))]
     public sealed partial record User
     {
         /// <summary>ID</summary>
@@ -600,6 +601,353 @@ namespace Bitrix
                 UserType = v61,
                 AdditionalData = extra,
             };
+        }
+
+        /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
+        public global::System.Text.Json.Nodes.JsonObject ToJson()
+        {
+            var row = new global::System.Text.Json.Nodes.JsonObject();
+            if (Id is not null)
+            {
+                row["ID"] = global::Bitrix.BitrixValue.WriteInt64(Id);
+            }
+
+            if (XmlId is not null)
+            {
+                row["XML_ID"] = global::Bitrix.BitrixValue.WriteString(XmlId);
+            }
+
+            if (Active is not null)
+            {
+                row["ACTIVE"] = global::Bitrix.BitrixValue.WriteBoolean(Active);
+            }
+
+            if (Name is not null)
+            {
+                row["NAME"] = global::Bitrix.BitrixValue.WriteString(Name);
+            }
+
+            if (LastName is not null)
+            {
+                row["LAST_NAME"] = global::Bitrix.BitrixValue.WriteString(LastName);
+            }
+
+            if (SecondName is not null)
+            {
+                row["SECOND_NAME"] = global::Bitrix.BitrixValue.WriteString(SecondName);
+            }
+
+            if (Title is not null)
+            {
+                row["TITLE"] = global::Bitrix.BitrixValue.WriteString(Title);
+            }
+
+            if (Email is not null)
+            {
+                row["EMAIL"] = global::Bitrix.BitrixValue.WriteString(Email);
+            }
+
+            if (LastLogin is not null)
+            {
+                row["LAST_LOGIN"] = global::Bitrix.BitrixValue.WriteDateTime(LastLogin);
+            }
+
+            if (DateRegister is not null)
+            {
+                row["DATE_REGISTER"] = global::Bitrix.BitrixValue.WriteDateTime(DateRegister);
+            }
+
+            if (TimeZone is not null)
+            {
+                row["TIME_ZONE"] = global::Bitrix.BitrixValue.WriteString(TimeZone);
+            }
+
+            if (IsOnline is not null)
+            {
+                row["IS_ONLINE"] = global::Bitrix.BitrixValue.WriteBoolean(IsOnline);
+            }
+
+            if (TimestampX is not null)
+            {
+                row["TIMESTAMP_X"] = global::Bitrix.BitrixValue.WriteDateTime(TimestampX);
+            }
+
+            if (LastActivityDate is not null)
+            {
+                row["LAST_ACTIVITY_DATE"] = global::Bitrix.BitrixValue.WriteDateTime(LastActivityDate);
+            }
+
+            if (PersonalGender is not null)
+            {
+                row["PERSONAL_GENDER"] = global::Bitrix.BitrixValue.WriteString(PersonalGender);
+            }
+
+            if (PersonalProfession is not null)
+            {
+                row["PERSONAL_PROFESSION"] = global::Bitrix.BitrixValue.WriteString(PersonalProfession);
+            }
+
+            if (PersonalWww is not null)
+            {
+                row["PERSONAL_WWW"] = global::Bitrix.BitrixValue.WriteString(PersonalWww);
+            }
+
+            if (PersonalBirthday is not null)
+            {
+                row["PERSONAL_BIRTHDAY"] = global::Bitrix.BitrixValue.WriteDate(PersonalBirthday);
+            }
+
+            if (PersonalPhoto is not null)
+            {
+                row["PERSONAL_PHOTO"] = global::Bitrix.BitrixValue.WriteString(PersonalPhoto);
+            }
+
+            if (PersonalIcq is not null)
+            {
+                row["PERSONAL_ICQ"] = global::Bitrix.BitrixValue.WriteString(PersonalIcq);
+            }
+
+            if (PersonalPhone is not null)
+            {
+                row["PERSONAL_PHONE"] = global::Bitrix.BitrixValue.WriteString(PersonalPhone);
+            }
+
+            if (PersonalFax is not null)
+            {
+                row["PERSONAL_FAX"] = global::Bitrix.BitrixValue.WriteString(PersonalFax);
+            }
+
+            if (PersonalMobile is not null)
+            {
+                row["PERSONAL_MOBILE"] = global::Bitrix.BitrixValue.WriteString(PersonalMobile);
+            }
+
+            if (PersonalPager is not null)
+            {
+                row["PERSONAL_PAGER"] = global::Bitrix.BitrixValue.WriteString(PersonalPager);
+            }
+
+            if (PersonalStreet is not null)
+            {
+                row["PERSONAL_STREET"] = global::Bitrix.BitrixValue.WriteString(PersonalStreet);
+            }
+
+            if (PersonalCity is not null)
+            {
+                row["PERSONAL_CITY"] = global::Bitrix.BitrixValue.WriteString(PersonalCity);
+            }
+
+            if (PersonalState is not null)
+            {
+                row["PERSONAL_STATE"] = global::Bitrix.BitrixValue.WriteString(PersonalState);
+            }
+
+            if (PersonalZip is not null)
+            {
+                row["PERSONAL_ZIP"] = global::Bitrix.BitrixValue.WriteString(PersonalZip);
+            }
+
+            if (PersonalCountry is not null)
+            {
+                row["PERSONAL_COUNTRY"] = global::Bitrix.BitrixValue.WriteString(PersonalCountry);
+            }
+
+            if (PersonalMailbox is not null)
+            {
+                row["PERSONAL_MAILBOX"] = global::Bitrix.BitrixValue.WriteString(PersonalMailbox);
+            }
+
+            if (PersonalNotes is not null)
+            {
+                row["PERSONAL_NOTES"] = global::Bitrix.BitrixValue.WriteString(PersonalNotes);
+            }
+
+            if (WorkPhone is not null)
+            {
+                row["WORK_PHONE"] = global::Bitrix.BitrixValue.WriteString(WorkPhone);
+            }
+
+            if (WorkCompany is not null)
+            {
+                row["WORK_COMPANY"] = global::Bitrix.BitrixValue.WriteString(WorkCompany);
+            }
+
+            if (WorkPosition is not null)
+            {
+                row["WORK_POSITION"] = global::Bitrix.BitrixValue.WriteString(WorkPosition);
+            }
+
+            if (WorkDepartment is not null)
+            {
+                row["WORK_DEPARTMENT"] = global::Bitrix.BitrixValue.WriteString(WorkDepartment);
+            }
+
+            if (WorkWww is not null)
+            {
+                row["WORK_WWW"] = global::Bitrix.BitrixValue.WriteString(WorkWww);
+            }
+
+            if (WorkFax is not null)
+            {
+                row["WORK_FAX"] = global::Bitrix.BitrixValue.WriteString(WorkFax);
+            }
+
+            if (WorkPager is not null)
+            {
+                row["WORK_PAGER"] = global::Bitrix.BitrixValue.WriteString(WorkPager);
+            }
+
+            if (WorkStreet is not null)
+            {
+                row["WORK_STREET"] = global::Bitrix.BitrixValue.WriteString(WorkStreet);
+            }
+
+            if (WorkMailbox is not null)
+            {
+                row["WORK_MAILBOX"] = global::Bitrix.BitrixValue.WriteString(WorkMailbox);
+            }
+
+            if (WorkCity is not null)
+            {
+                row["WORK_CITY"] = global::Bitrix.BitrixValue.WriteString(WorkCity);
+            }
+
+            if (WorkState is not null)
+            {
+                row["WORK_STATE"] = global::Bitrix.BitrixValue.WriteString(WorkState);
+            }
+
+            if (WorkZip is not null)
+            {
+                row["WORK_ZIP"] = global::Bitrix.BitrixValue.WriteString(WorkZip);
+            }
+
+            if (WorkCountry is not null)
+            {
+                row["WORK_COUNTRY"] = global::Bitrix.BitrixValue.WriteString(WorkCountry);
+            }
+
+            if (WorkProfile is not null)
+            {
+                row["WORK_PROFILE"] = global::Bitrix.BitrixValue.WriteString(WorkProfile);
+            }
+
+            if (WorkLogo is not null)
+            {
+                row["WORK_LOGO"] = global::Bitrix.BitrixValue.WriteString(WorkLogo);
+            }
+
+            if (WorkNotes is not null)
+            {
+                row["WORK_NOTES"] = global::Bitrix.BitrixValue.WriteString(WorkNotes);
+            }
+
+            if (UfSkypeLink is not null)
+            {
+                row["UF_SKYPE_LINK"] = global::Bitrix.BitrixValue.WriteString(UfSkypeLink);
+            }
+
+            if (UfZoom is not null)
+            {
+                row["UF_ZOOM"] = global::Bitrix.BitrixValue.WriteString(UfZoom);
+            }
+
+            if (UfEmploymentDate is not null)
+            {
+                row["UF_EMPLOYMENT_DATE"] = global::Bitrix.BitrixValue.WriteDate(UfEmploymentDate);
+            }
+
+            if (UfTimeman is not null)
+            {
+                row["UF_TIMEMAN"] = global::Bitrix.BitrixValue.WriteBoolean(UfTimeman);
+            }
+
+            if (UfDepartment is not null)
+            {
+                row["UF_DEPARTMENT"] = global::Bitrix.BitrixValue.WriteList(UfDepartment, v => global::Bitrix.BitrixValue.WriteInt64(v));
+            }
+
+            if (UfInterests is not null)
+            {
+                row["UF_INTERESTS"] = global::Bitrix.BitrixValue.WriteJson(UfInterests);
+            }
+
+            if (UfSkills is not null)
+            {
+                row["UF_SKILLS"] = global::Bitrix.BitrixValue.WriteJson(UfSkills);
+            }
+
+            if (UfWebSites is not null)
+            {
+                row["UF_WEB_SITES"] = global::Bitrix.BitrixValue.WriteJson(UfWebSites);
+            }
+
+            if (UfXing is not null)
+            {
+                row["UF_XING"] = global::Bitrix.BitrixValue.WriteString(UfXing);
+            }
+
+            if (UfLinkedin is not null)
+            {
+                row["UF_LINKEDIN"] = global::Bitrix.BitrixValue.WriteString(UfLinkedin);
+            }
+
+            if (UfTwitter is not null)
+            {
+                row["UF_TWITTER"] = global::Bitrix.BitrixValue.WriteString(UfTwitter);
+            }
+
+            if (UfSkype is not null)
+            {
+                row["UF_SKYPE"] = global::Bitrix.BitrixValue.WriteString(UfSkype);
+            }
+
+            if (UfDistrict is not null)
+            {
+                row["UF_DISTRICT"] = global::Bitrix.BitrixValue.WriteString(UfDistrict);
+            }
+
+            if (UfPhoneInner is not null)
+            {
+                row["UF_PHONE_INNER"] = global::Bitrix.BitrixValue.WriteString(UfPhoneInner);
+            }
+
+            if (UserType is not null)
+            {
+                row["USER_TYPE"] = global::Bitrix.BitrixValue.WriteString(UserType);
+            }
+
+            if (AdditionalData is not null)
+            {
+                foreach (var pair in AdditionalData)
+                {
+                    row[pair.Key] = global::Bitrix.BitrixValue.WriteJson(pair.Value);
+                }
+            }
+
+            return row;
+        }
+
+        /// <summary>
+        /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, User.JsonTypeInfo)</c>,
+        /// <c>JsonSerializer.Serialize(row, User.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+        /// </summary>
+        public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.User> JsonTypeInfo { get; } =
+            global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.User>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+        /// <summary>Reads and writes <see cref="User"/> with System.Text.Json in the portal's shape.</summary>
+        public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.User>
+        {
+            /// <inheritdoc/>
+            public override global::Bitrix.User Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                => FromJson(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+
+            /// <inheritdoc/>
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.User value, global::System.Text.Json.JsonSerializerOptions options)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(value);
+                value.ToJson().WriteTo(writer);
+            }
         }
 
         /// <summary>Equal when every property is: lists item by item, JSON values and additional data by content.</summary>
