@@ -38,7 +38,9 @@ public class ContactApiTests
         Assert.NotNull(phone.Id);
         Assert.Equal("anna@example.com", Assert.Single(contact.Email!).Value);
         Assert.True(contact.HasPhone);
+        var byPhone = await portal.Client.Crm.Contact.ListAllAsync(Contact.Filter.Phone == "+7 495 000-00-00" & Contact.Filter.Email.Like("example.com")).ToListAsync();
         var row = Assert.Single(loyal);
+        Assert.Equal(id, Assert.Single(byPhone).Id);
         Assert.Equal(id, row.Id);
         Assert.Single(row.Phone!);
     }

@@ -53,7 +53,8 @@ internal static class FieldTypes
             case "datetime":
                 return (ValueKind.DateTime, FilterKind.DateTime);
             case "crm_multifield":
-                return (ValueKind.Multifield, FilterKind.None);
+                // Filters match any entry's VALUE: {"PHONE": "+7..."}, {"%EMAIL": "@example.com"}.
+                return (ValueKind.Multifield, FilterKind.Text);
             case "file":
             case "diskfile":
             case "disk_file":
@@ -122,7 +123,7 @@ internal static class FieldTypes
                 (kind, filter) = (ValueKind.DateTime, FilterKind.DateTime);
                 return true;
             case "Multifield":
-                (kind, filter) = (ValueKind.Multifield, FilterKind.None);
+                (kind, filter) = (ValueKind.Multifield, FilterKind.Text);
                 return true;
             case "json":
             case "JsonElement":

@@ -1481,6 +1481,21 @@ namespace Bitrix
             /// <summary>Last Communication Date (LAST_COMMUNICATION_TIME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> LastCommunicationTime => new("LAST_COMMUNICATION_TIME");
 
+            /// <summary>Phone (PHONE)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Phone => new("PHONE");
+
+            /// <summary>E-mail (EMAIL)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Email => new("EMAIL");
+
+            /// <summary>Website (WEB)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Web => new("WEB");
+
+            /// <summary>Messenger (IM)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Im => new("IM");
+
+            /// <summary>LINK (LINK)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Link => new("LINK");
+
             /// <summary>Subsidiary (UF_CRM_1687188367)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Company> UfCrm1687188367 => new("UF_CRM_1687188367");
 

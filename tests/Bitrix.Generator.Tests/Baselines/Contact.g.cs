@@ -1234,6 +1234,21 @@ namespace Bitrix
             /// <summary>Last Activity By (LAST_ACTIVITY_BY)</summary>
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> LastActivityBy => new("LAST_ACTIVITY_BY");
 
+            /// <summary>Phone (PHONE)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Phone => new("PHONE");
+
+            /// <summary>E-mail (EMAIL)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Email => new("EMAIL");
+
+            /// <summary>Website (WEB)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Web => new("WEB");
+
+            /// <summary>Messenger (IM)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Im => new("IM");
+
+            /// <summary>LINK (LINK)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Link => new("LINK");
+
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:
             /// <c>Raw("UF_CRM_5", "&gt;=", 3)</c>.

@@ -1422,6 +1422,21 @@ namespace Bitrix
             /// <summary>LAST_ACTIVITY_BY (LAST_ACTIVITY_BY)</summary>
             public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> LastActivityBy => new("LAST_ACTIVITY_BY");
 
+            /// <summary>Phone (PHONE)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Phone => new("PHONE");
+
+            /// <summary>E-mail (EMAIL)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Email => new("EMAIL");
+
+            /// <summary>Website (WEB)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Web => new("WEB");
+
+            /// <summary>Messenger (IM)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Im => new("IM");
+
+            /// <summary>LINK (LINK)</summary>
+            public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Link => new("LINK");
+
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:
             /// <c>Raw("UF_CRM_5", "&gt;=", 3)</c>.
