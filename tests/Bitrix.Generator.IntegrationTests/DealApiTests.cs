@@ -120,10 +120,24 @@ public class DealApiTests
         var deal = await portal.Client.Crm.Deal.GetAsync(id);
 
         Assert.Equal(["COMMENTS", "OPPORTUNITY"], change.Keys);
+        Assert.True(change.IsSet("COMMENTS"));
+        Assert.False(change.IsSet("TITLE"));
         Assert.Equal("""{"COMMENTS":null,"OPPORTUNITY":20}""", change.ToJson().ToJsonString());
         Assert.Equal("Keep me", deal.Title);
         Assert.Null(deal.Comments);
         Assert.Equal(20m, deal.Opportunity);
+    }
+
+    [Fact]
+    public void Unset_forgets_a_field()
+    {
+        var fields = new DealFields { Title = "x", Opportunity = 5m };
+
+        fields.Unset("TITLE");
+
+        Assert.Null(fields.Title);
+        Assert.Equal(5m, fields.Opportunity);
+        Assert.Equal("""{"OPPORTUNITY":5}""", fields.ToString());
     }
 
     [Fact]

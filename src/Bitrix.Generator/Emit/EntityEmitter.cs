@@ -395,7 +395,7 @@ internal static class EntityEmitter
             w.Line($"public {type} {f.PropertyName}");
             w.Line("{");
             w.Indent();
-            w.Line($"get => _f{i};");
+            w.Line($"get => IsSet({SchemaParser.Literal(f.WireName)}) ? _f{i} : null;");
             w.Line($"set {{ _f{i} = value; SetValue({SchemaParser.Literal(f.WireName)}, {write}); }}");
             w.Unindent();
             w.Line("}");

@@ -1136,7 +1136,7 @@ namespace Bitrix
         /// <remarks><c>OWNER_ID</c>: integer, set on add only.</remarks>
         public long? OwnerId
         {
-            get => _f1;
+            get => IsSet("OWNER_ID") ? _f1 : null;
             set { _f1 = value; SetValue("OWNER_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1144,7 +1144,7 @@ namespace Bitrix
         /// <remarks><c>OWNER_TYPE_ID</c>: crm_enum_ownertype, set on add only.</remarks>
         public long? OwnerTypeId
         {
-            get => _f2;
+            get => IsSet("OWNER_TYPE_ID") ? _f2 : null;
             set { _f2 = value; SetValue("OWNER_TYPE_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1152,7 +1152,7 @@ namespace Bitrix
         /// <remarks><c>TYPE_ID</c>: crm_enum_activitytype, required, set on add only.</remarks>
         public long? TypeId
         {
-            get => _f3;
+            get => IsSet("TYPE_ID") ? _f3 : null;
             set { _f3 = value; SetValue("TYPE_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1160,7 +1160,7 @@ namespace Bitrix
         /// <remarks><c>PROVIDER_ID</c>: string.</remarks>
         public string? ProviderId
         {
-            get => _f4;
+            get => IsSet("PROVIDER_ID") ? _f4 : null;
             set { _f4 = value; SetValue("PROVIDER_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1168,7 +1168,7 @@ namespace Bitrix
         /// <remarks><c>PROVIDER_TYPE_ID</c>: string.</remarks>
         public string? ProviderTypeId
         {
-            get => _f5;
+            get => IsSet("PROVIDER_TYPE_ID") ? _f5 : null;
             set { _f5 = value; SetValue("PROVIDER_TYPE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1176,7 +1176,7 @@ namespace Bitrix
         /// <remarks><c>PROVIDER_GROUP_ID</c>: string.</remarks>
         public string? ProviderGroupId
         {
-            get => _f6;
+            get => IsSet("PROVIDER_GROUP_ID") ? _f6 : null;
             set { _f6 = value; SetValue("PROVIDER_GROUP_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1189,7 +1189,7 @@ namespace Bitrix
         /// <remarks><c>SUBJECT</c>: string, required.</remarks>
         public string? Subject
         {
-            get => _f8;
+            get => IsSet("SUBJECT") ? _f8 : null;
             set { _f8 = value; SetValue("SUBJECT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1197,7 +1197,7 @@ namespace Bitrix
         /// <remarks><c>START_TIME</c>: datetime.</remarks>
         public global::System.DateTimeOffset? StartTime
         {
-            get => _f9;
+            get => IsSet("START_TIME") ? _f9 : null;
             set { _f9 = value; SetValue("START_TIME", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1205,7 +1205,7 @@ namespace Bitrix
         /// <remarks><c>END_TIME</c>: datetime.</remarks>
         public global::System.DateTimeOffset? EndTime
         {
-            get => _f10;
+            get => IsSet("END_TIME") ? _f10 : null;
             set { _f10 = value; SetValue("END_TIME", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1213,7 +1213,7 @@ namespace Bitrix
         /// <remarks><c>DEADLINE</c>: datetime.</remarks>
         public global::System.DateTimeOffset? Deadline
         {
-            get => _f11;
+            get => IsSet("DEADLINE") ? _f11 : null;
             set { _f11 = value; SetValue("DEADLINE", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1221,7 +1221,7 @@ namespace Bitrix
         /// <remarks><c>COMPLETED</c>: char.</remarks>
         public bool? Completed
         {
-            get => _f12;
+            get => IsSet("COMPLETED") ? _f12 : null;
             set { _f12 = value; SetValue("COMPLETED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1229,7 +1229,7 @@ namespace Bitrix
         /// <remarks><c>STATUS</c>: crm_enum_activitystatus.</remarks>
         public long? Status
         {
-            get => _f13;
+            get => IsSet("STATUS") ? _f13 : null;
             set { _f13 = value; SetValue("STATUS", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1237,7 +1237,7 @@ namespace Bitrix
         /// <remarks><c>RESPONSIBLE_ID</c>: user, required.</remarks>
         public long? ResponsibleId
         {
-            get => _f14;
+            get => IsSet("RESPONSIBLE_ID") ? _f14 : null;
             set { _f14 = value; SetValue("RESPONSIBLE_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1245,7 +1245,7 @@ namespace Bitrix
         /// <remarks><c>PRIORITY</c>: crm_enum_activitypriority.</remarks>
         public long? Priority
         {
-            get => _f15;
+            get => IsSet("PRIORITY") ? _f15 : null;
             set { _f15 = value; SetValue("PRIORITY", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1253,7 +1253,7 @@ namespace Bitrix
         /// <remarks><c>NOTIFY_TYPE</c>: crm_enum_activitynotifytype.</remarks>
         public long? NotifyType
         {
-            get => _f16;
+            get => IsSet("NOTIFY_TYPE") ? _f16 : null;
             set { _f16 = value; SetValue("NOTIFY_TYPE", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1261,7 +1261,7 @@ namespace Bitrix
         /// <remarks><c>NOTIFY_VALUE</c>: integer.</remarks>
         public long? NotifyValue
         {
-            get => _f17;
+            get => IsSet("NOTIFY_VALUE") ? _f17 : null;
             set { _f17 = value; SetValue("NOTIFY_VALUE", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1269,7 +1269,7 @@ namespace Bitrix
         /// <remarks><c>DESCRIPTION</c>: string.</remarks>
         public string? Description
         {
-            get => _f18;
+            get => IsSet("DESCRIPTION") ? _f18 : null;
             set { _f18 = value; SetValue("DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1277,7 +1277,7 @@ namespace Bitrix
         /// <remarks><c>DESCRIPTION_TYPE</c>: crm_enum_contenttype.</remarks>
         public long? DescriptionType
         {
-            get => _f19;
+            get => IsSet("DESCRIPTION_TYPE") ? _f19 : null;
             set { _f19 = value; SetValue("DESCRIPTION_TYPE", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1285,7 +1285,7 @@ namespace Bitrix
         /// <remarks><c>DIRECTION</c>: crm_enum_activitydirection.</remarks>
         public long? Direction
         {
-            get => _f20;
+            get => IsSet("DIRECTION") ? _f20 : null;
             set { _f20 = value; SetValue("DIRECTION", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1293,7 +1293,7 @@ namespace Bitrix
         /// <remarks><c>LOCATION</c>: string.</remarks>
         public string? Location
         {
-            get => _f21;
+            get => IsSet("LOCATION") ? _f21 : null;
             set { _f21 = value; SetValue("LOCATION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1321,7 +1321,7 @@ namespace Bitrix
         /// <remarks><c>SETTINGS</c>: object.</remarks>
         public global::System.Text.Json.JsonElement? Settings
         {
-            get => _f26;
+            get => IsSet("SETTINGS") ? _f26 : null;
             set { _f26 = value; SetValue("SETTINGS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1329,7 +1329,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_ID</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f27;
+            get => IsSet("ORIGIN_ID") ? _f27 : null;
             set { _f27 = value; SetValue("ORIGIN_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1337,7 +1337,7 @@ namespace Bitrix
         /// <remarks><c>ORIGINATOR_ID</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f28;
+            get => IsSet("ORIGINATOR_ID") ? _f28 : null;
             set { _f28 = value; SetValue("ORIGINATOR_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1345,7 +1345,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_STATUS</c>: integer.</remarks>
         public long? ResultStatus
         {
-            get => _f29;
+            get => IsSet("RESULT_STATUS") ? _f29 : null;
             set { _f29 = value; SetValue("RESULT_STATUS", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1353,7 +1353,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_STREAM</c>: integer.</remarks>
         public long? ResultStream
         {
-            get => _f30;
+            get => IsSet("RESULT_STREAM") ? _f30 : null;
             set { _f30 = value; SetValue("RESULT_STREAM", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1361,7 +1361,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_SOURCE_ID</c>: string.</remarks>
         public string? ResultSourceId
         {
-            get => _f31;
+            get => IsSet("RESULT_SOURCE_ID") ? _f31 : null;
             set { _f31 = value; SetValue("RESULT_SOURCE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1369,7 +1369,7 @@ namespace Bitrix
         /// <remarks><c>PROVIDER_PARAMS</c>: object.</remarks>
         public global::System.Text.Json.JsonElement? ProviderParams
         {
-            get => _f32;
+            get => IsSet("PROVIDER_PARAMS") ? _f32 : null;
             set { _f32 = value; SetValue("PROVIDER_PARAMS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1377,7 +1377,7 @@ namespace Bitrix
         /// <remarks><c>PROVIDER_DATA</c>: string.</remarks>
         public string? ProviderData
         {
-            get => _f33;
+            get => IsSet("PROVIDER_DATA") ? _f33 : null;
             set { _f33 = value; SetValue("PROVIDER_DATA", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1385,7 +1385,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_MARK</c>: integer.</remarks>
         public long? ResultMark
         {
-            get => _f34;
+            get => IsSet("RESULT_MARK") ? _f34 : null;
             set { _f34 = value; SetValue("RESULT_MARK", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1393,7 +1393,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_VALUE</c>: double.</remarks>
         public double? ResultValue
         {
-            get => _f35;
+            get => IsSet("RESULT_VALUE") ? _f35 : null;
             set { _f35 = value; SetValue("RESULT_VALUE", global::Bitrix.BitrixValue.WriteDouble(value)); }
         }
 
@@ -1401,7 +1401,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_SUM</c>: double as decimal.</remarks>
         public decimal? ResultSum
         {
-            get => _f36;
+            get => IsSet("RESULT_SUM") ? _f36 : null;
             set { _f36 = value; SetValue("RESULT_SUM", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1409,7 +1409,7 @@ namespace Bitrix
         /// <remarks><c>RESULT_CURRENCY_ID</c>: string.</remarks>
         public string? ResultCurrencyId
         {
-            get => _f37;
+            get => IsSet("RESULT_CURRENCY_ID") ? _f37 : null;
             set { _f37 = value; SetValue("RESULT_CURRENCY_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1417,7 +1417,7 @@ namespace Bitrix
         /// <remarks><c>AUTOCOMPLETE_RULE</c>: integer.</remarks>
         public long? AutocompleteRule
         {
-            get => _f38;
+            get => IsSet("AUTOCOMPLETE_RULE") ? _f38 : null;
             set { _f38 = value; SetValue("AUTOCOMPLETE_RULE", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1425,7 +1425,7 @@ namespace Bitrix
         /// <remarks><c>COMMUNICATIONS</c>: crm_activity_communication, required.</remarks>
         public global::System.Text.Json.JsonElement? Communications
         {
-            get => _f40;
+            get => IsSet("COMMUNICATIONS") ? _f40 : null;
             set { _f40 = value; SetValue("COMMUNICATIONS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1433,7 +1433,7 @@ namespace Bitrix
         /// <remarks><c>FILES</c>: diskfile.</remarks>
         public global::System.Text.Json.JsonElement? Files
         {
-            get => _f41;
+            get => IsSet("FILES") ? _f41 : null;
             set { _f41 = value; SetValue("FILES", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1441,7 +1441,7 @@ namespace Bitrix
         /// <remarks><c>WEBDAV_ELEMENTS</c>: diskfile, deprecated.</remarks>
         public global::System.Text.Json.JsonElement? WebdavElements
         {
-            get => _f42;
+            get => IsSet("WEBDAV_ELEMENTS") ? _f42 : null;
             set { _f42 = value; SetValue("WEBDAV_ELEMENTS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 

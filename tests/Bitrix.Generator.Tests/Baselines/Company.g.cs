@@ -1524,7 +1524,7 @@ namespace Bitrix
         /// <remarks><c>TITLE</c>: string, required.</remarks>
         public string? Title
         {
-            get => _f1;
+            get => IsSet("TITLE") ? _f1 : null;
             set { _f1 = value; SetValue("TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1532,7 +1532,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_TYPE</c>: crm_status, status type COMPANY_TYPE.</remarks>
         public string? CompanyType
         {
-            get => _f2;
+            get => IsSet("COMPANY_TYPE") ? _f2 : null;
             set { _f2 = value; SetValue("COMPANY_TYPE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1540,7 +1540,7 @@ namespace Bitrix
         /// <remarks><c>LOGO</c>: file.</remarks>
         public global::System.Text.Json.JsonElement? Logo
         {
-            get => _f3;
+            get => IsSet("LOGO") ? _f3 : null;
             set { _f3 = value; SetValue("LOGO", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1548,7 +1548,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS</c>: string.</remarks>
         public string? Address
         {
-            get => _f4;
+            get => IsSet("ADDRESS") ? _f4 : null;
             set { _f4 = value; SetValue("ADDRESS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1556,7 +1556,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_2</c>: string.</remarks>
         public string? Address2
         {
-            get => _f5;
+            get => IsSet("ADDRESS_2") ? _f5 : null;
             set { _f5 = value; SetValue("ADDRESS_2", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1564,7 +1564,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_CITY</c>: string.</remarks>
         public string? AddressCity
         {
-            get => _f6;
+            get => IsSet("ADDRESS_CITY") ? _f6 : null;
             set { _f6 = value; SetValue("ADDRESS_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1572,7 +1572,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_POSTAL_CODE</c>: string.</remarks>
         public string? AddressPostalCode
         {
-            get => _f7;
+            get => IsSet("ADDRESS_POSTAL_CODE") ? _f7 : null;
             set { _f7 = value; SetValue("ADDRESS_POSTAL_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1580,7 +1580,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_REGION</c>: string.</remarks>
         public string? AddressRegion
         {
-            get => _f8;
+            get => IsSet("ADDRESS_REGION") ? _f8 : null;
             set { _f8 = value; SetValue("ADDRESS_REGION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1588,7 +1588,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_PROVINCE</c>: string.</remarks>
         public string? AddressProvince
         {
-            get => _f9;
+            get => IsSet("ADDRESS_PROVINCE") ? _f9 : null;
             set { _f9 = value; SetValue("ADDRESS_PROVINCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1596,7 +1596,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY</c>: string.</remarks>
         public string? AddressCountry
         {
-            get => _f10;
+            get => IsSet("ADDRESS_COUNTRY") ? _f10 : null;
             set { _f10 = value; SetValue("ADDRESS_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1604,7 +1604,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY_CODE</c>: string.</remarks>
         public string? AddressCountryCode
         {
-            get => _f11;
+            get => IsSet("ADDRESS_COUNTRY_CODE") ? _f11 : null;
             set { _f11 = value; SetValue("ADDRESS_COUNTRY_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1612,7 +1612,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_LOC_ADDR_ID</c>: integer.</remarks>
         public long? AddressLocAddrId
         {
-            get => _f12;
+            get => IsSet("ADDRESS_LOC_ADDR_ID") ? _f12 : null;
             set { _f12 = value; SetValue("ADDRESS_LOC_ADDR_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1620,7 +1620,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_LEGAL</c>: string.</remarks>
         public string? AddressLegal
         {
-            get => _f13;
+            get => IsSet("ADDRESS_LEGAL") ? _f13 : null;
             set { _f13 = value; SetValue("ADDRESS_LEGAL", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1628,7 +1628,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS</c>: string.</remarks>
         public string? RegAddress
         {
-            get => _f14;
+            get => IsSet("REG_ADDRESS") ? _f14 : null;
             set { _f14 = value; SetValue("REG_ADDRESS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1636,7 +1636,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_2</c>: string.</remarks>
         public string? RegAddress2
         {
-            get => _f15;
+            get => IsSet("REG_ADDRESS_2") ? _f15 : null;
             set { _f15 = value; SetValue("REG_ADDRESS_2", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1644,7 +1644,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_CITY</c>: string.</remarks>
         public string? RegAddressCity
         {
-            get => _f16;
+            get => IsSet("REG_ADDRESS_CITY") ? _f16 : null;
             set { _f16 = value; SetValue("REG_ADDRESS_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1652,7 +1652,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_POSTAL_CODE</c>: string.</remarks>
         public string? RegAddressPostalCode
         {
-            get => _f17;
+            get => IsSet("REG_ADDRESS_POSTAL_CODE") ? _f17 : null;
             set { _f17 = value; SetValue("REG_ADDRESS_POSTAL_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1660,7 +1660,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_REGION</c>: string.</remarks>
         public string? RegAddressRegion
         {
-            get => _f18;
+            get => IsSet("REG_ADDRESS_REGION") ? _f18 : null;
             set { _f18 = value; SetValue("REG_ADDRESS_REGION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1668,7 +1668,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_PROVINCE</c>: string.</remarks>
         public string? RegAddressProvince
         {
-            get => _f19;
+            get => IsSet("REG_ADDRESS_PROVINCE") ? _f19 : null;
             set { _f19 = value; SetValue("REG_ADDRESS_PROVINCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1676,7 +1676,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_COUNTRY</c>: string.</remarks>
         public string? RegAddressCountry
         {
-            get => _f20;
+            get => IsSet("REG_ADDRESS_COUNTRY") ? _f20 : null;
             set { _f20 = value; SetValue("REG_ADDRESS_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1684,7 +1684,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_COUNTRY_CODE</c>: string.</remarks>
         public string? RegAddressCountryCode
         {
-            get => _f21;
+            get => IsSet("REG_ADDRESS_COUNTRY_CODE") ? _f21 : null;
             set { _f21 = value; SetValue("REG_ADDRESS_COUNTRY_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1692,7 +1692,7 @@ namespace Bitrix
         /// <remarks><c>REG_ADDRESS_LOC_ADDR_ID</c>: integer.</remarks>
         public long? RegAddressLocAddrId
         {
-            get => _f22;
+            get => IsSet("REG_ADDRESS_LOC_ADDR_ID") ? _f22 : null;
             set { _f22 = value; SetValue("REG_ADDRESS_LOC_ADDR_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1700,7 +1700,7 @@ namespace Bitrix
         /// <remarks><c>BANKING_DETAILS</c>: string.</remarks>
         public string? BankingDetails
         {
-            get => _f23;
+            get => IsSet("BANKING_DETAILS") ? _f23 : null;
             set { _f23 = value; SetValue("BANKING_DETAILS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1708,7 +1708,7 @@ namespace Bitrix
         /// <remarks><c>INDUSTRY</c>: crm_status, status type INDUSTRY.</remarks>
         public string? Industry
         {
-            get => _f24;
+            get => IsSet("INDUSTRY") ? _f24 : null;
             set { _f24 = value; SetValue("INDUSTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1716,7 +1716,7 @@ namespace Bitrix
         /// <remarks><c>EMPLOYEES</c>: crm_status, status type EMPLOYEES.</remarks>
         public string? Employees
         {
-            get => _f25;
+            get => IsSet("EMPLOYEES") ? _f25 : null;
             set { _f25 = value; SetValue("EMPLOYEES", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1724,7 +1724,7 @@ namespace Bitrix
         /// <remarks><c>CURRENCY_ID</c>: crm_currency.</remarks>
         public string? CurrencyId
         {
-            get => _f26;
+            get => IsSet("CURRENCY_ID") ? _f26 : null;
             set { _f26 = value; SetValue("CURRENCY_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1732,7 +1732,7 @@ namespace Bitrix
         /// <remarks><c>REVENUE</c>: double as decimal.</remarks>
         public decimal? Revenue
         {
-            get => _f27;
+            get => IsSet("REVENUE") ? _f27 : null;
             set { _f27 = value; SetValue("REVENUE", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1740,7 +1740,7 @@ namespace Bitrix
         /// <remarks><c>OPENED</c>: char.</remarks>
         public bool? Opened
         {
-            get => _f28;
+            get => IsSet("OPENED") ? _f28 : null;
             set { _f28 = value; SetValue("OPENED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1748,7 +1748,7 @@ namespace Bitrix
         /// <remarks><c>COMMENTS</c>: string.</remarks>
         public string? Comments
         {
-            get => _f29;
+            get => IsSet("COMMENTS") ? _f29 : null;
             set { _f29 = value; SetValue("COMMENTS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1771,7 +1771,7 @@ namespace Bitrix
         /// <remarks><c>IS_MY_COMPANY</c>: char.</remarks>
         public bool? IsMyCompany
         {
-            get => _f33;
+            get => IsSet("IS_MY_COMPANY") ? _f33 : null;
             set { _f33 = value; SetValue("IS_MY_COMPANY", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1779,7 +1779,7 @@ namespace Bitrix
         /// <remarks><c>ASSIGNED_BY_ID</c>: user.</remarks>
         public long? AssignedById
         {
-            get => _f34;
+            get => IsSet("ASSIGNED_BY_ID") ? _f34 : null;
             set { _f34 = value; SetValue("ASSIGNED_BY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1807,7 +1807,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_ID</c>: crm_contact, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? ContactId
         {
-            get => _f39;
+            get => IsSet("CONTACT_ID") ? _f39 : null;
             set { _f39 = value; SetValue("CONTACT_ID", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1820,7 +1820,7 @@ namespace Bitrix
         /// <remarks><c>ORIGINATOR_ID</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f41;
+            get => IsSet("ORIGINATOR_ID") ? _f41 : null;
             set { _f41 = value; SetValue("ORIGINATOR_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1828,7 +1828,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_ID</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f42;
+            get => IsSet("ORIGIN_ID") ? _f42 : null;
             set { _f42 = value; SetValue("ORIGIN_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1836,7 +1836,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_VERSION</c>: string.</remarks>
         public string? OriginVersion
         {
-            get => _f43;
+            get => IsSet("ORIGIN_VERSION") ? _f43 : null;
             set { _f43 = value; SetValue("ORIGIN_VERSION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1844,7 +1844,7 @@ namespace Bitrix
         /// <remarks><c>UTM_SOURCE</c>: string.</remarks>
         public string? UtmSource
         {
-            get => _f44;
+            get => IsSet("UTM_SOURCE") ? _f44 : null;
             set { _f44 = value; SetValue("UTM_SOURCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1852,7 +1852,7 @@ namespace Bitrix
         /// <remarks><c>UTM_MEDIUM</c>: string.</remarks>
         public string? UtmMedium
         {
-            get => _f45;
+            get => IsSet("UTM_MEDIUM") ? _f45 : null;
             set { _f45 = value; SetValue("UTM_MEDIUM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1860,7 +1860,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CAMPAIGN</c>: string.</remarks>
         public string? UtmCampaign
         {
-            get => _f46;
+            get => IsSet("UTM_CAMPAIGN") ? _f46 : null;
             set { _f46 = value; SetValue("UTM_CAMPAIGN", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1868,7 +1868,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CONTENT</c>: string.</remarks>
         public string? UtmContent
         {
-            get => _f47;
+            get => IsSet("UTM_CONTENT") ? _f47 : null;
             set { _f47 = value; SetValue("UTM_CONTENT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1876,7 +1876,7 @@ namespace Bitrix
         /// <remarks><c>UTM_TERM</c>: string.</remarks>
         public string? UtmTerm
         {
-            get => _f48;
+            get => IsSet("UTM_TERM") ? _f48 : null;
             set { _f48 = value; SetValue("UTM_TERM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1884,7 +1884,7 @@ namespace Bitrix
         /// <remarks><c>PARENT_ID_156</c>: crm_entity.</remarks>
         public long? ParentId156
         {
-            get => _f49;
+            get => IsSet("PARENT_ID_156") ? _f49 : null;
             set { _f49 = value; SetValue("PARENT_ID_156", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1892,7 +1892,7 @@ namespace Bitrix
         /// <remarks><c>LAST_ACTIVITY_TIME</c>: datetime.</remarks>
         public global::System.DateTimeOffset? LastActivityTime
         {
-            get => _f50;
+            get => IsSet("LAST_ACTIVITY_TIME") ? _f50 : null;
             set { _f50 = value; SetValue("LAST_ACTIVITY_TIME", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1900,7 +1900,7 @@ namespace Bitrix
         /// <remarks><c>LAST_ACTIVITY_BY</c>: user.</remarks>
         public long? LastActivityBy
         {
-            get => _f51;
+            get => IsSet("LAST_ACTIVITY_BY") ? _f51 : null;
             set { _f51 = value; SetValue("LAST_ACTIVITY_BY", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1913,7 +1913,7 @@ namespace Bitrix
         /// <remarks><c>PHONE</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Phone
         {
-            get => _f53;
+            get => IsSet("PHONE") ? _f53 : null;
             set { _f53 = value; SetValue("PHONE", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1921,7 +1921,7 @@ namespace Bitrix
         /// <remarks><c>EMAIL</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Email
         {
-            get => _f54;
+            get => IsSet("EMAIL") ? _f54 : null;
             set { _f54 = value; SetValue("EMAIL", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1929,7 +1929,7 @@ namespace Bitrix
         /// <remarks><c>WEB</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Web
         {
-            get => _f55;
+            get => IsSet("WEB") ? _f55 : null;
             set { _f55 = value; SetValue("WEB", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1937,7 +1937,7 @@ namespace Bitrix
         /// <remarks><c>IM</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Im
         {
-            get => _f56;
+            get => IsSet("IM") ? _f56 : null;
             set { _f56 = value; SetValue("IM", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1945,7 +1945,7 @@ namespace Bitrix
         /// <remarks><c>LINK</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Link
         {
-            get => _f57;
+            get => IsSet("LINK") ? _f57 : null;
             set { _f57 = value; SetValue("LINK", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1953,7 +1953,7 @@ namespace Bitrix
         /// <remarks><c>UF_CRM_1687188367</c>: crm.</remarks>
         public string? UfCrm1687188367
         {
-            get => _f58;
+            get => IsSet("UF_CRM_1687188367") ? _f58 : null;
             set { _f58 = value; SetValue("UF_CRM_1687188367", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1961,7 +1961,7 @@ namespace Bitrix
         /// <remarks><c>UF_CRM_64A29A1CD5CC2</c>: string.</remarks>
         public string? UfCrm64a29a1cd5cc2
         {
-            get => _f59;
+            get => IsSet("UF_CRM_64A29A1CD5CC2") ? _f59 : null;
             set { _f59 = value; SetValue("UF_CRM_64A29A1CD5CC2", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 

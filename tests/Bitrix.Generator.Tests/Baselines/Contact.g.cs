@@ -1271,7 +1271,7 @@ namespace Bitrix
         /// <remarks><c>HONORIFIC</c>: crm_status, status type HONORIFIC.</remarks>
         public string? Honorific
         {
-            get => _f1;
+            get => IsSet("HONORIFIC") ? _f1 : null;
             set { _f1 = value; SetValue("HONORIFIC", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1279,7 +1279,7 @@ namespace Bitrix
         /// <remarks><c>NAME</c>: string, required.</remarks>
         public string? Name
         {
-            get => _f2;
+            get => IsSet("NAME") ? _f2 : null;
             set { _f2 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1287,7 +1287,7 @@ namespace Bitrix
         /// <remarks><c>SECOND_NAME</c>: string, required.</remarks>
         public string? SecondName
         {
-            get => _f3;
+            get => IsSet("SECOND_NAME") ? _f3 : null;
             set { _f3 = value; SetValue("SECOND_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1295,7 +1295,7 @@ namespace Bitrix
         /// <remarks><c>LAST_NAME</c>: string, required.</remarks>
         public string? LastName
         {
-            get => _f4;
+            get => IsSet("LAST_NAME") ? _f4 : null;
             set { _f4 = value; SetValue("LAST_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1303,7 +1303,7 @@ namespace Bitrix
         /// <remarks><c>PHOTO</c>: file.</remarks>
         public global::System.Text.Json.JsonElement? Photo
         {
-            get => _f5;
+            get => IsSet("PHOTO") ? _f5 : null;
             set { _f5 = value; SetValue("PHOTO", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1311,7 +1311,7 @@ namespace Bitrix
         /// <remarks><c>BIRTHDATE</c>: date.</remarks>
         public global::System.DateOnly? Birthdate
         {
-            get => _f6;
+            get => IsSet("BIRTHDATE") ? _f6 : null;
             set { _f6 = value; SetValue("BIRTHDATE", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1319,7 +1319,7 @@ namespace Bitrix
         /// <remarks><c>TYPE_ID</c>: crm_status, status type CONTACT_TYPE.</remarks>
         public string? TypeId
         {
-            get => _f7;
+            get => IsSet("TYPE_ID") ? _f7 : null;
             set { _f7 = value; SetValue("TYPE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1327,7 +1327,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_ID</c>: crm_status, status type SOURCE.</remarks>
         public string? SourceId
         {
-            get => _f8;
+            get => IsSet("SOURCE_ID") ? _f8 : null;
             set { _f8 = value; SetValue("SOURCE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1335,7 +1335,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_DESCRIPTION</c>: string.</remarks>
         public string? SourceDescription
         {
-            get => _f9;
+            get => IsSet("SOURCE_DESCRIPTION") ? _f9 : null;
             set { _f9 = value; SetValue("SOURCE_DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1343,7 +1343,7 @@ namespace Bitrix
         /// <remarks><c>POST</c>: string.</remarks>
         public string? Post
         {
-            get => _f10;
+            get => IsSet("POST") ? _f10 : null;
             set { _f10 = value; SetValue("POST", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1351,7 +1351,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS</c>: string.</remarks>
         public string? Address
         {
-            get => _f11;
+            get => IsSet("ADDRESS") ? _f11 : null;
             set { _f11 = value; SetValue("ADDRESS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1359,7 +1359,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_2</c>: string.</remarks>
         public string? Address2
         {
-            get => _f12;
+            get => IsSet("ADDRESS_2") ? _f12 : null;
             set { _f12 = value; SetValue("ADDRESS_2", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1367,7 +1367,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_CITY</c>: string.</remarks>
         public string? AddressCity
         {
-            get => _f13;
+            get => IsSet("ADDRESS_CITY") ? _f13 : null;
             set { _f13 = value; SetValue("ADDRESS_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1375,7 +1375,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_POSTAL_CODE</c>: string.</remarks>
         public string? AddressPostalCode
         {
-            get => _f14;
+            get => IsSet("ADDRESS_POSTAL_CODE") ? _f14 : null;
             set { _f14 = value; SetValue("ADDRESS_POSTAL_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1383,7 +1383,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_REGION</c>: string.</remarks>
         public string? AddressRegion
         {
-            get => _f15;
+            get => IsSet("ADDRESS_REGION") ? _f15 : null;
             set { _f15 = value; SetValue("ADDRESS_REGION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1391,7 +1391,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_PROVINCE</c>: string.</remarks>
         public string? AddressProvince
         {
-            get => _f16;
+            get => IsSet("ADDRESS_PROVINCE") ? _f16 : null;
             set { _f16 = value; SetValue("ADDRESS_PROVINCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1399,7 +1399,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY</c>: string.</remarks>
         public string? AddressCountry
         {
-            get => _f17;
+            get => IsSet("ADDRESS_COUNTRY") ? _f17 : null;
             set { _f17 = value; SetValue("ADDRESS_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1407,7 +1407,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY_CODE</c>: string.</remarks>
         public string? AddressCountryCode
         {
-            get => _f18;
+            get => IsSet("ADDRESS_COUNTRY_CODE") ? _f18 : null;
             set { _f18 = value; SetValue("ADDRESS_COUNTRY_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1415,7 +1415,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_LOC_ADDR_ID</c>: integer.</remarks>
         public long? AddressLocAddrId
         {
-            get => _f19;
+            get => IsSet("ADDRESS_LOC_ADDR_ID") ? _f19 : null;
             set { _f19 = value; SetValue("ADDRESS_LOC_ADDR_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1423,7 +1423,7 @@ namespace Bitrix
         /// <remarks><c>COMMENTS</c>: string.</remarks>
         public string? Comments
         {
-            get => _f20;
+            get => IsSet("COMMENTS") ? _f20 : null;
             set { _f20 = value; SetValue("COMMENTS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1431,7 +1431,7 @@ namespace Bitrix
         /// <remarks><c>OPENED</c>: char.</remarks>
         public bool? Opened
         {
-            get => _f21;
+            get => IsSet("OPENED") ? _f21 : null;
             set { _f21 = value; SetValue("OPENED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1439,7 +1439,7 @@ namespace Bitrix
         /// <remarks><c>EXPORT</c>: char.</remarks>
         public bool? Export
         {
-            get => _f22;
+            get => IsSet("EXPORT") ? _f22 : null;
             set { _f22 = value; SetValue("EXPORT", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1462,7 +1462,7 @@ namespace Bitrix
         /// <remarks><c>ASSIGNED_BY_ID</c>: user.</remarks>
         public long? AssignedById
         {
-            get => _f26;
+            get => IsSet("ASSIGNED_BY_ID") ? _f26 : null;
             set { _f26 = value; SetValue("ASSIGNED_BY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1490,7 +1490,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_ID</c>: crm_company, deprecated.</remarks>
         public long? CompanyId
         {
-            get => _f31;
+            get => IsSet("COMPANY_ID") ? _f31 : null;
             set { _f31 = value; SetValue("COMPANY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1498,7 +1498,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_IDS</c>: crm_company, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? CompanyIds
         {
-            get => _f32;
+            get => IsSet("COMPANY_IDS") ? _f32 : null;
             set { _f32 = value; SetValue("COMPANY_IDS", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1511,7 +1511,7 @@ namespace Bitrix
         /// <remarks><c>ORIGINATOR_ID</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f34;
+            get => IsSet("ORIGINATOR_ID") ? _f34 : null;
             set { _f34 = value; SetValue("ORIGINATOR_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1519,7 +1519,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_ID</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f35;
+            get => IsSet("ORIGIN_ID") ? _f35 : null;
             set { _f35 = value; SetValue("ORIGIN_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1527,7 +1527,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_VERSION</c>: string.</remarks>
         public string? OriginVersion
         {
-            get => _f36;
+            get => IsSet("ORIGIN_VERSION") ? _f36 : null;
             set { _f36 = value; SetValue("ORIGIN_VERSION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1535,7 +1535,7 @@ namespace Bitrix
         /// <remarks><c>UTM_SOURCE</c>: string.</remarks>
         public string? UtmSource
         {
-            get => _f37;
+            get => IsSet("UTM_SOURCE") ? _f37 : null;
             set { _f37 = value; SetValue("UTM_SOURCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1543,7 +1543,7 @@ namespace Bitrix
         /// <remarks><c>UTM_MEDIUM</c>: string.</remarks>
         public string? UtmMedium
         {
-            get => _f38;
+            get => IsSet("UTM_MEDIUM") ? _f38 : null;
             set { _f38 = value; SetValue("UTM_MEDIUM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1551,7 +1551,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CAMPAIGN</c>: string.</remarks>
         public string? UtmCampaign
         {
-            get => _f39;
+            get => IsSet("UTM_CAMPAIGN") ? _f39 : null;
             set { _f39 = value; SetValue("UTM_CAMPAIGN", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1559,7 +1559,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CONTENT</c>: string.</remarks>
         public string? UtmContent
         {
-            get => _f40;
+            get => IsSet("UTM_CONTENT") ? _f40 : null;
             set { _f40 = value; SetValue("UTM_CONTENT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1567,7 +1567,7 @@ namespace Bitrix
         /// <remarks><c>UTM_TERM</c>: string.</remarks>
         public string? UtmTerm
         {
-            get => _f41;
+            get => IsSet("UTM_TERM") ? _f41 : null;
             set { _f41 = value; SetValue("UTM_TERM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1585,7 +1585,7 @@ namespace Bitrix
         /// <remarks><c>PHONE</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Phone
         {
-            get => _f44;
+            get => IsSet("PHONE") ? _f44 : null;
             set { _f44 = value; SetValue("PHONE", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1593,7 +1593,7 @@ namespace Bitrix
         /// <remarks><c>EMAIL</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Email
         {
-            get => _f45;
+            get => IsSet("EMAIL") ? _f45 : null;
             set { _f45 = value; SetValue("EMAIL", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1601,7 +1601,7 @@ namespace Bitrix
         /// <remarks><c>WEB</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Web
         {
-            get => _f46;
+            get => IsSet("WEB") ? _f46 : null;
             set { _f46 = value; SetValue("WEB", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1609,7 +1609,7 @@ namespace Bitrix
         /// <remarks><c>IM</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Im
         {
-            get => _f47;
+            get => IsSet("IM") ? _f47 : null;
             set { _f47 = value; SetValue("IM", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1617,7 +1617,7 @@ namespace Bitrix
         /// <remarks><c>LINK</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Link
         {
-            get => _f48;
+            get => IsSet("LINK") ? _f48 : null;
             set { _f48 = value; SetValue("LINK", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 

@@ -309,7 +309,7 @@ namespace Bitrix
         /// <remarks><c>name</c>: string.</remarks>
         public string? Name
         {
-            get => _f1;
+            get => IsSet("name") ? _f1 : null;
             set { _f1 = value; SetValue("name", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -317,7 +317,7 @@ namespace Bitrix
         /// <remarks><c>sort</c>: integer.</remarks>
         public long? Sort
         {
-            get => _f2;
+            get => IsSet("sort") ? _f2 : null;
             set { _f2 = value; SetValue("sort", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -335,7 +335,7 @@ namespace Bitrix
         /// <remarks><c>originId</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f5;
+            get => IsSet("originId") ? _f5 : null;
             set { _f5 = value; SetValue("originId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -343,7 +343,7 @@ namespace Bitrix
         /// <remarks><c>originatorId</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f6;
+            get => IsSet("originatorId") ? _f6 : null;
             set { _f6 = value; SetValue("originatorId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 

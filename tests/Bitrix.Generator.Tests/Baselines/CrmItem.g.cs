@@ -930,7 +930,7 @@ namespace Bitrix
         /// <remarks><c>title</c>: string.</remarks>
         public string? Title
         {
-            get => _f1;
+            get => IsSet("title") ? _f1 : null;
             set { _f1 = value; SetValue("title", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -938,7 +938,7 @@ namespace Bitrix
         /// <remarks><c>xmlId</c>: string.</remarks>
         public string? XmlId
         {
-            get => _f2;
+            get => IsSet("xmlId") ? _f2 : null;
             set { _f2 = value; SetValue("xmlId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -966,7 +966,7 @@ namespace Bitrix
         /// <remarks><c>assignedById</c>: user.</remarks>
         public long? AssignedById
         {
-            get => _f7;
+            get => IsSet("assignedById") ? _f7 : null;
             set { _f7 = value; SetValue("assignedById", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -974,7 +974,7 @@ namespace Bitrix
         /// <remarks><c>opened</c>: boolean, required.</remarks>
         public bool? Opened
         {
-            get => _f8;
+            get => IsSet("opened") ? _f8 : null;
             set { _f8 = value; SetValue("opened", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -982,7 +982,7 @@ namespace Bitrix
         /// <remarks><c>webformId</c>: integer.</remarks>
         public long? WebformId
         {
-            get => _f9;
+            get => IsSet("webformId") ? _f9 : null;
             set { _f9 = value; SetValue("webformId", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -990,7 +990,7 @@ namespace Bitrix
         /// <remarks><c>begindate</c>: date.</remarks>
         public global::System.DateOnly? Begindate
         {
-            get => _f10;
+            get => IsSet("begindate") ? _f10 : null;
             set { _f10 = value; SetValue("begindate", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -998,7 +998,7 @@ namespace Bitrix
         /// <remarks><c>closedate</c>: date.</remarks>
         public global::System.DateOnly? Closedate
         {
-            get => _f11;
+            get => IsSet("closedate") ? _f11 : null;
             set { _f11 = value; SetValue("closedate", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1006,7 +1006,7 @@ namespace Bitrix
         /// <remarks><c>companyId</c>: crm_company.</remarks>
         public long? CompanyId
         {
-            get => _f12;
+            get => IsSet("companyId") ? _f12 : null;
             set { _f12 = value; SetValue("companyId", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1014,7 +1014,7 @@ namespace Bitrix
         /// <remarks><c>contactId</c>: crm_contact, deprecated.</remarks>
         public long? ContactId
         {
-            get => _f13;
+            get => IsSet("contactId") ? _f13 : null;
             set { _f13 = value; SetValue("contactId", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1022,7 +1022,7 @@ namespace Bitrix
         /// <remarks><c>contactIds</c>: crm_contact, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? ContactIds
         {
-            get => _f14;
+            get => IsSet("contactIds") ? _f14 : null;
             set { _f14 = value; SetValue("contactIds", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1030,7 +1030,7 @@ namespace Bitrix
         /// <remarks><c>contacts</c>: crm_contact, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? Contacts
         {
-            get => _f15;
+            get => IsSet("contacts") ? _f15 : null;
             set { _f15 = value; SetValue("contacts", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1038,7 +1038,7 @@ namespace Bitrix
         /// <remarks><c>observers</c>: user, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? Observers
         {
-            get => _f16;
+            get => IsSet("observers") ? _f16 : null;
             set { _f16 = value; SetValue("observers", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1046,7 +1046,7 @@ namespace Bitrix
         /// <remarks><c>categoryId</c>: crm_category.</remarks>
         public long? CategoryId
         {
-            get => _f17;
+            get => IsSet("categoryId") ? _f17 : null;
             set { _f17 = value; SetValue("categoryId", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1064,7 +1064,7 @@ namespace Bitrix
         /// <remarks><c>stageId</c>: crm_status, status type DYNAMIC_1268_STAGE_52.</remarks>
         public string? StageId
         {
-            get => _f20;
+            get => IsSet("stageId") ? _f20 : null;
             set { _f20 = value; SetValue("stageId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1077,7 +1077,7 @@ namespace Bitrix
         /// <remarks><c>sourceId</c>: crm_status, status type SOURCE.</remarks>
         public string? SourceId
         {
-            get => _f22;
+            get => IsSet("sourceId") ? _f22 : null;
             set { _f22 = value; SetValue("sourceId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1085,7 +1085,7 @@ namespace Bitrix
         /// <remarks><c>sourceDescription</c>: text.</remarks>
         public string? SourceDescription
         {
-            get => _f23;
+            get => IsSet("sourceDescription") ? _f23 : null;
             set { _f23 = value; SetValue("sourceDescription", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1093,7 +1093,7 @@ namespace Bitrix
         /// <remarks><c>currencyId</c>: crm_currency.</remarks>
         public string? CurrencyId
         {
-            get => _f24;
+            get => IsSet("currencyId") ? _f24 : null;
             set { _f24 = value; SetValue("currencyId", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1101,7 +1101,7 @@ namespace Bitrix
         /// <remarks><c>isManualOpportunity</c>: boolean.</remarks>
         public bool? IsManualOpportunity
         {
-            get => _f25;
+            get => IsSet("isManualOpportunity") ? _f25 : null;
             set { _f25 = value; SetValue("isManualOpportunity", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1109,7 +1109,7 @@ namespace Bitrix
         /// <remarks><c>opportunity</c>: double as decimal.</remarks>
         public decimal? Opportunity
         {
-            get => _f26;
+            get => IsSet("opportunity") ? _f26 : null;
             set { _f26 = value; SetValue("opportunity", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1117,7 +1117,7 @@ namespace Bitrix
         /// <remarks><c>taxValue</c>: double as decimal.</remarks>
         public decimal? TaxValue
         {
-            get => _f27;
+            get => IsSet("taxValue") ? _f27 : null;
             set { _f27 = value; SetValue("taxValue", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1125,7 +1125,7 @@ namespace Bitrix
         /// <remarks><c>mycompanyId</c>: crm_company.</remarks>
         public long? MycompanyId
         {
-            get => _f28;
+            get => IsSet("mycompanyId") ? _f28 : null;
             set { _f28 = value; SetValue("mycompanyId", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1143,7 +1143,7 @@ namespace Bitrix
         /// <remarks><c>parentId1</c>: crm_entity.</remarks>
         public long? ParentId1
         {
-            get => _f31;
+            get => IsSet("parentId1") ? _f31 : null;
             set { _f31 = value; SetValue("parentId1", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1151,7 +1151,7 @@ namespace Bitrix
         /// <remarks><c>parentId2</c>: crm_entity.</remarks>
         public long? ParentId2
         {
-            get => _f32;
+            get => IsSet("parentId2") ? _f32 : null;
             set { _f32 = value; SetValue("parentId2", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1159,7 +1159,7 @@ namespace Bitrix
         /// <remarks><c>parentId1248</c>: crm_entity.</remarks>
         public long? ParentId1248
         {
-            get => _f33;
+            get => IsSet("parentId1248") ? _f33 : null;
             set { _f33 = value; SetValue("parentId1248", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 

@@ -397,7 +397,7 @@ namespace Bitrix
         /// <remarks><c>ENTITY_ID</c>: string, required, set on add only.</remarks>
         public string? EntityId
         {
-            get => _f1;
+            get => IsSet("ENTITY_ID") ? _f1 : null;
             set { _f1 = value; SetValue("ENTITY_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -405,7 +405,7 @@ namespace Bitrix
         /// <remarks><c>STATUS_ID</c>: string, required, set on add only.</remarks>
         public string? StatusId
         {
-            get => _f2;
+            get => IsSet("STATUS_ID") ? _f2 : null;
             set { _f2 = value; SetValue("STATUS_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -413,7 +413,7 @@ namespace Bitrix
         /// <remarks><c>SORT</c>: integer.</remarks>
         public long? Sort
         {
-            get => _f3;
+            get => IsSet("SORT") ? _f3 : null;
             set { _f3 = value; SetValue("SORT", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -421,7 +421,7 @@ namespace Bitrix
         /// <remarks><c>NAME</c>: string, required.</remarks>
         public string? Name
         {
-            get => _f4;
+            get => IsSet("NAME") ? _f4 : null;
             set { _f4 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -439,7 +439,7 @@ namespace Bitrix
         /// <remarks><c>CATEGORY_ID</c>: integer, set on add only.</remarks>
         public long? CategoryId
         {
-            get => _f7;
+            get => IsSet("CATEGORY_ID") ? _f7 : null;
             set { _f7 = value; SetValue("CATEGORY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -447,7 +447,7 @@ namespace Bitrix
         /// <remarks><c>COLOR</c>: string.</remarks>
         public string? Color
         {
-            get => _f8;
+            get => IsSet("COLOR") ? _f8 : null;
             set { _f8 = value; SetValue("COLOR", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -455,7 +455,7 @@ namespace Bitrix
         /// <remarks><c>SEMANTICS</c>: char, set on add only.</remarks>
         public bool? Semantics
         {
-            get => _f9;
+            get => IsSet("SEMANTICS") ? _f9 : null;
             set { _f9 = value; SetValue("SEMANTICS", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -463,7 +463,7 @@ namespace Bitrix
         /// <remarks><c>EXTRA</c>: crm_status_extra.</remarks>
         public global::System.Text.Json.JsonElement? Extra
         {
-            get => _f10;
+            get => IsSet("EXTRA") ? _f10 : null;
             set { _f10 = value; SetValue("EXTRA", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 

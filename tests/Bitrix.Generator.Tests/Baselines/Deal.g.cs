@@ -1183,7 +1183,7 @@ namespace Bitrix
         /// <remarks><c>TITLE</c>: string.</remarks>
         public string? Title
         {
-            get => _f1;
+            get => IsSet("TITLE") ? _f1 : null;
             set { _f1 = value; SetValue("TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1191,7 +1191,7 @@ namespace Bitrix
         /// <remarks><c>TYPE_ID</c>: crm_status, status type DEAL_TYPE.</remarks>
         public string? TypeId
         {
-            get => _f2;
+            get => IsSet("TYPE_ID") ? _f2 : null;
             set { _f2 = value; SetValue("TYPE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1199,7 +1199,7 @@ namespace Bitrix
         /// <remarks><c>CATEGORY_ID</c>: crm_category, set on add only.</remarks>
         public long? CategoryId
         {
-            get => _f3;
+            get => IsSet("CATEGORY_ID") ? _f3 : null;
             set { _f3 = value; SetValue("CATEGORY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1207,7 +1207,7 @@ namespace Bitrix
         /// <remarks><c>STAGE_ID</c>: crm_status, status type DEAL_STAGE.</remarks>
         public string? StageId
         {
-            get => _f4;
+            get => IsSet("STAGE_ID") ? _f4 : null;
             set { _f4 = value; SetValue("STAGE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1225,7 +1225,7 @@ namespace Bitrix
         /// <remarks><c>IS_RECURRING</c>: char.</remarks>
         public bool? IsRecurring
         {
-            get => _f7;
+            get => IsSet("IS_RECURRING") ? _f7 : null;
             set { _f7 = value; SetValue("IS_RECURRING", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1233,7 +1233,7 @@ namespace Bitrix
         /// <remarks><c>IS_RETURN_CUSTOMER</c>: char.</remarks>
         public bool? IsReturnCustomer
         {
-            get => _f8;
+            get => IsSet("IS_RETURN_CUSTOMER") ? _f8 : null;
             set { _f8 = value; SetValue("IS_RETURN_CUSTOMER", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1241,7 +1241,7 @@ namespace Bitrix
         /// <remarks><c>IS_REPEATED_APPROACH</c>: char.</remarks>
         public bool? IsRepeatedApproach
         {
-            get => _f9;
+            get => IsSet("IS_REPEATED_APPROACH") ? _f9 : null;
             set { _f9 = value; SetValue("IS_REPEATED_APPROACH", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1249,7 +1249,7 @@ namespace Bitrix
         /// <remarks><c>PROBABILITY</c>: integer.</remarks>
         public long? Probability
         {
-            get => _f10;
+            get => IsSet("PROBABILITY") ? _f10 : null;
             set { _f10 = value; SetValue("PROBABILITY", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1257,7 +1257,7 @@ namespace Bitrix
         /// <remarks><c>CURRENCY_ID</c>: crm_currency.</remarks>
         public string? CurrencyId
         {
-            get => _f11;
+            get => IsSet("CURRENCY_ID") ? _f11 : null;
             set { _f11 = value; SetValue("CURRENCY_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1265,7 +1265,7 @@ namespace Bitrix
         /// <remarks><c>OPPORTUNITY</c>: double as decimal.</remarks>
         public decimal? Opportunity
         {
-            get => _f12;
+            get => IsSet("OPPORTUNITY") ? _f12 : null;
             set { _f12 = value; SetValue("OPPORTUNITY", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1273,7 +1273,7 @@ namespace Bitrix
         /// <remarks><c>IS_MANUAL_OPPORTUNITY</c>: char.</remarks>
         public bool? IsManualOpportunity
         {
-            get => _f13;
+            get => IsSet("IS_MANUAL_OPPORTUNITY") ? _f13 : null;
             set { _f13 = value; SetValue("IS_MANUAL_OPPORTUNITY", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1281,7 +1281,7 @@ namespace Bitrix
         /// <remarks><c>TAX_VALUE</c>: double as decimal.</remarks>
         public decimal? TaxValue
         {
-            get => _f14;
+            get => IsSet("TAX_VALUE") ? _f14 : null;
             set { _f14 = value; SetValue("TAX_VALUE", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1289,7 +1289,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_ID</c>: crm_company.</remarks>
         public long? CompanyId
         {
-            get => _f15;
+            get => IsSet("COMPANY_ID") ? _f15 : null;
             set { _f15 = value; SetValue("COMPANY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1297,7 +1297,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_ID</c>: crm_contact, deprecated.</remarks>
         public long? ContactId
         {
-            get => _f16;
+            get => IsSet("CONTACT_ID") ? _f16 : null;
             set { _f16 = value; SetValue("CONTACT_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1305,7 +1305,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_IDS</c>: crm_contact, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? ContactIds
         {
-            get => _f17;
+            get => IsSet("CONTACT_IDS") ? _f17 : null;
             set { _f17 = value; SetValue("CONTACT_IDS", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1318,7 +1318,7 @@ namespace Bitrix
         /// <remarks><c>BEGINDATE</c>: date.</remarks>
         public global::System.DateOnly? Begindate
         {
-            get => _f19;
+            get => IsSet("BEGINDATE") ? _f19 : null;
             set { _f19 = value; SetValue("BEGINDATE", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1326,7 +1326,7 @@ namespace Bitrix
         /// <remarks><c>CLOSEDATE</c>: date.</remarks>
         public global::System.DateOnly? Closedate
         {
-            get => _f20;
+            get => IsSet("CLOSEDATE") ? _f20 : null;
             set { _f20 = value; SetValue("CLOSEDATE", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1334,7 +1334,7 @@ namespace Bitrix
         /// <remarks><c>OPENED</c>: char.</remarks>
         public bool? Opened
         {
-            get => _f21;
+            get => IsSet("OPENED") ? _f21 : null;
             set { _f21 = value; SetValue("OPENED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1342,7 +1342,7 @@ namespace Bitrix
         /// <remarks><c>CLOSED</c>: char.</remarks>
         public bool? Closed
         {
-            get => _f22;
+            get => IsSet("CLOSED") ? _f22 : null;
             set { _f22 = value; SetValue("CLOSED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1350,7 +1350,7 @@ namespace Bitrix
         /// <remarks><c>COMMENTS</c>: string.</remarks>
         public string? Comments
         {
-            get => _f23;
+            get => IsSet("COMMENTS") ? _f23 : null;
             set { _f23 = value; SetValue("COMMENTS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1358,7 +1358,7 @@ namespace Bitrix
         /// <remarks><c>ASSIGNED_BY_ID</c>: user.</remarks>
         public long? AssignedById
         {
-            get => _f24;
+            get => IsSet("ASSIGNED_BY_ID") ? _f24 : null;
             set { _f24 = value; SetValue("ASSIGNED_BY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1396,7 +1396,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_ID</c>: crm_status, status type SOURCE.</remarks>
         public string? SourceId
         {
-            get => _f31;
+            get => IsSet("SOURCE_ID") ? _f31 : null;
             set { _f31 = value; SetValue("SOURCE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1404,7 +1404,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_DESCRIPTION</c>: string.</remarks>
         public string? SourceDescription
         {
-            get => _f32;
+            get => IsSet("SOURCE_DESCRIPTION") ? _f32 : null;
             set { _f32 = value; SetValue("SOURCE_DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1417,7 +1417,7 @@ namespace Bitrix
         /// <remarks><c>ADDITIONAL_INFO</c>: string.</remarks>
         public string? AdditionalInfo
         {
-            get => _f34;
+            get => IsSet("ADDITIONAL_INFO") ? _f34 : null;
             set { _f34 = value; SetValue("ADDITIONAL_INFO", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1425,7 +1425,7 @@ namespace Bitrix
         /// <remarks><c>LOCATION_ID</c>: location.</remarks>
         public string? LocationId
         {
-            get => _f35;
+            get => IsSet("LOCATION_ID") ? _f35 : null;
             set { _f35 = value; SetValue("LOCATION_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1433,7 +1433,7 @@ namespace Bitrix
         /// <remarks><c>ORIGINATOR_ID</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f36;
+            get => IsSet("ORIGINATOR_ID") ? _f36 : null;
             set { _f36 = value; SetValue("ORIGINATOR_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1441,7 +1441,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_ID</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f37;
+            get => IsSet("ORIGIN_ID") ? _f37 : null;
             set { _f37 = value; SetValue("ORIGIN_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1449,7 +1449,7 @@ namespace Bitrix
         /// <remarks><c>UTM_SOURCE</c>: string.</remarks>
         public string? UtmSource
         {
-            get => _f38;
+            get => IsSet("UTM_SOURCE") ? _f38 : null;
             set { _f38 = value; SetValue("UTM_SOURCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1457,7 +1457,7 @@ namespace Bitrix
         /// <remarks><c>UTM_MEDIUM</c>: string.</remarks>
         public string? UtmMedium
         {
-            get => _f39;
+            get => IsSet("UTM_MEDIUM") ? _f39 : null;
             set { _f39 = value; SetValue("UTM_MEDIUM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1465,7 +1465,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CAMPAIGN</c>: string.</remarks>
         public string? UtmCampaign
         {
-            get => _f40;
+            get => IsSet("UTM_CAMPAIGN") ? _f40 : null;
             set { _f40 = value; SetValue("UTM_CAMPAIGN", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1473,7 +1473,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CONTENT</c>: string.</remarks>
         public string? UtmContent
         {
-            get => _f41;
+            get => IsSet("UTM_CONTENT") ? _f41 : null;
             set { _f41 = value; SetValue("UTM_CONTENT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1481,7 +1481,7 @@ namespace Bitrix
         /// <remarks><c>UTM_TERM</c>: string.</remarks>
         public string? UtmTerm
         {
-            get => _f42;
+            get => IsSet("UTM_TERM") ? _f42 : null;
             set { _f42 = value; SetValue("UTM_TERM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 

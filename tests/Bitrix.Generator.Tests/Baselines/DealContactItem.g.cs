@@ -235,7 +235,7 @@ namespace Bitrix
         /// <remarks><c>SORT</c>: integer.</remarks>
         public long? Sort
         {
-            get => _f0;
+            get => IsSet("SORT") ? _f0 : null;
             set { _f0 = value; SetValue("SORT", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -243,7 +243,7 @@ namespace Bitrix
         /// <remarks><c>IS_PRIMARY</c>: char.</remarks>
         public bool? IsPrimary
         {
-            get => _f1;
+            get => IsSet("IS_PRIMARY") ? _f1 : null;
             set { _f1 = value; SetValue("IS_PRIMARY", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -251,7 +251,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_ID</c>: integer, required.</remarks>
         public long? ContactId
         {
-            get => _f2;
+            get => IsSet("CONTACT_ID") ? _f2 : null;
             set { _f2 = value; SetValue("CONTACT_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 

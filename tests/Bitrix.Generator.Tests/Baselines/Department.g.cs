@@ -263,7 +263,7 @@ namespace Bitrix
         /// <remarks><c>NAME</c>: string.</remarks>
         public string? Name
         {
-            get => _f1;
+            get => IsSet("NAME") ? _f1 : null;
             set { _f1 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -271,7 +271,7 @@ namespace Bitrix
         /// <remarks><c>SORT</c>: string as long.</remarks>
         public long? Sort
         {
-            get => _f2;
+            get => IsSet("SORT") ? _f2 : null;
             set { _f2 = value; SetValue("SORT", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -279,7 +279,7 @@ namespace Bitrix
         /// <remarks><c>PARENT</c>: string as long.</remarks>
         public long? Parent
         {
-            get => _f3;
+            get => IsSet("PARENT") ? _f3 : null;
             set { _f3 = value; SetValue("PARENT", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -287,7 +287,7 @@ namespace Bitrix
         /// <remarks><c>UF_HEAD</c>: string as long.</remarks>
         public long? UfHead
         {
-            get => _f4;
+            get => IsSet("UF_HEAD") ? _f4 : null;
             set { _f4 = value; SetValue("UF_HEAD", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 

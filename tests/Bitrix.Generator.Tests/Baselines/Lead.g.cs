@@ -1459,7 +1459,7 @@ namespace Bitrix
         /// <remarks><c>TITLE</c>: string.</remarks>
         public string? Title
         {
-            get => _f1;
+            get => IsSet("TITLE") ? _f1 : null;
             set { _f1 = value; SetValue("TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1467,7 +1467,7 @@ namespace Bitrix
         /// <remarks><c>HONORIFIC</c>: crm_status, status type HONORIFIC.</remarks>
         public string? Honorific
         {
-            get => _f2;
+            get => IsSet("HONORIFIC") ? _f2 : null;
             set { _f2 = value; SetValue("HONORIFIC", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1475,7 +1475,7 @@ namespace Bitrix
         /// <remarks><c>NAME</c>: string.</remarks>
         public string? Name
         {
-            get => _f3;
+            get => IsSet("NAME") ? _f3 : null;
             set { _f3 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1483,7 +1483,7 @@ namespace Bitrix
         /// <remarks><c>SECOND_NAME</c>: string.</remarks>
         public string? SecondName
         {
-            get => _f4;
+            get => IsSet("SECOND_NAME") ? _f4 : null;
             set { _f4 = value; SetValue("SECOND_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1491,7 +1491,7 @@ namespace Bitrix
         /// <remarks><c>LAST_NAME</c>: string.</remarks>
         public string? LastName
         {
-            get => _f5;
+            get => IsSet("LAST_NAME") ? _f5 : null;
             set { _f5 = value; SetValue("LAST_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1499,7 +1499,7 @@ namespace Bitrix
         /// <remarks><c>BIRTHDATE</c>: date.</remarks>
         public global::System.DateOnly? Birthdate
         {
-            get => _f6;
+            get => IsSet("BIRTHDATE") ? _f6 : null;
             set { _f6 = value; SetValue("BIRTHDATE", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1507,7 +1507,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_TITLE</c>: string.</remarks>
         public string? CompanyTitle
         {
-            get => _f7;
+            get => IsSet("COMPANY_TITLE") ? _f7 : null;
             set { _f7 = value; SetValue("COMPANY_TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1515,7 +1515,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_ID</c>: crm_status, status type SOURCE.</remarks>
         public string? SourceId
         {
-            get => _f8;
+            get => IsSet("SOURCE_ID") ? _f8 : null;
             set { _f8 = value; SetValue("SOURCE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1523,7 +1523,7 @@ namespace Bitrix
         /// <remarks><c>SOURCE_DESCRIPTION</c>: string.</remarks>
         public string? SourceDescription
         {
-            get => _f9;
+            get => IsSet("SOURCE_DESCRIPTION") ? _f9 : null;
             set { _f9 = value; SetValue("SOURCE_DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1531,7 +1531,7 @@ namespace Bitrix
         /// <remarks><c>STATUS_ID</c>: crm_status, status type STATUS.</remarks>
         public string? StatusId
         {
-            get => _f10;
+            get => IsSet("STATUS_ID") ? _f10 : null;
             set { _f10 = value; SetValue("STATUS_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1539,7 +1539,7 @@ namespace Bitrix
         /// <remarks><c>STATUS_DESCRIPTION</c>: string.</remarks>
         public string? StatusDescription
         {
-            get => _f11;
+            get => IsSet("STATUS_DESCRIPTION") ? _f11 : null;
             set { _f11 = value; SetValue("STATUS_DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1552,7 +1552,7 @@ namespace Bitrix
         /// <remarks><c>POST</c>: string.</remarks>
         public string? Post
         {
-            get => _f13;
+            get => IsSet("POST") ? _f13 : null;
             set { _f13 = value; SetValue("POST", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1560,7 +1560,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS</c>: string.</remarks>
         public string? Address
         {
-            get => _f14;
+            get => IsSet("ADDRESS") ? _f14 : null;
             set { _f14 = value; SetValue("ADDRESS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1568,7 +1568,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_2</c>: string.</remarks>
         public string? Address2
         {
-            get => _f15;
+            get => IsSet("ADDRESS_2") ? _f15 : null;
             set { _f15 = value; SetValue("ADDRESS_2", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1576,7 +1576,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_CITY</c>: string.</remarks>
         public string? AddressCity
         {
-            get => _f16;
+            get => IsSet("ADDRESS_CITY") ? _f16 : null;
             set { _f16 = value; SetValue("ADDRESS_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1584,7 +1584,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_POSTAL_CODE</c>: string.</remarks>
         public string? AddressPostalCode
         {
-            get => _f17;
+            get => IsSet("ADDRESS_POSTAL_CODE") ? _f17 : null;
             set { _f17 = value; SetValue("ADDRESS_POSTAL_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1592,7 +1592,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_REGION</c>: string.</remarks>
         public string? AddressRegion
         {
-            get => _f18;
+            get => IsSet("ADDRESS_REGION") ? _f18 : null;
             set { _f18 = value; SetValue("ADDRESS_REGION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1600,7 +1600,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_PROVINCE</c>: string.</remarks>
         public string? AddressProvince
         {
-            get => _f19;
+            get => IsSet("ADDRESS_PROVINCE") ? _f19 : null;
             set { _f19 = value; SetValue("ADDRESS_PROVINCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1608,7 +1608,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY</c>: string.</remarks>
         public string? AddressCountry
         {
-            get => _f20;
+            get => IsSet("ADDRESS_COUNTRY") ? _f20 : null;
             set { _f20 = value; SetValue("ADDRESS_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1616,7 +1616,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_COUNTRY_CODE</c>: string.</remarks>
         public string? AddressCountryCode
         {
-            get => _f21;
+            get => IsSet("ADDRESS_COUNTRY_CODE") ? _f21 : null;
             set { _f21 = value; SetValue("ADDRESS_COUNTRY_CODE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1624,7 +1624,7 @@ namespace Bitrix
         /// <remarks><c>ADDRESS_LOC_ADDR_ID</c>: integer.</remarks>
         public long? AddressLocAddrId
         {
-            get => _f22;
+            get => IsSet("ADDRESS_LOC_ADDR_ID") ? _f22 : null;
             set { _f22 = value; SetValue("ADDRESS_LOC_ADDR_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1632,7 +1632,7 @@ namespace Bitrix
         /// <remarks><c>CURRENCY_ID</c>: crm_currency.</remarks>
         public string? CurrencyId
         {
-            get => _f23;
+            get => IsSet("CURRENCY_ID") ? _f23 : null;
             set { _f23 = value; SetValue("CURRENCY_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1640,7 +1640,7 @@ namespace Bitrix
         /// <remarks><c>OPPORTUNITY</c>: double as decimal.</remarks>
         public decimal? Opportunity
         {
-            get => _f24;
+            get => IsSet("OPPORTUNITY") ? _f24 : null;
             set { _f24 = value; SetValue("OPPORTUNITY", global::Bitrix.BitrixValue.WriteDecimal(value)); }
         }
 
@@ -1648,7 +1648,7 @@ namespace Bitrix
         /// <remarks><c>IS_MANUAL_OPPORTUNITY</c>: char.</remarks>
         public bool? IsManualOpportunity
         {
-            get => _f25;
+            get => IsSet("IS_MANUAL_OPPORTUNITY") ? _f25 : null;
             set { _f25 = value; SetValue("IS_MANUAL_OPPORTUNITY", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1656,7 +1656,7 @@ namespace Bitrix
         /// <remarks><c>OPENED</c>: char.</remarks>
         public bool? Opened
         {
-            get => _f26;
+            get => IsSet("OPENED") ? _f26 : null;
             set { _f26 = value; SetValue("OPENED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1664,7 +1664,7 @@ namespace Bitrix
         /// <remarks><c>COMMENTS</c>: string.</remarks>
         public string? Comments
         {
-            get => _f27;
+            get => IsSet("COMMENTS") ? _f27 : null;
             set { _f27 = value; SetValue("COMMENTS", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1687,7 +1687,7 @@ namespace Bitrix
         /// <remarks><c>ASSIGNED_BY_ID</c>: user.</remarks>
         public long? AssignedById
         {
-            get => _f31;
+            get => IsSet("ASSIGNED_BY_ID") ? _f31 : null;
             set { _f31 = value; SetValue("ASSIGNED_BY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1725,7 +1725,7 @@ namespace Bitrix
         /// <remarks><c>COMPANY_ID</c>: crm_company.</remarks>
         public long? CompanyId
         {
-            get => _f38;
+            get => IsSet("COMPANY_ID") ? _f38 : null;
             set { _f38 = value; SetValue("COMPANY_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1733,7 +1733,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_ID</c>: crm_contact, deprecated.</remarks>
         public long? ContactId
         {
-            get => _f39;
+            get => IsSet("CONTACT_ID") ? _f39 : null;
             set { _f39 = value; SetValue("CONTACT_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1741,7 +1741,7 @@ namespace Bitrix
         /// <remarks><c>CONTACT_IDS</c>: crm_contact, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? ContactIds
         {
-            get => _f40;
+            get => IsSet("CONTACT_IDS") ? _f40 : null;
             set { _f40 = value; SetValue("CONTACT_IDS", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1759,7 +1759,7 @@ namespace Bitrix
         /// <remarks><c>ORIGINATOR_ID</c>: string.</remarks>
         public string? OriginatorId
         {
-            get => _f43;
+            get => IsSet("ORIGINATOR_ID") ? _f43 : null;
             set { _f43 = value; SetValue("ORIGINATOR_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1767,7 +1767,7 @@ namespace Bitrix
         /// <remarks><c>ORIGIN_ID</c>: string.</remarks>
         public string? OriginId
         {
-            get => _f44;
+            get => IsSet("ORIGIN_ID") ? _f44 : null;
             set { _f44 = value; SetValue("ORIGIN_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1775,7 +1775,7 @@ namespace Bitrix
         /// <remarks><c>UTM_SOURCE</c>: string.</remarks>
         public string? UtmSource
         {
-            get => _f45;
+            get => IsSet("UTM_SOURCE") ? _f45 : null;
             set { _f45 = value; SetValue("UTM_SOURCE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1783,7 +1783,7 @@ namespace Bitrix
         /// <remarks><c>UTM_MEDIUM</c>: string.</remarks>
         public string? UtmMedium
         {
-            get => _f46;
+            get => IsSet("UTM_MEDIUM") ? _f46 : null;
             set { _f46 = value; SetValue("UTM_MEDIUM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1791,7 +1791,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CAMPAIGN</c>: string.</remarks>
         public string? UtmCampaign
         {
-            get => _f47;
+            get => IsSet("UTM_CAMPAIGN") ? _f47 : null;
             set { _f47 = value; SetValue("UTM_CAMPAIGN", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1799,7 +1799,7 @@ namespace Bitrix
         /// <remarks><c>UTM_CONTENT</c>: string.</remarks>
         public string? UtmContent
         {
-            get => _f48;
+            get => IsSet("UTM_CONTENT") ? _f48 : null;
             set { _f48 = value; SetValue("UTM_CONTENT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1807,7 +1807,7 @@ namespace Bitrix
         /// <remarks><c>UTM_TERM</c>: string.</remarks>
         public string? UtmTerm
         {
-            get => _f49;
+            get => IsSet("UTM_TERM") ? _f49 : null;
             set { _f49 = value; SetValue("UTM_TERM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1825,7 +1825,7 @@ namespace Bitrix
         /// <remarks><c>PHONE</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Phone
         {
-            get => _f52;
+            get => IsSet("PHONE") ? _f52 : null;
             set { _f52 = value; SetValue("PHONE", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1833,7 +1833,7 @@ namespace Bitrix
         /// <remarks><c>EMAIL</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Email
         {
-            get => _f53;
+            get => IsSet("EMAIL") ? _f53 : null;
             set { _f53 = value; SetValue("EMAIL", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1841,7 +1841,7 @@ namespace Bitrix
         /// <remarks><c>WEB</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Web
         {
-            get => _f54;
+            get => IsSet("WEB") ? _f54 : null;
             set { _f54 = value; SetValue("WEB", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1849,7 +1849,7 @@ namespace Bitrix
         /// <remarks><c>IM</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Im
         {
-            get => _f55;
+            get => IsSet("IM") ? _f55 : null;
             set { _f55 = value; SetValue("IM", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 
@@ -1857,7 +1857,7 @@ namespace Bitrix
         /// <remarks><c>LINK</c>: crm_multifield, multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? Link
         {
-            get => _f56;
+            get => IsSet("LINK") ? _f56 : null;
             set { _f56 = value; SetValue("LINK", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteMultifield(v))); }
         }
 

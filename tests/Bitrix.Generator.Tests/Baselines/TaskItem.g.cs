@@ -1763,7 +1763,7 @@ namespace Bitrix
         /// <remarks><c>PARENT_ID</c>: integer.</remarks>
         public long? ParentId
         {
-            get => _f1;
+            get => IsSet("PARENT_ID") ? _f1 : null;
             set { _f1 = value; SetValue("PARENT_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1771,7 +1771,7 @@ namespace Bitrix
         /// <remarks><c>TITLE</c>: string, required.</remarks>
         public string? Title
         {
-            get => _f2;
+            get => IsSet("TITLE") ? _f2 : null;
             set { _f2 = value; SetValue("TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1779,7 +1779,7 @@ namespace Bitrix
         /// <remarks><c>DESCRIPTION</c>: string.</remarks>
         public string? Description
         {
-            get => _f3;
+            get => IsSet("DESCRIPTION") ? _f3 : null;
             set { _f3 = value; SetValue("DESCRIPTION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1787,7 +1787,7 @@ namespace Bitrix
         /// <remarks><c>MARK</c>: enum.</remarks>
         public string? Mark
         {
-            get => _f4;
+            get => IsSet("MARK") ? _f4 : null;
             set { _f4 = value; SetValue("MARK", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1795,7 +1795,7 @@ namespace Bitrix
         /// <remarks><c>PRIORITY</c>: enum.</remarks>
         public long? Priority
         {
-            get => _f5;
+            get => IsSet("PRIORITY") ? _f5 : null;
             set { _f5 = value; SetValue("PRIORITY", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1803,7 +1803,7 @@ namespace Bitrix
         /// <remarks><c>STATUS</c>: enum.</remarks>
         public long? Status
         {
-            get => _f6;
+            get => IsSet("STATUS") ? _f6 : null;
             set { _f6 = value; SetValue("STATUS", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1811,7 +1811,7 @@ namespace Bitrix
         /// <remarks><c>MULTITASK</c>: enum.</remarks>
         public bool? Multitask
         {
-            get => _f7;
+            get => IsSet("MULTITASK") ? _f7 : null;
             set { _f7 = value; SetValue("MULTITASK", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1819,7 +1819,7 @@ namespace Bitrix
         /// <remarks><c>NOT_VIEWED</c>: enum.</remarks>
         public bool? NotViewed
         {
-            get => _f8;
+            get => IsSet("NOT_VIEWED") ? _f8 : null;
             set { _f8 = value; SetValue("NOT_VIEWED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1827,7 +1827,7 @@ namespace Bitrix
         /// <remarks><c>REPLICATE</c>: enum.</remarks>
         public bool? Replicate
         {
-            get => _f9;
+            get => IsSet("REPLICATE") ? _f9 : null;
             set { _f9 = value; SetValue("REPLICATE", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1835,7 +1835,7 @@ namespace Bitrix
         /// <remarks><c>GROUP_ID</c>: integer.</remarks>
         public long? GroupId
         {
-            get => _f10;
+            get => IsSet("GROUP_ID") ? _f10 : null;
             set { _f10 = value; SetValue("GROUP_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1843,7 +1843,7 @@ namespace Bitrix
         /// <remarks><c>STAGE_ID</c>: integer.</remarks>
         public long? StageId
         {
-            get => _f11;
+            get => IsSet("STAGE_ID") ? _f11 : null;
             set { _f11 = value; SetValue("STAGE_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1851,7 +1851,7 @@ namespace Bitrix
         /// <remarks><c>SPRINT_ID</c>: integer.</remarks>
         public long? SprintId
         {
-            get => _f12;
+            get => IsSet("SPRINT_ID") ? _f12 : null;
             set { _f12 = value; SetValue("SPRINT_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1859,7 +1859,7 @@ namespace Bitrix
         /// <remarks><c>BACKLOG_ID</c>: integer.</remarks>
         public long? BacklogId
         {
-            get => _f13;
+            get => IsSet("BACKLOG_ID") ? _f13 : null;
             set { _f13 = value; SetValue("BACKLOG_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1867,7 +1867,7 @@ namespace Bitrix
         /// <remarks><c>CREATED_BY</c>: integer, required.</remarks>
         public long? CreatedBy
         {
-            get => _f14;
+            get => IsSet("CREATED_BY") ? _f14 : null;
             set { _f14 = value; SetValue("CREATED_BY", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1880,7 +1880,7 @@ namespace Bitrix
         /// <remarks><c>RESPONSIBLE_ID</c>: integer, required.</remarks>
         public long? ResponsibleId
         {
-            get => _f16;
+            get => IsSet("RESPONSIBLE_ID") ? _f16 : null;
             set { _f16 = value; SetValue("RESPONSIBLE_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -1888,7 +1888,7 @@ namespace Bitrix
         /// <remarks><c>ACCOMPLICES</c>: array as long[], multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? Accomplices
         {
-            get => _f17;
+            get => IsSet("ACCOMPLICES") ? _f17 : null;
             set { _f17 = value; SetValue("ACCOMPLICES", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1896,7 +1896,7 @@ namespace Bitrix
         /// <remarks><c>AUDITORS</c>: array as long[], multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? Auditors
         {
-            get => _f18;
+            get => IsSet("AUDITORS") ? _f18 : null;
             set { _f18 = value; SetValue("AUDITORS", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1939,7 +1939,7 @@ namespace Bitrix
         /// <remarks><c>DATE_START</c>: datetime.</remarks>
         public global::System.DateTimeOffset? DateStart
         {
-            get => _f26;
+            get => IsSet("DATE_START") ? _f26 : null;
             set { _f26 = value; SetValue("DATE_START", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1947,7 +1947,7 @@ namespace Bitrix
         /// <remarks><c>DEADLINE</c>: datetime.</remarks>
         public global::System.DateTimeOffset? Deadline
         {
-            get => _f27;
+            get => IsSet("DEADLINE") ? _f27 : null;
             set { _f27 = value; SetValue("DEADLINE", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1955,7 +1955,7 @@ namespace Bitrix
         /// <remarks><c>START_DATE_PLAN</c>: datetime.</remarks>
         public global::System.DateTimeOffset? StartDatePlan
         {
-            get => _f28;
+            get => IsSet("START_DATE_PLAN") ? _f28 : null;
             set { _f28 = value; SetValue("START_DATE_PLAN", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1963,7 +1963,7 @@ namespace Bitrix
         /// <remarks><c>END_DATE_PLAN</c>: datetime.</remarks>
         public global::System.DateTimeOffset? EndDatePlan
         {
-            get => _f29;
+            get => IsSet("END_DATE_PLAN") ? _f29 : null;
             set { _f29 = value; SetValue("END_DATE_PLAN", global::Bitrix.BitrixValue.WriteDateTime(value)); }
         }
 
@@ -1971,7 +1971,7 @@ namespace Bitrix
         /// <remarks><c>GUID</c>: string.</remarks>
         public string? Guid
         {
-            get => _f30;
+            get => IsSet("GUID") ? _f30 : null;
             set { _f30 = value; SetValue("GUID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1979,7 +1979,7 @@ namespace Bitrix
         /// <remarks><c>XML_ID</c>: string.</remarks>
         public string? XmlId
         {
-            get => _f31;
+            get => IsSet("XML_ID") ? _f31 : null;
             set { _f31 = value; SetValue("XML_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2002,7 +2002,7 @@ namespace Bitrix
         /// <remarks><c>ALLOW_CHANGE_DEADLINE</c>: enum.</remarks>
         public bool? AllowChangeDeadline
         {
-            get => _f35;
+            get => IsSet("ALLOW_CHANGE_DEADLINE") ? _f35 : null;
             set { _f35 = value; SetValue("ALLOW_CHANGE_DEADLINE", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2010,7 +2010,7 @@ namespace Bitrix
         /// <remarks><c>ALLOW_TIME_TRACKING</c>: enum.</remarks>
         public bool? AllowTimeTracking
         {
-            get => _f36;
+            get => IsSet("ALLOW_TIME_TRACKING") ? _f36 : null;
             set { _f36 = value; SetValue("ALLOW_TIME_TRACKING", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2018,7 +2018,7 @@ namespace Bitrix
         /// <remarks><c>TASK_CONTROL</c>: enum.</remarks>
         public bool? TaskControl
         {
-            get => _f37;
+            get => IsSet("TASK_CONTROL") ? _f37 : null;
             set { _f37 = value; SetValue("TASK_CONTROL", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2026,7 +2026,7 @@ namespace Bitrix
         /// <remarks><c>ADD_IN_REPORT</c>: enum.</remarks>
         public bool? AddInReport
         {
-            get => _f38;
+            get => IsSet("ADD_IN_REPORT") ? _f38 : null;
             set { _f38 = value; SetValue("ADD_IN_REPORT", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2034,7 +2034,7 @@ namespace Bitrix
         /// <remarks><c>FORKED_BY_TEMPLATE_ID</c>: enum.</remarks>
         public bool? ForkedByTemplateId
         {
-            get => _f39;
+            get => IsSet("FORKED_BY_TEMPLATE_ID") ? _f39 : null;
             set { _f39 = value; SetValue("FORKED_BY_TEMPLATE_ID", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2042,7 +2042,7 @@ namespace Bitrix
         /// <remarks><c>TIME_ESTIMATE</c>: integer.</remarks>
         public long? TimeEstimate
         {
-            get => _f40;
+            get => IsSet("TIME_ESTIMATE") ? _f40 : null;
             set { _f40 = value; SetValue("TIME_ESTIMATE", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -2055,7 +2055,7 @@ namespace Bitrix
         /// <remarks><c>MATCH_WORK_TIME</c>: integer.</remarks>
         public long? MatchWorkTime
         {
-            get => _f42;
+            get => IsSet("MATCH_WORK_TIME") ? _f42 : null;
             set { _f42 = value; SetValue("MATCH_WORK_TIME", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -2073,7 +2073,7 @@ namespace Bitrix
         /// <remarks><c>SITE_ID</c>: string.</remarks>
         public string? SiteId
         {
-            get => _f45;
+            get => IsSet("SITE_ID") ? _f45 : null;
             set { _f45 = value; SetValue("SITE_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2081,7 +2081,7 @@ namespace Bitrix
         /// <remarks><c>SUBORDINATE</c>: enum.</remarks>
         public bool? Subordinate
         {
-            get => _f46;
+            get => IsSet("SUBORDINATE") ? _f46 : null;
             set { _f46 = value; SetValue("SUBORDINATE", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2089,7 +2089,7 @@ namespace Bitrix
         /// <remarks><c>FAVORITE</c>: enum.</remarks>
         public bool? Favorite
         {
-            get => _f47;
+            get => IsSet("FAVORITE") ? _f47 : null;
             set { _f47 = value; SetValue("FAVORITE", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2117,7 +2117,7 @@ namespace Bitrix
         /// <remarks><c>SORTING</c>: double.</remarks>
         public double? Sorting
         {
-            get => _f52;
+            get => IsSet("SORTING") ? _f52 : null;
             set { _f52 = value; SetValue("SORTING", global::Bitrix.BitrixValue.WriteDouble(value)); }
         }
 
@@ -2125,7 +2125,7 @@ namespace Bitrix
         /// <remarks><c>DURATION_PLAN</c>: integer.</remarks>
         public long? DurationPlan
         {
-            get => _f53;
+            get => IsSet("DURATION_PLAN") ? _f53 : null;
             set { _f53 = value; SetValue("DURATION_PLAN", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -2138,7 +2138,7 @@ namespace Bitrix
         /// <remarks><c>CHECKLIST</c>: array.</remarks>
         public global::System.Text.Json.JsonElement? Checklist
         {
-            get => _f55;
+            get => IsSet("CHECKLIST") ? _f55 : null;
             set { _f55 = value; SetValue("CHECKLIST", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -2146,7 +2146,7 @@ namespace Bitrix
         /// <remarks><c>DURATION_TYPE</c>: enum.</remarks>
         public string? DurationType
         {
-            get => _f56;
+            get => IsSet("DURATION_TYPE") ? _f56 : null;
             set { _f56 = value; SetValue("DURATION_TYPE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2154,7 +2154,7 @@ namespace Bitrix
         /// <remarks><c>IS_MUTED</c>: enum.</remarks>
         public bool? IsMuted
         {
-            get => _f57;
+            get => IsSet("IS_MUTED") ? _f57 : null;
             set { _f57 = value; SetValue("IS_MUTED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2162,7 +2162,7 @@ namespace Bitrix
         /// <remarks><c>IS_PINNED</c>: enum.</remarks>
         public bool? IsPinned
         {
-            get => _f58;
+            get => IsSet("IS_PINNED") ? _f58 : null;
             set { _f58 = value; SetValue("IS_PINNED", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2170,7 +2170,7 @@ namespace Bitrix
         /// <remarks><c>IS_PINNED_IN_GROUP</c>: enum.</remarks>
         public bool? IsPinnedInGroup
         {
-            get => _f59;
+            get => IsSet("IS_PINNED_IN_GROUP") ? _f59 : null;
             set { _f59 = value; SetValue("IS_PINNED_IN_GROUP", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -2178,7 +2178,7 @@ namespace Bitrix
         /// <remarks><c>FLOW_ID</c>: integer.</remarks>
         public long? FlowId
         {
-            get => _f60;
+            get => IsSet("FLOW_ID") ? _f60 : null;
             set { _f60 = value; SetValue("FLOW_ID", global::Bitrix.BitrixValue.WriteInt64(value)); }
         }
 
@@ -2186,7 +2186,7 @@ namespace Bitrix
         /// <remarks><c>UF_CRM_TASK</c>: crm as crm[], multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<string>? UfCrmTask
         {
-            get => _f61;
+            get => IsSet("UF_CRM_TASK") ? _f61 : null;
             set { _f61 = value; SetValue("UF_CRM_TASK", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteString(v))); }
         }
 
@@ -2194,7 +2194,7 @@ namespace Bitrix
         /// <remarks><c>UF_TASK_WEBDAV_FILES</c>: disk_file.</remarks>
         public global::System.Text.Json.JsonElement? UfTaskWebdavFiles
         {
-            get => _f62;
+            get => IsSet("UF_TASK_WEBDAV_FILES") ? _f62 : null;
             set { _f62 = value; SetValue("UF_TASK_WEBDAV_FILES", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -2202,7 +2202,7 @@ namespace Bitrix
         /// <remarks><c>UF_MAIL_MESSAGE</c>: mail_message.</remarks>
         public global::System.Text.Json.JsonElement? UfMailMessage
         {
-            get => _f63;
+            get => IsSet("UF_MAIL_MESSAGE") ? _f63 : null;
             set { _f63 = value; SetValue("UF_MAIL_MESSAGE", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -2210,7 +2210,7 @@ namespace Bitrix
         /// <remarks><c>UF_NEW_TASKS_FIELD</c>: string.</remarks>
         public string? UfNewTasksField
         {
-            get => _f64;
+            get => IsSet("UF_NEW_TASKS_FIELD") ? _f64 : null;
             set { _f64 = value; SetValue("UF_NEW_TASKS_FIELD", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 

@@ -1562,7 +1562,7 @@ namespace Bitrix
         /// <remarks><c>XML_ID</c>: string.</remarks>
         public string? XmlId
         {
-            get => _f1;
+            get => IsSet("XML_ID") ? _f1 : null;
             set { _f1 = value; SetValue("XML_ID", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1570,7 +1570,7 @@ namespace Bitrix
         /// <remarks><c>ACTIVE</c>: string as bool.</remarks>
         public bool? Active
         {
-            get => _f2;
+            get => IsSet("ACTIVE") ? _f2 : null;
             set { _f2 = value; SetValue("ACTIVE", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1578,7 +1578,7 @@ namespace Bitrix
         /// <remarks><c>NAME</c>: string.</remarks>
         public string? Name
         {
-            get => _f3;
+            get => IsSet("NAME") ? _f3 : null;
             set { _f3 = value; SetValue("NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1586,7 +1586,7 @@ namespace Bitrix
         /// <remarks><c>LAST_NAME</c>: string.</remarks>
         public string? LastName
         {
-            get => _f4;
+            get => IsSet("LAST_NAME") ? _f4 : null;
             set { _f4 = value; SetValue("LAST_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1594,7 +1594,7 @@ namespace Bitrix
         /// <remarks><c>SECOND_NAME</c>: string.</remarks>
         public string? SecondName
         {
-            get => _f5;
+            get => IsSet("SECOND_NAME") ? _f5 : null;
             set { _f5 = value; SetValue("SECOND_NAME", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1602,7 +1602,7 @@ namespace Bitrix
         /// <remarks><c>TITLE</c>: string.</remarks>
         public string? Title
         {
-            get => _f6;
+            get => IsSet("TITLE") ? _f6 : null;
             set { _f6 = value; SetValue("TITLE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1610,7 +1610,7 @@ namespace Bitrix
         /// <remarks><c>EMAIL</c>: string.</remarks>
         public string? Email
         {
-            get => _f7;
+            get => IsSet("EMAIL") ? _f7 : null;
             set { _f7 = value; SetValue("EMAIL", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1628,7 +1628,7 @@ namespace Bitrix
         /// <remarks><c>TIME_ZONE</c>: string.</remarks>
         public string? TimeZone
         {
-            get => _f10;
+            get => IsSet("TIME_ZONE") ? _f10 : null;
             set { _f10 = value; SetValue("TIME_ZONE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1651,7 +1651,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_GENDER</c>: string.</remarks>
         public string? PersonalGender
         {
-            get => _f14;
+            get => IsSet("PERSONAL_GENDER") ? _f14 : null;
             set { _f14 = value; SetValue("PERSONAL_GENDER", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1659,7 +1659,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_PROFESSION</c>: string.</remarks>
         public string? PersonalProfession
         {
-            get => _f15;
+            get => IsSet("PERSONAL_PROFESSION") ? _f15 : null;
             set { _f15 = value; SetValue("PERSONAL_PROFESSION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1667,7 +1667,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_WWW</c>: string.</remarks>
         public string? PersonalWww
         {
-            get => _f16;
+            get => IsSet("PERSONAL_WWW") ? _f16 : null;
             set { _f16 = value; SetValue("PERSONAL_WWW", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1675,7 +1675,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_BIRTHDAY</c>: string as DateOnly.</remarks>
         public global::System.DateOnly? PersonalBirthday
         {
-            get => _f17;
+            get => IsSet("PERSONAL_BIRTHDAY") ? _f17 : null;
             set { _f17 = value; SetValue("PERSONAL_BIRTHDAY", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1683,7 +1683,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_PHOTO</c>: string.</remarks>
         public string? PersonalPhoto
         {
-            get => _f18;
+            get => IsSet("PERSONAL_PHOTO") ? _f18 : null;
             set { _f18 = value; SetValue("PERSONAL_PHOTO", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1691,7 +1691,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_ICQ</c>: string.</remarks>
         public string? PersonalIcq
         {
-            get => _f19;
+            get => IsSet("PERSONAL_ICQ") ? _f19 : null;
             set { _f19 = value; SetValue("PERSONAL_ICQ", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1699,7 +1699,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_PHONE</c>: string.</remarks>
         public string? PersonalPhone
         {
-            get => _f20;
+            get => IsSet("PERSONAL_PHONE") ? _f20 : null;
             set { _f20 = value; SetValue("PERSONAL_PHONE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1707,7 +1707,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_FAX</c>: string.</remarks>
         public string? PersonalFax
         {
-            get => _f21;
+            get => IsSet("PERSONAL_FAX") ? _f21 : null;
             set { _f21 = value; SetValue("PERSONAL_FAX", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1715,7 +1715,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_MOBILE</c>: string.</remarks>
         public string? PersonalMobile
         {
-            get => _f22;
+            get => IsSet("PERSONAL_MOBILE") ? _f22 : null;
             set { _f22 = value; SetValue("PERSONAL_MOBILE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1723,7 +1723,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_PAGER</c>: string.</remarks>
         public string? PersonalPager
         {
-            get => _f23;
+            get => IsSet("PERSONAL_PAGER") ? _f23 : null;
             set { _f23 = value; SetValue("PERSONAL_PAGER", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1731,7 +1731,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_STREET</c>: string.</remarks>
         public string? PersonalStreet
         {
-            get => _f24;
+            get => IsSet("PERSONAL_STREET") ? _f24 : null;
             set { _f24 = value; SetValue("PERSONAL_STREET", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1739,7 +1739,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_CITY</c>: string.</remarks>
         public string? PersonalCity
         {
-            get => _f25;
+            get => IsSet("PERSONAL_CITY") ? _f25 : null;
             set { _f25 = value; SetValue("PERSONAL_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1747,7 +1747,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_STATE</c>: string.</remarks>
         public string? PersonalState
         {
-            get => _f26;
+            get => IsSet("PERSONAL_STATE") ? _f26 : null;
             set { _f26 = value; SetValue("PERSONAL_STATE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1755,7 +1755,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_ZIP</c>: string.</remarks>
         public string? PersonalZip
         {
-            get => _f27;
+            get => IsSet("PERSONAL_ZIP") ? _f27 : null;
             set { _f27 = value; SetValue("PERSONAL_ZIP", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1763,7 +1763,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_COUNTRY</c>: string.</remarks>
         public string? PersonalCountry
         {
-            get => _f28;
+            get => IsSet("PERSONAL_COUNTRY") ? _f28 : null;
             set { _f28 = value; SetValue("PERSONAL_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1771,7 +1771,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_MAILBOX</c>: string.</remarks>
         public string? PersonalMailbox
         {
-            get => _f29;
+            get => IsSet("PERSONAL_MAILBOX") ? _f29 : null;
             set { _f29 = value; SetValue("PERSONAL_MAILBOX", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1779,7 +1779,7 @@ namespace Bitrix
         /// <remarks><c>PERSONAL_NOTES</c>: string.</remarks>
         public string? PersonalNotes
         {
-            get => _f30;
+            get => IsSet("PERSONAL_NOTES") ? _f30 : null;
             set { _f30 = value; SetValue("PERSONAL_NOTES", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1787,7 +1787,7 @@ namespace Bitrix
         /// <remarks><c>WORK_PHONE</c>: string.</remarks>
         public string? WorkPhone
         {
-            get => _f31;
+            get => IsSet("WORK_PHONE") ? _f31 : null;
             set { _f31 = value; SetValue("WORK_PHONE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1795,7 +1795,7 @@ namespace Bitrix
         /// <remarks><c>WORK_COMPANY</c>: string.</remarks>
         public string? WorkCompany
         {
-            get => _f32;
+            get => IsSet("WORK_COMPANY") ? _f32 : null;
             set { _f32 = value; SetValue("WORK_COMPANY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1803,7 +1803,7 @@ namespace Bitrix
         /// <remarks><c>WORK_POSITION</c>: string.</remarks>
         public string? WorkPosition
         {
-            get => _f33;
+            get => IsSet("WORK_POSITION") ? _f33 : null;
             set { _f33 = value; SetValue("WORK_POSITION", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1811,7 +1811,7 @@ namespace Bitrix
         /// <remarks><c>WORK_DEPARTMENT</c>: string.</remarks>
         public string? WorkDepartment
         {
-            get => _f34;
+            get => IsSet("WORK_DEPARTMENT") ? _f34 : null;
             set { _f34 = value; SetValue("WORK_DEPARTMENT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1819,7 +1819,7 @@ namespace Bitrix
         /// <remarks><c>WORK_WWW</c>: string.</remarks>
         public string? WorkWww
         {
-            get => _f35;
+            get => IsSet("WORK_WWW") ? _f35 : null;
             set { _f35 = value; SetValue("WORK_WWW", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1827,7 +1827,7 @@ namespace Bitrix
         /// <remarks><c>WORK_FAX</c>: string.</remarks>
         public string? WorkFax
         {
-            get => _f36;
+            get => IsSet("WORK_FAX") ? _f36 : null;
             set { _f36 = value; SetValue("WORK_FAX", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1835,7 +1835,7 @@ namespace Bitrix
         /// <remarks><c>WORK_PAGER</c>: string.</remarks>
         public string? WorkPager
         {
-            get => _f37;
+            get => IsSet("WORK_PAGER") ? _f37 : null;
             set { _f37 = value; SetValue("WORK_PAGER", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1843,7 +1843,7 @@ namespace Bitrix
         /// <remarks><c>WORK_STREET</c>: string.</remarks>
         public string? WorkStreet
         {
-            get => _f38;
+            get => IsSet("WORK_STREET") ? _f38 : null;
             set { _f38 = value; SetValue("WORK_STREET", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1851,7 +1851,7 @@ namespace Bitrix
         /// <remarks><c>WORK_MAILBOX</c>: string.</remarks>
         public string? WorkMailbox
         {
-            get => _f39;
+            get => IsSet("WORK_MAILBOX") ? _f39 : null;
             set { _f39 = value; SetValue("WORK_MAILBOX", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1859,7 +1859,7 @@ namespace Bitrix
         /// <remarks><c>WORK_CITY</c>: string.</remarks>
         public string? WorkCity
         {
-            get => _f40;
+            get => IsSet("WORK_CITY") ? _f40 : null;
             set { _f40 = value; SetValue("WORK_CITY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1867,7 +1867,7 @@ namespace Bitrix
         /// <remarks><c>WORK_STATE</c>: string.</remarks>
         public string? WorkState
         {
-            get => _f41;
+            get => IsSet("WORK_STATE") ? _f41 : null;
             set { _f41 = value; SetValue("WORK_STATE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1875,7 +1875,7 @@ namespace Bitrix
         /// <remarks><c>WORK_ZIP</c>: string.</remarks>
         public string? WorkZip
         {
-            get => _f42;
+            get => IsSet("WORK_ZIP") ? _f42 : null;
             set { _f42 = value; SetValue("WORK_ZIP", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1883,7 +1883,7 @@ namespace Bitrix
         /// <remarks><c>WORK_COUNTRY</c>: string.</remarks>
         public string? WorkCountry
         {
-            get => _f43;
+            get => IsSet("WORK_COUNTRY") ? _f43 : null;
             set { _f43 = value; SetValue("WORK_COUNTRY", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1891,7 +1891,7 @@ namespace Bitrix
         /// <remarks><c>WORK_PROFILE</c>: string.</remarks>
         public string? WorkProfile
         {
-            get => _f44;
+            get => IsSet("WORK_PROFILE") ? _f44 : null;
             set { _f44 = value; SetValue("WORK_PROFILE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1899,7 +1899,7 @@ namespace Bitrix
         /// <remarks><c>WORK_LOGO</c>: string.</remarks>
         public string? WorkLogo
         {
-            get => _f45;
+            get => IsSet("WORK_LOGO") ? _f45 : null;
             set { _f45 = value; SetValue("WORK_LOGO", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1907,7 +1907,7 @@ namespace Bitrix
         /// <remarks><c>WORK_NOTES</c>: string.</remarks>
         public string? WorkNotes
         {
-            get => _f46;
+            get => IsSet("WORK_NOTES") ? _f46 : null;
             set { _f46 = value; SetValue("WORK_NOTES", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1915,7 +1915,7 @@ namespace Bitrix
         /// <remarks><c>UF_SKYPE_LINK</c>: string.</remarks>
         public string? UfSkypeLink
         {
-            get => _f47;
+            get => IsSet("UF_SKYPE_LINK") ? _f47 : null;
             set { _f47 = value; SetValue("UF_SKYPE_LINK", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1923,7 +1923,7 @@ namespace Bitrix
         /// <remarks><c>UF_ZOOM</c>: string.</remarks>
         public string? UfZoom
         {
-            get => _f48;
+            get => IsSet("UF_ZOOM") ? _f48 : null;
             set { _f48 = value; SetValue("UF_ZOOM", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1931,7 +1931,7 @@ namespace Bitrix
         /// <remarks><c>UF_EMPLOYMENT_DATE</c>: string as DateOnly.</remarks>
         public global::System.DateOnly? UfEmploymentDate
         {
-            get => _f49;
+            get => IsSet("UF_EMPLOYMENT_DATE") ? _f49 : null;
             set { _f49 = value; SetValue("UF_EMPLOYMENT_DATE", global::Bitrix.BitrixValue.WriteDate(value)); }
         }
 
@@ -1939,7 +1939,7 @@ namespace Bitrix
         /// <remarks><c>UF_TIMEMAN</c>: string as bool.</remarks>
         public bool? UfTimeman
         {
-            get => _f50;
+            get => IsSet("UF_TIMEMAN") ? _f50 : null;
             set { _f50 = value; SetValue("UF_TIMEMAN", global::Bitrix.BitrixValue.WriteBoolean(value)); }
         }
 
@@ -1947,7 +1947,7 @@ namespace Bitrix
         /// <remarks><c>UF_DEPARTMENT</c>: string as long[], multiple.</remarks>
         public global::System.Collections.Generic.IReadOnlyList<long>? UfDepartment
         {
-            get => _f51;
+            get => IsSet("UF_DEPARTMENT") ? _f51 : null;
             set { _f51 = value; SetValue("UF_DEPARTMENT", global::Bitrix.BitrixValue.WriteList(value, v => global::Bitrix.BitrixValue.WriteInt64(v))); }
         }
 
@@ -1955,7 +1955,7 @@ namespace Bitrix
         /// <remarks><c>UF_INTERESTS</c>: string as json.</remarks>
         public global::System.Text.Json.JsonElement? UfInterests
         {
-            get => _f52;
+            get => IsSet("UF_INTERESTS") ? _f52 : null;
             set { _f52 = value; SetValue("UF_INTERESTS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1963,7 +1963,7 @@ namespace Bitrix
         /// <remarks><c>UF_SKILLS</c>: string as json.</remarks>
         public global::System.Text.Json.JsonElement? UfSkills
         {
-            get => _f53;
+            get => IsSet("UF_SKILLS") ? _f53 : null;
             set { _f53 = value; SetValue("UF_SKILLS", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1971,7 +1971,7 @@ namespace Bitrix
         /// <remarks><c>UF_WEB_SITES</c>: string as json.</remarks>
         public global::System.Text.Json.JsonElement? UfWebSites
         {
-            get => _f54;
+            get => IsSet("UF_WEB_SITES") ? _f54 : null;
             set { _f54 = value; SetValue("UF_WEB_SITES", global::Bitrix.BitrixValue.WriteJson(value)); }
         }
 
@@ -1979,7 +1979,7 @@ namespace Bitrix
         /// <remarks><c>UF_XING</c>: string.</remarks>
         public string? UfXing
         {
-            get => _f55;
+            get => IsSet("UF_XING") ? _f55 : null;
             set { _f55 = value; SetValue("UF_XING", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1987,7 +1987,7 @@ namespace Bitrix
         /// <remarks><c>UF_LINKEDIN</c>: string.</remarks>
         public string? UfLinkedin
         {
-            get => _f56;
+            get => IsSet("UF_LINKEDIN") ? _f56 : null;
             set { _f56 = value; SetValue("UF_LINKEDIN", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -1995,7 +1995,7 @@ namespace Bitrix
         /// <remarks><c>UF_TWITTER</c>: string.</remarks>
         public string? UfTwitter
         {
-            get => _f57;
+            get => IsSet("UF_TWITTER") ? _f57 : null;
             set { _f57 = value; SetValue("UF_TWITTER", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2003,7 +2003,7 @@ namespace Bitrix
         /// <remarks><c>UF_SKYPE</c>: string.</remarks>
         public string? UfSkype
         {
-            get => _f58;
+            get => IsSet("UF_SKYPE") ? _f58 : null;
             set { _f58 = value; SetValue("UF_SKYPE", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2011,7 +2011,7 @@ namespace Bitrix
         /// <remarks><c>UF_DISTRICT</c>: string.</remarks>
         public string? UfDistrict
         {
-            get => _f59;
+            get => IsSet("UF_DISTRICT") ? _f59 : null;
             set { _f59 = value; SetValue("UF_DISTRICT", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
@@ -2019,7 +2019,7 @@ namespace Bitrix
         /// <remarks><c>UF_PHONE_INNER</c>: string.</remarks>
         public string? UfPhoneInner
         {
-            get => _f60;
+            get => IsSet("UF_PHONE_INNER") ? _f60 : null;
             set { _f60 = value; SetValue("UF_PHONE_INNER", global::Bitrix.BitrixValue.WriteString(value)); }
         }
 
