@@ -120,7 +120,6 @@ internal sealed record EntitySpec(
     string Title,
     string IdKey,
     string IdRowKey,
-    string? IdProperty,
     bool IdIsString,
     string? WrapperKey,
     string? ItemKey,

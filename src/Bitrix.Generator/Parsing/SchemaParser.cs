@@ -194,7 +194,6 @@ internal sealed class SchemaParser
             title,
             idKey,
             idField?.RowKey ?? idKey,
-            idField?.PropertyName,
             idType == "string",
             wrapperKey,
             itemKey,
