@@ -1534,7 +1534,7 @@ namespace Bitrix
                 var list = new global::System.Text.Json.Nodes.JsonArray();
                 foreach (var field in select)
                 {
-                    list.Add(field.Name);
+                    list.Add((global::System.Text.Json.Nodes.JsonNode?)global::System.Text.Json.Nodes.JsonValue.Create(field.Name));
                 }
 
                 parameters[selectKey] = list;
