@@ -129,6 +129,19 @@ public class DealApiTests
     }
 
     [Fact]
+    public async Task An_update_of_a_set_on_add_only_field_is_refused_before_sending()
+    {
+        await using var portal = new PortalScope(deals: 1);
+        var id = await portal.Client.Crm.Deal.AddAsync(new DealFields { Title = "In funnel 3", CategoryId = 3 });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => portal.Client.Crm.Deal.UpdateAsync(id, new DealFields { CategoryId = 5 }));
+        var deal = await portal.Client.Crm.Deal.GetAsync(id);
+
+        Assert.Contains("CATEGORY_ID can be set only when adding", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, deal.CategoryId);
+    }
+
+    [Fact]
     public void Unset_forgets_a_field()
     {
         var fields = new DealFields { Title = "x", Opportunity = 5m };

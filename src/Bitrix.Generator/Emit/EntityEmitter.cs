@@ -68,7 +68,7 @@ internal static class EntityEmitter
 
         if (f.IsImmutable)
         {
-            facts.Add("set on add only");
+            facts.Add("set on add only: an update that sets it is refused");
         }
 
         if (f.IsDeprecated)
@@ -684,6 +684,7 @@ internal static class EntityEmitter
         w.Line($"var parameters = new {JsonObject}();");
         WriteCommon(w, e);
         w.Line($"parameters[{Lit(m.IdParameter)}] = id;");
+        WriteImmutableCheck(w, e);
         w.Line($"{Support}.AddFields(parameters, {Lit(m.FieldsParameter)}, fields);");
         w.Line($"await Client.CallAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false);");
         w.Close();
@@ -699,6 +700,7 @@ internal static class EntityEmitter
         w.Line($"var parameters = new {JsonObject}();");
         WriteCommon(w, e);
         w.Line($"parameters[{Lit(m.IdParameter)}] = id;");
+        WriteImmutableCheck(w, e);
         w.Line($"{Support}.AddFields(parameters, {Lit(m.FieldsParameter)}, fields);");
         w.Line("calls.Add(parameters);");
         w.Close();
@@ -706,6 +708,16 @@ internal static class EntityEmitter
         w.Line($"var results = await Client.CallManyAsync({Lit(m.Method)}, calls, cancellationToken).ConfigureAwait(false);");
         w.Line($"return {Support}.Map(results, {Support}.Success);");
         w.Close();
+    }
+
+    /// <summary>Fields the catalog marks immutable are set on add only; an update would ignore them silently.</summary>
+    private static void WriteImmutableCheck(SourceWriter w, EntitySpec e)
+    {
+        var immutable = e.Fields.Where(f => f.IsImmutable && !f.IsReadOnly).Select(f => SchemaParser.Literal(f.WireName)).ToList();
+        if (immutable.Count > 0)
+        {
+            w.Line($"{Support}.RejectImmutable(fields, {string.Join(", ", immutable)});");
+        }
     }
 
     private static void WriteDelete(SourceWriter w, EntitySpec e, MethodSpec m)

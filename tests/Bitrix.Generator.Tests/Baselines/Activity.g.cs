@@ -14,15 +14,15 @@ namespace Bitrix
         public long? Id { get; init; }
 
         /// <summary>Owner ID</summary>
-        /// <remarks><c>OWNER_ID</c>: integer, set on add only.</remarks>
+        /// <remarks><c>OWNER_ID</c>: integer, set on add only: an update that sets it is refused.</remarks>
         public long? OwnerId { get; init; }
 
         /// <summary>Owner Type</summary>
-        /// <remarks><c>OWNER_TYPE_ID</c>: crm_enum_ownertype, set on add only.</remarks>
+        /// <remarks><c>OWNER_TYPE_ID</c>: crm_enum_ownertype, set on add only: an update that sets it is refused.</remarks>
         public long? OwnerTypeId { get; init; }
 
         /// <summary>Type</summary>
-        /// <remarks><c>TYPE_ID</c>: crm_enum_activitytype, required, set on add only.</remarks>
+        /// <remarks><c>TYPE_ID</c>: crm_enum_activitytype, required, set on add only: an update that sets it is refused.</remarks>
         public long? TypeId { get; init; }
 
         /// <summary>Provider ID</summary>
@@ -1133,7 +1133,7 @@ namespace Bitrix
         public long? Id { set => throw new global::System.NotSupportedException("ID (ID) is read-only: the portal sets it."); }
 
         /// <summary>Owner ID</summary>
-        /// <remarks><c>OWNER_ID</c>: integer, set on add only.</remarks>
+        /// <remarks><c>OWNER_ID</c>: integer, set on add only: an update that sets it is refused.</remarks>
         public long? OwnerId
         {
             get => IsSet("OWNER_ID") ? _f1 : null;
@@ -1141,7 +1141,7 @@ namespace Bitrix
         }
 
         /// <summary>Owner Type</summary>
-        /// <remarks><c>OWNER_TYPE_ID</c>: crm_enum_ownertype, set on add only.</remarks>
+        /// <remarks><c>OWNER_TYPE_ID</c>: crm_enum_ownertype, set on add only: an update that sets it is refused.</remarks>
         public long? OwnerTypeId
         {
             get => IsSet("OWNER_TYPE_ID") ? _f2 : null;
@@ -1149,7 +1149,7 @@ namespace Bitrix
         }
 
         /// <summary>Type</summary>
-        /// <remarks><c>TYPE_ID</c>: crm_enum_activitytype, required, set on add only.</remarks>
+        /// <remarks><c>TYPE_ID</c>: crm_enum_activitytype, required, set on add only: an update that sets it is refused.</remarks>
         public long? TypeId
         {
             get => IsSet("TYPE_ID") ? _f3 : null;
@@ -1587,6 +1587,7 @@ namespace Bitrix
         {
             var parameters = new global::System.Text.Json.Nodes.JsonObject();
             parameters["id"] = id;
+            global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID");
             global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
             await Client.CallAsync("crm.activity.update", parameters, cancellationToken).ConfigureAwait(false);
         }
@@ -1602,6 +1603,7 @@ namespace Bitrix
             {
                 var parameters = new global::System.Text.Json.Nodes.JsonObject();
                 parameters["id"] = id;
+                global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "OWNER_ID", "OWNER_TYPE_ID", "TYPE_ID");
                 global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
                 calls.Add(parameters);
             }

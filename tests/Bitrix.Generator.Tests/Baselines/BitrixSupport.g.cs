@@ -1578,6 +1578,19 @@ namespace Bitrix
             }
         }
 
+        /// <summary>Refuses an update that sets a field the portal lets set only on add (it would be ignored silently).</summary>
+        public static void RejectImmutable(global::Bitrix.BitrixFields fields, params string[] immutable)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(fields);
+            foreach (var key in immutable)
+            {
+                if (fields.IsSet(key))
+                {
+                    throw new global::System.ArgumentException($"{key} can be set only when adding; the portal ignores it in an update.", nameof(fields));
+                }
+            }
+        }
+
         /// <summary>List options with the method's wrapper and ID keys filled in where the caller left them empty.</summary>
         public static global::Bitrix.ListOptions Options(global::Bitrix.ListOptions? options, string? wrapperKey, string idKey) => new()
         {

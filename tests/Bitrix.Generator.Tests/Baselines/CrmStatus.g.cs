@@ -14,11 +14,11 @@ namespace Bitrix
         public long? Id { get; init; }
 
         /// <summary>Entity ID</summary>
-        /// <remarks><c>ENTITY_ID</c>: string, required, set on add only.</remarks>
+        /// <remarks><c>ENTITY_ID</c>: string, required, set on add only: an update that sets it is refused.</remarks>
         public string? EntityId { get; init; }
 
         /// <summary>Status</summary>
-        /// <remarks><c>STATUS_ID</c>: string, required, set on add only.</remarks>
+        /// <remarks><c>STATUS_ID</c>: string, required, set on add only: an update that sets it is refused.</remarks>
         public string? StatusId { get; init; }
 
         /// <summary>Sorting</summary>
@@ -38,7 +38,7 @@ namespace Bitrix
         public bool? System { get; init; }
 
         /// <summary>CATEGORY_ID</summary>
-        /// <remarks><c>CATEGORY_ID</c>: integer, set on add only.</remarks>
+        /// <remarks><c>CATEGORY_ID</c>: integer, set on add only: an update that sets it is refused.</remarks>
         public long? CategoryId { get; init; }
 
         /// <summary>COLOR</summary>
@@ -46,7 +46,7 @@ namespace Bitrix
         public string? Color { get; init; }
 
         /// <summary>SEMANTICS</summary>
-        /// <remarks><c>SEMANTICS</c>: char, set on add only.</remarks>
+        /// <remarks><c>SEMANTICS</c>: char, set on add only: an update that sets it is refused.</remarks>
         public bool? Semantics { get; init; }
 
         /// <summary>Additional Fields</summary>
@@ -394,7 +394,7 @@ namespace Bitrix
         public long? Id { set => throw new global::System.NotSupportedException("ID (ID) is read-only: the portal sets it."); }
 
         /// <summary>Entity ID</summary>
-        /// <remarks><c>ENTITY_ID</c>: string, required, set on add only.</remarks>
+        /// <remarks><c>ENTITY_ID</c>: string, required, set on add only: an update that sets it is refused.</remarks>
         public string? EntityId
         {
             get => IsSet("ENTITY_ID") ? _f1 : null;
@@ -402,7 +402,7 @@ namespace Bitrix
         }
 
         /// <summary>Status</summary>
-        /// <remarks><c>STATUS_ID</c>: string, required, set on add only.</remarks>
+        /// <remarks><c>STATUS_ID</c>: string, required, set on add only: an update that sets it is refused.</remarks>
         public string? StatusId
         {
             get => IsSet("STATUS_ID") ? _f2 : null;
@@ -436,7 +436,7 @@ namespace Bitrix
         public bool? System { set => throw new global::System.NotSupportedException("SYSTEM (System) is read-only: the portal sets it."); }
 
         /// <summary>CATEGORY_ID</summary>
-        /// <remarks><c>CATEGORY_ID</c>: integer, set on add only.</remarks>
+        /// <remarks><c>CATEGORY_ID</c>: integer, set on add only: an update that sets it is refused.</remarks>
         public long? CategoryId
         {
             get => IsSet("CATEGORY_ID") ? _f7 : null;
@@ -452,7 +452,7 @@ namespace Bitrix
         }
 
         /// <summary>SEMANTICS</summary>
-        /// <remarks><c>SEMANTICS</c>: char, set on add only.</remarks>
+        /// <remarks><c>SEMANTICS</c>: char, set on add only: an update that sets it is refused.</remarks>
         public bool? Semantics
         {
             get => IsSet("SEMANTICS") ? _f9 : null;
@@ -576,6 +576,7 @@ namespace Bitrix
         {
             var parameters = new global::System.Text.Json.Nodes.JsonObject();
             parameters["id"] = id;
+            global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "ENTITY_ID", "STATUS_ID", "CATEGORY_ID", "SEMANTICS");
             global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
             await Client.CallAsync("crm.status.update", parameters, cancellationToken).ConfigureAwait(false);
         }
@@ -591,6 +592,7 @@ namespace Bitrix
             {
                 var parameters = new global::System.Text.Json.Nodes.JsonObject();
                 parameters["id"] = id;
+                global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "ENTITY_ID", "STATUS_ID", "CATEGORY_ID", "SEMANTICS");
                 global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
                 calls.Add(parameters);
             }

@@ -22,7 +22,7 @@ namespace Bitrix
         public string? TypeId { get; init; }
 
         /// <summary>Sales Funnel</summary>
-        /// <remarks><c>CATEGORY_ID</c>: crm_category, set on add only.</remarks>
+        /// <remarks><c>CATEGORY_ID</c>: crm_category, set on add only: an update that sets it is refused.</remarks>
         public long? CategoryId { get; init; }
 
         /// <summary>Deal Stage</summary>
@@ -1196,7 +1196,7 @@ namespace Bitrix
         }
 
         /// <summary>Sales Funnel</summary>
-        /// <remarks><c>CATEGORY_ID</c>: crm_category, set on add only.</remarks>
+        /// <remarks><c>CATEGORY_ID</c>: crm_category, set on add only: an update that sets it is refused.</remarks>
         public long? CategoryId
         {
             get => IsSet("CATEGORY_ID") ? _f3 : null;
@@ -1628,6 +1628,7 @@ namespace Bitrix
         {
             var parameters = new global::System.Text.Json.Nodes.JsonObject();
             parameters["id"] = id;
+            global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "CATEGORY_ID");
             global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
             await Client.CallAsync("crm.deal.update", parameters, cancellationToken).ConfigureAwait(false);
         }
@@ -1643,6 +1644,7 @@ namespace Bitrix
             {
                 var parameters = new global::System.Text.Json.Nodes.JsonObject();
                 parameters["id"] = id;
+                global::Bitrix.BitrixApiSupport.RejectImmutable(fields, "CATEGORY_ID");
                 global::Bitrix.BitrixApiSupport.AddFields(parameters, "fields", fields);
                 calls.Add(parameters);
             }
