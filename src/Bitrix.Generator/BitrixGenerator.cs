@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Bitrix.Generator.Diagnostics;
 using Bitrix.Generator.Emit;

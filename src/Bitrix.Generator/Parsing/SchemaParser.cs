@@ -181,7 +181,7 @@ internal sealed class SchemaParser
         }
 
         var common = ReadParameters(root.Get("parameters"), "parameters");
-        var methods = ReadMethods(root.Get("methods"), entityName);
+        var methods = ReadMethods(root.Get("methods"));
         var path = ReadPath(root.Get("path"), methods);
         var apiClass = string.Concat(path) + "Api";
 
@@ -516,7 +516,7 @@ internal sealed class SchemaParser
         return b.Append('"').ToString();
     }
 
-    private List<MethodSpec> ReadMethods(JsonValueNode? node, string entityName)
+    private List<MethodSpec> ReadMethods(JsonValueNode? node)
     {
         var result = new List<MethodSpec>();
         if (node is null || node.IsNull)
@@ -533,7 +533,7 @@ internal sealed class SchemaParser
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in node.Members)
         {
-            var method = ReadMethod(member, entityName);
+            var method = ReadMethod(member);
             if (method is null)
             {
                 continue;
@@ -551,7 +551,7 @@ internal sealed class SchemaParser
         return result;
     }
 
-    private MethodSpec? ReadMethod(JsonMember member, string entityName)
+    private MethodSpec? ReadMethod(JsonMember member)
     {
         var def = member.Value;
         if (def.Kind == JsonKind.String)
@@ -629,7 +629,6 @@ internal sealed class SchemaParser
 
         var parameters = ReadParameters(def.Get("parameters"), $"methods.{member.Name}.parameters");
         var description = OptionalString(def, "description") ?? string.Empty;
-        _ = entityName;
         return new MethodSpec(
             kind,
             csharpName,
