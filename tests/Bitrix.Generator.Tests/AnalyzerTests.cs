@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using Bitrix.Generator.Analyzers;
+using Bitrix.Generator.CodeFixes;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -35,17 +38,37 @@ public class AnalyzerTests
         Assert.Empty(await Analyze(call));
     }
 
+    [Fact]
+    public async Task The_code_fix_puts_in_the_suggested_name()
+    {
+        const string call = "bx.CallAsync(\"crm.deal.lst\", (JsonObject?)null)";
+        var diagnostic = Assert.Single(await Analyze(call));
+        using var workspace = new AdhocWorkspace();
+        var document = workspace.AddProject("User", LanguageNames.CSharp).AddDocument("User.cs", Code(call));
+        var actions = new List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+
+        await new MethodNameCodeFix().RegisterCodeFixesAsync(context);
+        var action = Assert.Single(actions);
+        var operation = Assert.IsType<ApplyChangesOperation>(Assert.Single(await action.GetOperationsAsync(CancellationToken.None)));
+        var fixedText = (await operation.ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+
+        Assert.Equal("Use 'crm.deal.list'", action.Title);
+        Assert.Contains("bx.CallAsync(\"crm.deal.list\", (JsonObject?)null)", fixedText, StringComparison.Ordinal);
+    }
+
+    private static string Code(string call) => $$"""
+        using System.Text.Json.Nodes;
+        using Bitrix;
+        public static class UserCode
+        {
+            public static object Run(BitrixClient bx, string name) => {{call}};
+        }
+        """;
+
     private static async Task<ImmutableArray<Diagnostic>> Analyze(string call)
     {
-        var code = $$"""
-            using System.Text.Json.Nodes;
-            using Bitrix;
-            public static class UserCode
-            {
-                public static object Run(BitrixClient bx, string name) => {{call}};
-            }
-            """;
-        var compilation = GeneratorHarness.Compilation(code);
+        var compilation = GeneratorHarness.Compilation(Code(call));
         Expect.None(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         var texts = GeneratorHarness.ShippedSchemas().Select(s => (AdditionalText)new InMemoryText(s.Path, s.Text)).ToImmutableArray();
         var options = new AnalyzerOptions(texts, GeneratorHarness.OptionsFor(GeneratorHarness.ShippedSchemas()));

@@ -20,6 +20,9 @@ namespace Bitrix.Generator.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>The diagnostic property holding the suggested name, for the code fix.</summary>
+    public const string SuggestionProperty = "Suggestion";
+
     private static readonly HashSet<string> CheckedMethods = new(StringComparer.Ordinal)
     {
         "CallAsync", "CallManyAsync", "ListAllAsync", "CallRawAsync", "GetByIdAsync",
@@ -101,7 +104,8 @@ public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownMethodName, argument.Value.Syntax.GetLocation(), name, suggestion));
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(SuggestionProperty, suggestion);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownMethodName, argument.Value.Syntax.GetLocation(), properties, name, suggestion));
         }
     }
 
