@@ -1,12 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Bitrix.Generator.Diagnostics;
 using Bitrix.Generator.Model;
 using Bitrix.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Bitrix.Generator.Analyzers;
 
@@ -55,26 +59,24 @@ public sealed class MethodNameAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static HashSet<string> KnownMethods(AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+    /// <summary>Method names per schema text: the IDE starts a compilation per edit, the schemas rarely change.</summary>
+    private static readonly ConditionalWeakTable<SourceText, string[]> MethodsByText = new();
+
+    private static HashSet<string> KnownMethods(AnalyzerOptions options, CancellationToken cancellationToken)
     {
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in options.AdditionalFiles)
         {
-            if (SchemaFiles.Classify(file, options.AnalyzerConfigOptionsProvider) is not { } origin)
+            if (SchemaFiles.Classify(file, options.AnalyzerConfigOptionsProvider) is not { } origin || file.GetText(cancellationToken) is not { } text)
             {
                 continue;
             }
 
-            var text = file.GetText(cancellationToken)?.ToString();
-            if (text is null || SchemaParser.Parse(file.Path, text, origin, cancellationToken).Entity is not EntitySpec entity)
-            {
-                continue;
-            }
-
-            foreach (var method in entity.Methods)
-            {
-                known.Add(method.Method.ToLowerInvariant());
-            }
+            var methods = MethodsByText.GetValue(text, t =>
+                SchemaParser.Parse(file.Path, t.ToString(), origin, cancellationToken).Entity is EntitySpec entity
+                    ? entity.Methods.Select(m => m.Method.ToLowerInvariant()).ToArray()
+                    : []);
+            known.UnionWith(methods);
         }
 
         return known;
