@@ -1,2 +1,2 @@
-// The generator lands with the source-generator issue; this project fixes its place in the build.
+// Roslyn's own API is not CLS-compliant; the generator and analyzer are loaded only by the compiler.
 [assembly: System.CLSCompliant(false)]
