@@ -2,7 +2,11 @@ using Bitrix.Emulator;
 
 namespace Bitrix.Generator.IntegrationTests;
 
-/// <summary>A fresh in-memory portal and a client of it, per test. The bucket is large: the runtime does not throttle yet.</summary>
+/// <summary>
+/// A fresh in-memory portal and a client of it, per test. Both sides get a large bucket, and the
+/// client a limiter store of its own (the default one is shared by every client of the portal in
+/// the process, so tests would throttle each other).
+/// </summary>
 public sealed class PortalScope : IAsyncDisposable
 {
     private readonly HttpClient _http;
@@ -11,7 +15,11 @@ public sealed class PortalScope : IAsyncDisposable
     {
         Emulator = new BitrixEmulator(new EmulatorOptions { Deals = deals, Contacts = 30, Companies = 10, LatencyScale = 0, BucketCapacity = 100_000 });
         _http = new HttpClient(Emulator.CreateHandler());
-        Client = new BitrixClient(_http, Emulator.WebhookUrl.ToString());
+        Client = new BitrixClient(_http, Emulator.WebhookUrl.ToString(), new BitrixClientOptions
+        {
+            RateLimit = new RateLimitPlan(100_000, 100_000),
+            RateLimitStore = new InMemoryRateLimitStore(),
+        });
     }
 
     public BitrixEmulator Emulator { get; }
