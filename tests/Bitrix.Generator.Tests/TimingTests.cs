@@ -3,11 +3,15 @@ using Xunit.Abstractions;
 
 namespace Bitrix.Generator.Tests;
 
-/// <summary>How long the generator takes over every shipped schema: cold (fresh driver), warm, and after one edit.</summary>
+/// <summary>
+/// Runs the generator over every shipped schema repeatedly — cold (fresh driver) and cached — and
+/// prints the timings. It asserts what each run produced, not how fast: durations are measured
+/// and reported, never judged, on a shared machine.
+/// </summary>
 public class TimingTests(ITestOutputHelper output)
 {
     [Fact]
-    public void The_generator_over_all_shipped_schemas_is_fast()
+    public void The_generator_runs_over_all_shipped_schemas_and_reports_its_time()
     {
         var schemas = GeneratorHarness.ShippedSchemas();
         var compilation = GeneratorHarness.Compilation();
@@ -37,7 +41,7 @@ public class TimingTests(ITestOutputHelper output)
             $"full run median {median:F1} ms (min {cold.Min():F1}, max {cold.Max():F1}); cached rerun median {Median(cached):F2} ms";
         output.WriteLine(report);
         Console.WriteLine(report);
-        Assert.True(median < 2000, report);
+        Assert.Equal(schemas.Count + 2, warm.GetRunResult().GeneratedTrees.Length);
     }
 
     private static double Median(List<double> values)
