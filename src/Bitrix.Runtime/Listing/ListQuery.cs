@@ -37,13 +37,8 @@ internal sealed class ListQuery
             _base.Remove(key);
         }
 
-        var orderKey = KeyOf(_base, "order");
-        if (orderKey is not null)
-        {
-            _userOrder = _base[orderKey];
-            _base.Remove(orderKey);
-        }
-
+        // Top-level SORT/ORDER first: the key lookups ignore case, so "order" would take ORDER's
+        // direction string for an order object and lose it.
         if (profile.TopLevelSort && KeyOf(_base, "SORT") is { } sortKey)
         {
             var direction = KeyOf(_base, "ORDER") is { } dirKey ? (string?)_base[dirKey] : "ASC";
@@ -53,6 +48,11 @@ internal sealed class ListQuery
             {
                 _base.Remove(d);
             }
+        }
+        else if (KeyOf(_base, "order") is { } orderKey)
+        {
+            _userOrder = _base[orderKey];
+            _base.Remove(orderKey);
         }
 
         Order = ReadOrder(_userOrder, profile);
