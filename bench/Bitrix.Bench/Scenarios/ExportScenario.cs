@@ -34,6 +34,11 @@ internal sealed class ExportScenario : IScenario
           --select FIELDS      comma-separated select (default {string.Join(",", DefaultSelect)})
           --latency-scale S    multiplier of the emulator's modelled server time really waited (default 1)
           --plan NAME          standard (50 + 2/s, default), enterprise (250 + 5/s) or custom --capacity X --drain Y
+          --fresh MODE         reset (default): one emulator process, POST /_emulator/reset before each strategy
+                               and a private client store (empty bucket on both sides; the emulator's JIT stays warm);
+                               process: a new emulator process per strategy and the default shared store
+          --warmup-rounds R    before measuring, R reads of at most 5,000 rows per chosen strategy (reset: against
+                               the measured emulator, then reset; process: an open emulator) to JIT-compile (default 1; 0: none)
           --emulator PATH      Bitrix.Emulator.dll (default: the one built beside this harness)
           --out DIR            where the JSON and Markdown results go (default bench/results)
         Each strategy runs against an emulator process of its own. Exit code 1 when a strategy that
@@ -53,15 +58,51 @@ internal sealed class ExportScenario : IScenario
         var latencyScale = arguments.Double("latency-scale", 1, min: 0);
         var plan = LimitPlanChoice.Read(arguments, new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
         var output = arguments.String("out", Path.Combine("bench", "results"));
+        var warmupRounds = arguments.Int("warmup-rounds", 1, min: 0);
+        var fresh = arguments.String("fresh", "reset");
+        if (fresh is not ("reset" or "process"))
+        {
+            throw new ArgumentException($"--fresh takes reset or process; got '{fresh}'");
+        }
+
         var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
         var startedAt = DateTimeOffset.UtcNow;
         var rows = new List<ExportRow>();
         var failures = new List<string>();
+        EmulatorProcess? shared = null;
+        if (fresh == "reset")
+        {
+            // One emulator for all strategies (its JIT warm), reset before each: empty bucket,
+            // empty operating budget, zero counters, the same seeded data. Each client gets a
+            // private store, so it starts from an empty bucket too.
+            shared = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(shared.WebhookUrl, plan.Plan, strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var open = await LimitsSetup.StartWarmUpEmulatorAsync(emulatorDll, 5_000, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(open.WebhookUrl, new RateLimitPlan(1_000_000, 1_000_000), strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var sharedScope = shared;
         foreach (var strategy in strategies)
         {
-            var row = await RunOneAsync(emulatorDll, plan, latencyScale, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+            ExportRow row;
+            if (shared is not null)
+            {
+                using var control = new EmulatorControl(shared.WebhookUrl);
+                await control.ResetAsync(cancellationToken).ConfigureAwait(false);
+                row = await RunOneAsync(shared, new InMemoryRateLimitStore(), plan, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
+                RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
+                row = await RunOneAsync(emulator, null, plan, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+            }
+
             rows.Add(row);
             Console.WriteLine($"{strategy}: {row.Rows} rows{(row.Capped ? " (capped)" : "")}, wall {row.WallSeconds:F2} s, {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, retries {row.Retries}, operating {row.OperatingSeconds:F2} s, floor {row.PolicyFloorSeconds:F2} s, ids {row.IdCheck}");
             if (row.Error is not null)
@@ -82,9 +123,9 @@ internal sealed class ExportScenario : IScenario
 
         var notes = new List<string>
         {
-            $"select {string.Join(",", select)}; each strategy against a fresh emulator process ({plan}, latency-scale {latencyScale.ToString(CultureInfo.InvariantCulture)}, {deals} deals, seed 1).",
+            $"select {string.Join(",", select)}; each strategy against a fresh portal ({(fresh == "reset" ? "one emulator process reset before each strategy, a private client store" : "a new emulator process each, the shared client store")}; {plan}, latency-scale {latencyScale.ToString(CultureInfo.InvariantCulture)}, {deals} deals, seed 1).",
             "requests, 503, 429, operating s: the emulator's /_emulator/stats (operating s = operatingSecondsByMethod[crm.deal.list], the modelled server time charged against the 480 s / 10 min budget). retries: the client's bitrix.client.retries.",
-            "policy floor = max(0, ceil(rows / 2500) + 3 - capacity) / drain. CPU s: this process's CPU time during the read (includes JIT: no warm-up). peak WS: the process's working set sampled every 50 ms during the read.",
+            $"policy floor = max(0, ceil(rows / 2500) + 3 - capacity) / drain. CPU s: this process's CPU time during the read (after {warmupRounds} warm-up export(s) per strategy). peak WS: the process's working set sampled every 50 ms during the read (after a full GC before it; it includes the harness's list of exported IDs).",
             "ids: the exported IDs against GET /_emulator/ids?entity=crm.deal (all of them for a complete read; a capped read must be duplicate-free and a subset).",
         };
         notes.AddRange(failures.Select(f => "FAILED: " + f));
@@ -99,6 +140,8 @@ internal sealed class ExportScenario : IScenario
                 ["latency-scale"] = latencyScale.ToString(CultureInfo.InvariantCulture),
                 ["cap-seconds"] = capSeconds.ToString(CultureInfo.InvariantCulture),
                 ["select"] = string.Join(",", select),
+                ["warmup-rounds"] = warmupRounds.ToString(CultureInfo.InvariantCulture),
+                ["fresh"] = fresh,
             },
             rows,
             notes);
@@ -117,6 +160,28 @@ internal sealed class ExportScenario : IScenario
         return failures.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>JIT-compiles the list paths (client, and emulator when it is the measured one), on a private store.</summary>
+    private static async Task WarmUpAsync(Uri webhookUrl, RateLimitPlan plan, IReadOnlyList<string> strategies, string[] select, int rounds, CancellationToken cancellationToken)
+    {
+        if (rounds == 0)
+        {
+            return;
+        }
+
+        await using var client = BitrixClient.FromWebhook(webhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan, RateLimitStore = new InMemoryRateLimitStore() });
+        var parameters = new JsonObject { ["select"] = new JsonArray([.. select.Select(s => (JsonNode)s)]) };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var strategy in strategies)
+            {
+                await foreach (var row in client.ListAllAsync(Method, parameters, new ListOptions { Strategy = Parse(strategy), MaxItems = 5_000 }, cancellationToken).ConfigureAwait(false))
+                {
+                    _ = ReadId(row);
+                }
+            }
+        }
+    }
+
     private static ListStrategy Parse(string strategy) => strategy switch
     {
         "auto" => ListStrategy.Auto,
@@ -126,11 +191,9 @@ internal sealed class ExportScenario : IScenario
         _ => throw new ArgumentException($"unknown strategy '{strategy}'"),
     };
 
-    private static async Task<ExportRow> RunOneAsync(string emulatorDll, LimitPlanChoice plan, double latencyScale, int deals, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
+    private static async Task<ExportRow> RunOneAsync(EmulatorProcess emulator, IRateLimitStore? store, LimitPlanChoice plan, int deals, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
     {
-        await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
         using var control = new EmulatorControl(emulator.WebhookUrl);
-        RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
         var before = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
         if (before.Requests != 0 || before.BucketLevel > 0)
         {
@@ -138,16 +201,20 @@ internal sealed class ExportScenario : IScenario
         }
 
         using var metrics = new ClientMetrics();
-        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan });
+        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, RateLimitStore = store ?? InMemoryRateLimitStore.Shared });
         var parameters = new JsonObject { ["select"] = new JsonArray([.. select.Select(s => (JsonNode)s)]) };
         var options = new ListOptions { Strategy = Parse(strategy) };
 
         var ids = new List<long>(deals);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var self = Process.GetCurrentProcess();
         long peak = 0;
         using var sampler = new Timer(_ => UpdatePeak(ref peak), null, 0, 50);
         var cpuBefore = self.TotalProcessorTime;
+        var serverCpuBefore = emulator.CpuTime;
         var watch = Stopwatch.StartNew();
         cap.CancelAfter(TimeSpan.FromSeconds(capSeconds));
         var capped = false;
@@ -171,6 +238,7 @@ internal sealed class ExportScenario : IScenario
         var wall = watch.Elapsed.TotalSeconds;
         self.Refresh();
         var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var serverCpu = (emulator.CpuTime - serverCpuBefore).TotalSeconds;
         UpdatePeak(ref peak);
         var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
         var heard = metrics.Snapshot();
@@ -197,6 +265,7 @@ internal sealed class ExportScenario : IScenario
             wall > 0 ? floor / wall : 0,
             ids.Count / Math.Max(wall, 1e-9),
             cpu,
+            serverCpu,
             peak / (1024.0 * 1024.0),
             match,
             check,
@@ -276,7 +345,7 @@ internal sealed class ExportScenario : IScenario
 
     private static MarkdownTable Table(IEnumerable<ExportRow> rows)
     {
-        var table = new MarkdownTable("strategy", "plan", "rows", "of deals", "wall s", "rows/s", "HTTP requests", "503", "429", "retries", "operating s", "min requests", "policy floor s", "floor/wall", "client CPU s", "peak WS MB", "ids");
+        var table = new MarkdownTable("strategy", "plan", "rows", "of deals", "wall s", "rows/s", "HTTP requests", "503", "429", "retries", "operating s", "min requests", "policy floor s", "floor/wall", "client CPU s", "emulator CPU s", "peak WS MB", "ids");
         foreach (var r in rows)
         {
             table.Add(
@@ -295,6 +364,7 @@ internal sealed class ExportScenario : IScenario
                 r.PolicyFloorSeconds.ToString("F2", CultureInfo.InvariantCulture),
                 r.FloorOverWall.ToString("F3", CultureInfo.InvariantCulture),
                 r.ClientCpuSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                r.ServerCpuSeconds.ToString("F2", CultureInfo.InvariantCulture),
                 r.PeakWorkingSetMegabytes.ToString("F0", CultureInfo.InvariantCulture),
                 r.IdsMatch ? (r.IdCheck.StartsWith("subset", StringComparison.Ordinal) ? "subset ok" : "equal") : "MISMATCH");
         }
@@ -326,6 +396,7 @@ internal sealed record ExportRow(
     double FloorOverWall,
     double RowsPerSecond,
     double ClientCpuSeconds,
+    double ServerCpuSeconds,
     double PeakWorkingSetMegabytes,
     bool IdsMatch,
     string IdCheck,
