@@ -13,6 +13,7 @@ internal static class ScenarioCatalog
         new RateTwoProcessesScenario(),
         new BurstScenario(),
         new BulkAddScenario(),
+        new ExportScenario(),
     ];
 
     /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>
