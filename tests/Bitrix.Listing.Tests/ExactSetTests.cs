@@ -66,6 +66,34 @@ public sealed class ExactSetTests
     }
 
     [Theory]
+    [InlineData(ListStrategy.Offset)]
+    [InlineData(ListStrategy.ChainedCursor)]
+    [InlineData(ListStrategy.ParallelCursor)]
+    [InlineData(ListStrategy.Auto)]
+    public async Task A_hundred_thousand_crm_items_come_back_exactly(ListStrategy strategy)
+    {
+        await using var portal = new Portal(o => o.Deals = 100_000);
+
+        var ids = await portal.ListIdsAsync("crm.item.list", new JsonObject { ["entityTypeId"] = 2, ["select"] = new JsonArray("id") }, strategy, idKey: "id");
+
+        Assert.Equal(await portal.Emulator.GetIdsAsync("crm.deal"), ids);
+    }
+
+    [Theory]
+    [InlineData(ListStrategy.Offset)]
+    [InlineData(ListStrategy.ChainedCursor)]
+    [InlineData(ListStrategy.ParallelCursor)]
+    [InlineData(ListStrategy.Auto)]
+    public async Task A_hundred_thousand_tasks_come_back_exactly(ListStrategy strategy)
+    {
+        await using var portal = new Portal(o => o.Tasks = 100_000);
+
+        var ids = await portal.ListIdsAsync("tasks.task.list", new JsonObject { ["select"] = new JsonArray("ID") }, strategy, idKey: "id");
+
+        Assert.Equal(await portal.Emulator.GetIdsAsync("tasks.task"), ids);
+    }
+
+    [Theory]
     [InlineData(ListStrategy.ChainedCursor)]
     [InlineData(ListStrategy.ParallelCursor)]
     [InlineData(ListStrategy.Offset)]
