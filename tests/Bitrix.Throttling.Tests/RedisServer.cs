@@ -7,7 +7,8 @@ namespace Bitrix.Throttling.Tests;
 
 /// <summary>
 /// A private redis-server on a free loopback port for the duration of a test class. The binary
-/// comes from Debian's redis-server package (.ci/run installs it); without it the tests fail and say so.
+/// comes from Debian's redis-server package: .ci/run installs it, and so does this fixture when it
+/// runs as root with apt-get at hand; otherwise the tests fail and say what to install.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
@@ -17,7 +18,7 @@ public sealed class RedisServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+        var binary = FindBinary() ?? await InstallAsync() ?? FindBinary()
             ?? throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does this).");
         var port = FreePort();
         _process = Process.Start(new ProcessStartInfo(binary, $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
@@ -58,6 +59,36 @@ public sealed class RedisServer : IAsyncLifetime
 
         _process?.Dispose();
         return Task.CompletedTask;
+    }
+
+    private static string? FindBinary() => new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Installs Debian's package when the tests run as root on a machine that lacks it.</summary>
+    private static async Task<string?> InstallAsync()
+    {
+        if (!File.Exists("/usr/bin/apt-get") || Environment.UserName != "root")
+        {
+            return null;
+        }
+
+        foreach (var arguments in new[] { "update -qq", "install -y -qq redis-server" })
+        {
+            using var apt = Process.Start(new ProcessStartInfo("/usr/bin/apt-get", arguments)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["DEBIAN_FRONTEND"] = "noninteractive" },
+            });
+            if (apt is null)
+            {
+                return null;
+            }
+
+            await Task.WhenAll(apt.StandardOutput.ReadToEndAsync(), apt.StandardError.ReadToEndAsync(), apt.WaitForExitAsync());
+        }
+
+        return FindBinary();
     }
 
     private static int FreePort()
