@@ -44,9 +44,6 @@ internal sealed record ListMethodProfile(string? WrapperKey, string RowIdKey, st
         return profile;
     }
 
-    /// <summary>Whether this profile came from what the method is known to do, rather than a guess.</summary>
-    public static bool IsKnown(string method) => Known.ContainsKey(method) || method.EndsWith(".list", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Learns the wrapper and ID key of an unknown method from its first page.</summary>
     public ListMethodProfile LearnFrom(JsonElement result)
     {

@@ -19,17 +19,6 @@ internal sealed class AdaptiveConcurrency
         _limit = max;
     }
 
-    public int Limit
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _limit;
-            }
-        }
-    }
-
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource? waiter = null;

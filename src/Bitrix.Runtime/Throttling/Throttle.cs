@@ -61,8 +61,6 @@ internal sealed class Throttle
         }
     }
 
-    public int ConcurrencyLimit => _concurrency.Limit;
-
     public async ValueTask<IDisposable> AcquireAsync(IReadOnlyCollection<string> methods, CancellationToken cancellationToken)
     {
         var held = new List<IDisposable>(4);
