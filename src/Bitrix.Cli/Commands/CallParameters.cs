@@ -50,7 +50,9 @@ internal static class CallParameters
             }
         }
 
-        throw new CliException($"parameter '{argument}': expected key=value (filter[>ID]=5, select[]=ID), key:=JSON or a JSON object");
+        throw new CliException(depth > 0
+            ? $"parameter '{argument}': '[' without ']'"
+            : $"parameter '{argument}': expected key=value (filter[>ID]=5, select[]=ID), key:=JSON or a JSON object");
     }
 
     private static JsonNode? ParseJson(string json, string argument)
