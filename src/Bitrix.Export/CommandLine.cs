@@ -40,8 +40,9 @@ public static class CommandLine
                 new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (e.InnerException is not TimeoutException)
         {
+            // Ctrl+C: System.CommandLine cancels the action's token.
             await context.Error.WriteLineAsync($"{context.ProgramName}: cancelled").ConfigureAwait(false);
             return Cancelled;
         }
@@ -64,7 +65,7 @@ public static class CommandLine
             BitrixException { ErrorCode: BitrixErrorCodes.TransportFailure } b => $"cannot reach the portal: {Innermost(b)}",
             BitrixException b => $"the portal answered {(b.ErrorCode.Length == 0 ? "an error" : b.ErrorCode)}{(b.StatusCode is { } s ? $" (HTTP {(int)s})" : "")}: {b.Description}",
             HttpRequestException h => $"cannot reach the portal: {Innermost(h)}",
-            TimeoutException or TaskCanceledException => "the portal did not answer in time",
+            TimeoutException or OperationCanceledException => "the portal did not answer in time",
             ArgumentException a => StripParameter(a.Message),
             JsonException j => $"not valid JSON: {j.Message}",
             IOException or UnauthorizedAccessException => exception.Message,

@@ -122,20 +122,22 @@ public static class ExportRunner
             {
                 var task = progress.AddTask(Markup.Escape(title + "  connecting"), maxValue: 1);
                 task.IsIndeterminate = true;
+                var watch = Stopwatch.StartNew();
                 var running = work();
                 while (!running.IsCompleted)
                 {
                     await Task.WhenAny(running, Task.Delay(Tick)).ConfigureAwait(false);
-                    Show(task, title, sink.Latest, client.CurrentWaitReason, max, done: false);
+                    Show(task, title, sink.Latest, watch.Elapsed, client.CurrentWaitReason, max, done: false);
                 }
 
                 var rows = await running.ConfigureAwait(false);
-                Show(task, title, sink.Latest, null, max, done: true);
+                Show(task, title, sink.Latest, watch.Elapsed, null, max, done: true);
                 task.StopTask();
                 return rows;
             });
 
-    private static void Show(ProgressTask task, string title, ListProgress? progress, string? clientWait, long? max, bool done)
+    /// <summary>Shows the latest report; rate and ETA use the time now, so they move while the reader waits.</summary>
+    private static void Show(ProgressTask task, string title, ListProgress? progress, TimeSpan elapsed, string? wait, long? max, bool done)
     {
         if (progress is null)
         {
@@ -155,7 +157,7 @@ public static class ExportRunner
             task.Value = Math.Min(progress.Rows, total.Value);
         }
 
-        task.Description = Markup.Escape(Describe(title, progress, total, done ? null : progress.WaitReason ?? clientWait));
+        task.Description = Markup.Escape(Describe(title, progress with { Elapsed = elapsed }, total, done ? null : wait));
     }
 
     /// <summary>The progress line: <c>crm.deal.list  12,500/100,000 rows  6,100 rows/s  ETA 14 s  6 requests  waiting: bucket</c>.</summary>
