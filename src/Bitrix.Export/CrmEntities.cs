@@ -23,12 +23,6 @@ internal static class CrmEntities
         return stream is null ? null : JsonNode.Parse(stream, documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject;
     }
 
-    /// <summary>The names of the shipped schemas, <c>crm.deal</c>, <c>tasks.task</c>, ...</summary>
-    public static IEnumerable<string> ShippedSchemaNames()
-        => typeof(CrmEntities).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("schema.", StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => n["schema.".Length..^".json".Length]);
-
     /// <summary>The typed fields of the entity in schema order (the generated record's properties).</summary>
     public static IReadOnlyList<(string Name, string Type)> TypedFields(string entity)
     {

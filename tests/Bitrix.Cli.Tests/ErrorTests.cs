@@ -25,6 +25,7 @@ public class ErrorTests(PortalFixture portal) : IClassFixture<PortalFixture>
         { ["call", "crm.deal.list", "-w", "UNREACHABLE"], "bitrix: cannot reach the portal: Connection refused (127.0.0.1:" },
         { ["export", "-o", "OUT", "-w", "UNREACHABLE"], "bitrix: cannot reach the portal: Connection refused (127.0.0.1:" },
         { ["schema", "pull", "-e", "crm.nothing", "-w", "WEBHOOK", "-o", "DIR"], "bitrix: unknown entity 'crm.nothing': the portal has no method crm.nothing.fields" },
+        { ["schema", "pull", "-e", "crm.item", "-w", "WEBHOOK", "-o", "DIR"], "bitrix: crm.item: its catalog depends on parameters (entityTypeId) that schema pull does not take" },
         { ["schema", "pull", "-e", "crm.deal", "-w", "BADCODE", "-o", "DIR"], "bitrix: the portal answered INVALID_CREDENTIALS (HTTP 401)" },
     };
 

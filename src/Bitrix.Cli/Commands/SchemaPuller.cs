@@ -28,6 +28,11 @@ internal static class SchemaPuller
     {
         var entity = Normalize(requested);
         var shipped = CrmEntities.ShippedSchema(entity);
+        if (shipped?["parameters"] is JsonArray { Count: > 0 })
+        {
+            throw new CliException($"{entity}: its catalog depends on parameters ({string.Join(", ", shipped["parameters"]!.AsArray().Select(p => (string?)p?["name"]))}) that schema pull does not take; write its schema by hand from {entity}.fields");
+        }
+
         var fieldsMethod = FieldsMethod(shipped) ?? entity + ".fields";
         JsonElement answer;
         try
