@@ -10,7 +10,9 @@ namespace Bitrix.Cli.Tests;
 
 public class SchemaPullTests
 {
-    private static readonly string ConsumerProject = typeof(SchemaPullTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ConsumerProject").Value!;
+    private static readonly string ConsumerProject = Metadata("ConsumerProject");
+
+    private static readonly string Configuration = Metadata("Configuration");
 
     /// <summary>
     /// The whole loop a user runs: user fields on the portal → <c>bitrix schema pull</c> → a build of their
@@ -35,10 +37,10 @@ public class SchemaPullTests
         Assert.Equal("decimal", (string?)schema["fieldTypes"]!["OPPORTUNITY"]);
         Assert.Equal(["Red", "Green", "Blue"], schema["fields"]!["UF_CRM_COLOR"]!["items"]!.AsArray().Select(i => (string)i!["VALUE"]!));
 
-        var (exitCode, output) = await RunAsync("dotnet", ["build", ConsumerProject, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
+        var (exitCode, output) = await RunAsync("dotnet", ["build", ConsumerProject, "-c", Configuration, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
         Assert.True(exitCode == 0, "the consumer project did not build:\n" + output);
 
-        var dll = Path.Combine(Path.GetDirectoryName(ConsumerProject)!, "bin", "Debug", "net10.0", "Consumer.dll");
+        var dll = Path.Combine(Path.GetDirectoryName(ConsumerProject)!, "bin", Configuration, "net10.0", "Consumer.dll");
         (exitCode, output) = await RunAsync("dotnet", [dll, emulator.WebhookUrl.ToString()]);
         Assert.True(exitCode == 0, output);
 
@@ -90,6 +92,8 @@ public class SchemaPullTests
         Assert.Equal("crm.quote.list", (string?)schema["methods"]!["list"]!["method"]);
         Assert.Equal("2 fields, 0 user fields", pulled.Summary);
     }
+
+    private static string Metadata(string key) => typeof(SchemaPullTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
     {
