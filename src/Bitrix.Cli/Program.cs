@@ -1,0 +1,4 @@
+using Bitrix.Cli;
+using Bitrix.Export;
+
+return await BitrixCli.RunAsync(args, new CliContext()).ConfigureAwait(false);

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Bitrix.Emulator;
+using Bitrix.Export;
+using Spectre.Console.Testing;
+
+namespace Bitrix.Cli.Tests;
+
+/// <summary>What one in-process run of the tool printed.</summary>
+public sealed record CliRun(int ExitCode, string Console, string Out, string Error)
+{
+    /// <summary>Everything the run printed, for "no stack trace anywhere" checks.</summary>
+    public string All => Console + Out + Error;
+}
+
+/// <summary>Runs <c>bitrix</c> in-process with test consoles and a client of its own (large plan, private limiter store).</summary>
+internal static class Cli
+{
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(args, interactive: false);
+
+    public static async Task<CliRun> RunAsync(string[] args, bool interactive, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var console = new TestConsole().Width(400);
+        if (interactive)
+        {
+            console.Interactive();
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var context = new CliContext
+        {
+            Console = console,
+            Out = output,
+            Error = error,
+            GetEnvironmentVariable = name => environment?.GetValueOrDefault(name),
+            ConfigureClient = options =>
+            {
+                options.RateLimit = new RateLimitPlan(100_000, 100_000);
+                options.RateLimitStore = new InMemoryRateLimitStore();
+                options.MaxRetries = 1;
+                options.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            },
+        };
+        var exitCode = await BitrixCli.RunAsync(args, context);
+        return new CliRun(exitCode, console.Output, output.ToString(), error.ToString());
+    }
+}
+
+/// <summary>A loopback portal with 300 deals and 40 contacts, no latency and a bucket no test reaches.</summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public BitrixEmulator Emulator { get; private set; } = null!;
+
+    public string Webhook => Emulator.WebhookUrl.ToString();
+
+    public async Task InitializeAsync()
+        => Emulator = await BitrixEmulator.StartAsync(new EmulatorOptions { Deals = 300, Contacts = 40, Companies = 10, LatencyScale = 0, BucketCapacity = 100_000, Seed = 7 });
+
+    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+
+    /// <summary>The emulator's own rows of an entity, by ID.</summary>
+    public async Task<Dictionary<long, JsonObject>> RowsAsync(string entity)
+        => (await Emulator.GetRowsAsync(entity)).ToDictionary(r => long.Parse((string)r["ID"]!, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A temporary folder, removed with its contents.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "bitrix-cli-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
