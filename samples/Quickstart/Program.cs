@@ -6,13 +6,12 @@
 using Bitrix;
 using Bitrix.Emulator;
 
-var webhook = Environment.GetEnvironmentVariable("BITRIX_WEBHOOK");
-await using var emulator = string.IsNullOrEmpty(webhook)
+var webhook = Environment.GetEnvironmentVariable("BITRIX_WEBHOOK") is { Length: > 0 } url ? url : null;
+await using var emulator = webhook is null
     ? await BitrixEmulator.StartAsync(new EmulatorOptions { Deals = 200, LatencyScale = 0 })
     : null;
-webhook ??= emulator!.WebhookUrl.ToString();
 
-await using var bx = BitrixClient.FromWebhook(webhook);
+await using var bx = BitrixClient.FromWebhook(webhook ?? emulator!.WebhookUrl.ToString());
 
 // List: every matching row, streamed and paged for you. Filter fields, operators and value types
 // are checked by the compiler (Deal.Filter.Opportunity >= "x" does not compile).
