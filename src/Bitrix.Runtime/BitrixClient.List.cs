@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Bitrix.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -47,9 +48,10 @@ public partial class BitrixClient
     private async Task<Dictionary<string, CommandOutcome>> SendChainAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
     {
         var shape = CallShape.Batch(commands.Select(c => c.Method), _kinds);
-        var response = await _sender.SendAsync("batch", BatchCodec.Build(commands, halt: false), shape, cancellationToken).ConfigureAwait(false);
+        using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, commands.Count);
+        var response = await _sender.SendAsync("batch", BatchCodec.Build(commands, halt: false), shape, cancellationToken, span).ConfigureAwait(false);
         var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, cancellationToken).ConfigureAwait(false);
+        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, span, cancellationToken).ConfigureAwait(false);
         foreach (var command in commands)
         {
             if (outcomes.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using Bitrix.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -16,7 +18,7 @@ namespace Bitrix;
 /// lookups by ID and (optionally) automatic batching of concurrent calls. Thread-safe and meant
 /// to live as long as the application; dispose it at the end.
 /// </summary>
-public partial class BitrixClient : IAsyncDisposable
+public partial class BitrixClient : IAsyncDisposable, IDisposable
 {
     private readonly BitrixTransport _transport;
     private readonly ResilientSender _sender;
@@ -28,13 +30,30 @@ public partial class BitrixClient : IAsyncDisposable
     private volatile bool _disposed;
 
     private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, HttpClient? httpClient, BitrixClientOptions? options)
+        : this(endpoint, oauth, oauthClientId, options, (o, logger) =>
+        {
+            var ownsHttp = httpClient is null;
+            var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            return new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, o, logger);
+        })
+    {
+    }
+
+    /// <summary>
+    /// A client whose HTTP clients come from <paramref name="httpSource"/> (IHttpClientFactory), whose
+    /// primary handler must be <see cref="BitrixTransport.CreateHandler"/>'s: URLs then carry the placeholder.
+    /// </summary>
+    internal BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, Func<HttpClient> httpSource, BitrixClientOptions? options)
+        : this(endpoint, oauth, oauthClientId, options, (o, logger) => new BitrixTransport(httpSource, endpoint, oauth, o, logger))
+    {
+    }
+
+    private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, BitrixClientOptions? options, Func<BitrixClientOptions, ILogger, BitrixTransport> transport)
     {
         _options = (options ?? new BitrixClientOptions()).Validate();
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
         _oauth = oauth;
-        var ownsHttp = httpClient is null;
-        var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _transport = new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, _options, logger);
+        _transport = transport(_options, logger);
         _kinds = new MethodKinds(_options.ReadMethods);
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
         var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger);
@@ -79,7 +98,7 @@ public partial class BitrixClient : IAsyncDisposable
 
     /// <summary>A client of an inbound webhook <c>https://PORTAL/rest/USER_ID/CODE/</c>.</summary>
     public static BitrixClient FromWebhook(string webhookUrl, BitrixClientOptions? options = null)
-        => new(PortalEndpoint.ParseWebhook(webhookUrl), null, null, null, options);
+        => new(PortalEndpoint.ParseWebhook(webhookUrl), null, null, (HttpClient?)null, options);
 
     /// <summary>A client of an OAuth application; renewed tokens are handed to <see cref="BitrixOAuthOptions.OnTokensRenewed"/>.</summary>
     public static BitrixClient FromOAuth(BitrixOAuthOptions oauth, BitrixClientOptions? options = null)
@@ -87,6 +106,13 @@ public partial class BitrixClient : IAsyncDisposable
 
     /// <summary>An OAuth client using your <see cref="HttpClient"/>.</summary>
     public static BitrixClient FromOAuth(BitrixOAuthOptions oauth, HttpClient? httpClient, BitrixClientOptions? options = null)
+    {
+        var session = OpenOAuth(oauth, options);
+        return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), session, oauth.ClientId, httpClient, options);
+    }
+
+    /// <summary>Checks an OAuth application's settings and opens its token session.</summary>
+    internal static OAuthSession OpenOAuth(BitrixOAuthOptions oauth, BitrixClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(oauth);
         ArgumentNullException.ThrowIfNull(oauth.PortalUrl);
@@ -100,7 +126,7 @@ public partial class BitrixClient : IAsyncDisposable
         }
 
         var logger = (options?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
-        return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), new OAuthSession(oauth, logger), oauth.ClientId, httpClient, options);
+        return new OAuthSession(oauth, logger);
     }
 
     /// <summary>The portal's address (changes when the portal moves).</summary>
@@ -203,9 +229,10 @@ public partial class BitrixClient : IAsyncDisposable
 
         var body = BatchCodec.Build(batch.Commands.Select(c => new PackedCommand(c.Name, c.Method, c.Parameters)), batch.Halt);
         var shape = CallShape.Batch(batch.Commands.Select(c => c.Method), _kinds);
-        var response = await _sender.SendAsync("batch", body, shape, cancellationToken).ConfigureAwait(false);
+        using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, batch.Commands.Count);
+        var response = await _sender.SendAsync("batch", body, shape, cancellationToken, span).ConfigureAwait(false);
         var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, cancellationToken).ConfigureAwait(false);
+        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, span, cancellationToken).ConfigureAwait(false);
         var results = new List<BitrixCommandResult>();
         foreach (var command in batch.Commands)
         {
@@ -229,9 +256,10 @@ public partial class BitrixClient : IAsyncDisposable
         for (var round = 0; pending.Count > 0; round++)
         {
             var shape = CallShape.Batch(pending.Select(c => c.Method), _kinds);
-            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken).ConfigureAwait(false);
+            using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, pending.Count);
+            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, span).ConfigureAwait(false);
             var answer = BatchCodec.Parse(response.Result);
-            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, cancellationToken).ConfigureAwait(false);
+            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, span, cancellationToken).ConfigureAwait(false);
             var refused = new List<PackedCommand>();
             foreach (var command in pending)
             {
@@ -255,8 +283,10 @@ public partial class BitrixClient : IAsyncDisposable
     private const int MaxCommandResends = 20;
 
     /// <summary>Feeds each command's <c>result_time</c> to its own method's operating budget.</summary>
-    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, CancellationToken cancellationToken)
+    /// <summary>Feeds each command's server time to the operating budget and gives each command its span.</summary>
+    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, Activity? span, CancellationToken cancellationToken)
     {
+        BitrixTelemetry.Commands(span, commands, outcomes);
         foreach (var (name, method) in commands)
         {
             if (outcomes.TryGetValue(name, out var outcome) && outcome.Time is { } time)
@@ -279,8 +309,23 @@ public partial class BitrixClient : IAsyncDisposable
     /// <summary>What requests of this client are waiting for right now (bucket, operating budget, backoff), if anything.</summary>
     public string? CurrentWaitReason => _sender?.Throttle.CurrentWaitReason;
 
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    /// <summary>Releases the client's connections and token session; calls in flight fail.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Releases the client's connections and token session; calls in flight fail.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases resources; a subclass that overrides it calls the base.</summary>
+    /// <param name="disposing">False when called from a finalizer.</param>
+    protected virtual void Dispose(bool disposing)
     {
         if (_disposed)
         {
@@ -288,10 +333,11 @@ public partial class BitrixClient : IAsyncDisposable
         }
 
         _disposed = true;
-        _transport?.Dispose();
-        _oauth?.Dispose();
-        await Task.CompletedTask.ConfigureAwait(false);
-        GC.SuppressFinalize(this);
+        if (disposing)
+        {
+            _transport?.Dispose();
+            _oauth?.Dispose();
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -9,9 +9,9 @@ namespace Bitrix.Diagnostics;
 /// </summary>
 internal static class BitrixMetrics
 {
-    public const string MeterName = "Bitrix.Client";
+    public const string MeterName = BitrixDiagnostics.MeterName;
 
-    private static readonly Meter Meter = new(MeterName, "1.0");
+    private static readonly Meter Meter = new(MeterName, BitrixDiagnostics.Version);
 
     public static readonly Counter<long> Requests = Meter.CreateCounter<long>("bitrix.client.requests", "{request}", "HTTP requests sent to the portal");
 

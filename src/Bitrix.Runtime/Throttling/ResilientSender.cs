@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix.Diagnostics;
@@ -47,6 +48,7 @@ internal sealed class ResilientSender
                     var method = args.Context.Properties.GetValue(MethodKey, "?");
                     var code = (args.Outcome.Exception as BitrixException)?.ErrorCode ?? "?";
                     BitrixMetrics.Retries.Add(1, new KeyValuePair<string, object?>("reason", code));
+                    BitrixTelemetry.Resent(code);
                     Log.Retrying(_logger, method, code, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
                     _throttle.OnTransientError();
                     return ValueTask.CompletedTask;
@@ -57,26 +59,42 @@ internal sealed class ResilientSender
 
     public Throttle Throttle => _throttle;
 
-    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one call with every wait, resend and retry it needs. <paramref name="span"/> is the
+    /// caller's span of the call (a batch's, which gets command spans afterwards); without one,
+    /// the call gets its own.
+    /// </summary>
+    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken, Activity? span = null)
     {
+        using var own = span is null ? BitrixTelemetry.StartCall(method, _transport.Endpoint) : null;
+        var activity = span ?? own;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ShapeKey, shape);
         context.Properties.Set(MethodKey, method);
         try
         {
-            return await _retries.ExecuteAsync(
+            var response = await _retries.ExecuteAsync(
                 static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, ctx.CancellationToken).ConfigureAwait(false),
                 context,
                 (Self: this, Method: method, Parameters: parameters, Shape: shape)).ConfigureAwait(false);
+            BitrixTelemetry.Answered(activity, response);
+            return response;
         }
         catch (BitrixException e) when (!shape.IsRead && IsTransient(e) && !NeverSent(e))
         {
-            throw new BitrixException(
+            var unknown = new BitrixException(
                 BitrixErrorCodes.UnknownOutcome,
                 $"The write may or may not have run, so it was not sent again ({e.ErrorCode}: {e.Description}).",
                 e.StatusCode,
                 method,
                 innerException: e);
+            BitrixTelemetry.Failed(activity, unknown);
+            throw unknown;
+        }
+        catch (Exception e)
+        {
+            BitrixTelemetry.Failed(activity, e);
+            throw;
         }
         finally
         {
@@ -103,11 +121,13 @@ internal sealed class ResilientSender
                 catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.QueryLimitExceeded)
                 {
                     Log.Refused(_logger, method, e.ErrorCode);
+                    BitrixTelemetry.Resent(e.ErrorCode);
                     await _throttle.OnBucketRefusalAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.OperationTimeLimit)
                 {
                     Log.Refused(_logger, method, e.ErrorCode);
+                    BitrixTelemetry.Resent(e.ErrorCode);
                     foreach (var m in shape.Methods)
                     {
                         await _throttle.OnOperatingRefusalAsync(m, cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,8 @@ namespace Bitrix.Transport;
 internal sealed class BitrixTransport : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http;
+    private readonly Func<HttpClient>? _httpSource;
     private readonly bool _ownsHttp;
     private readonly bool _redactedUrls;
     private readonly PortalEndpoint _endpoint;
@@ -27,9 +28,24 @@ internal sealed class BitrixTransport : IDisposable
     private readonly ILogger _logger;
 
     public BitrixTransport(HttpClient http, bool ownsHttp, bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
+        : this(redactedUrls, endpoint, oauth, options, logger)
     {
         _http = http;
         _ownsHttp = ownsHttp;
+    }
+
+    /// <summary>
+    /// A transport that asks <paramref name="httpSource"/> (an IHttpClientFactory) for a client per
+    /// request, so the factory's handler rotation applies; its primary handler is <see cref="CreateHandler"/>'s.
+    /// </summary>
+    public BitrixTransport(Func<HttpClient> httpSource, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
+        : this(redactedUrls: endpoint.IsWebhook, endpoint, oauth, options, logger)
+    {
+        _httpSource = httpSource;
+    }
+
+    private BitrixTransport(bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
+    {
         _redactedUrls = redactedUrls;
         _endpoint = endpoint;
         _oauth = oauth;
@@ -38,6 +54,8 @@ internal sealed class BitrixTransport : IDisposable
     }
 
     public PortalEndpoint Endpoint => _endpoint;
+
+    private HttpClient Http => _http ?? _httpSource!();
 
     /// <summary>
     /// A handler that keeps the webhook code out of every URL above the socket and leaves
@@ -70,7 +88,7 @@ internal sealed class BitrixTransport : IDisposable
         catch (BitrixException e) when (_oauth is not null && token is not null && e.ErrorCode is BitrixErrorCodes.ExpiredToken or BitrixErrorCodes.InvalidToken)
         {
             // The server refused the call before running it, so resending after renewal is safe.
-            await _oauth.RefreshAsync(_http, token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            await _oauth.RefreshAsync(Http, token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
             return await SendFollowingMovesAsync(method, parameters, _oauth.AccessToken, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -143,7 +161,7 @@ internal sealed class BitrixTransport : IDisposable
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -204,7 +222,7 @@ internal sealed class BitrixTransport : IDisposable
     {
         if (_ownsHttp)
         {
-            _http.Dispose();
+            _http?.Dispose();
         }
     }
 }
