@@ -30,7 +30,7 @@ internal sealed partial class Portal
                 var list = new JsonArray();
                 foreach (var id in ids)
                 {
-                    list.Add(id);
+                    list.Add((JsonNode)id);
                 }
 
                 return Json(200, new JsonObject { ["entity"] = entity, ["count"] = ids.Length, ["ids"] = list });

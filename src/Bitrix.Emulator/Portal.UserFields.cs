@@ -72,7 +72,7 @@ internal sealed partial class Portal
             var list = new JsonArray();
             foreach (var item in items)
             {
-                list.Add(new JsonObject { ["ID"] = item.Id.ToString(CultureInfo.InvariantCulture), ["VALUE"] = item.Value });
+                list.Add((JsonNode)new JsonObject { ["ID"] = item.Id.ToString(CultureInfo.InvariantCulture), ["VALUE"] = item.Value });
             }
 
             definition["items"] = list;

@@ -116,7 +116,7 @@ internal static class CrmDirectoryMethods
         var result = new JsonArray();
         foreach (var row in rows)
         {
-            result.Add(StatusRow(table, row));
+            result.Add((JsonNode)StatusRow(table, row));
         }
 
         return result;

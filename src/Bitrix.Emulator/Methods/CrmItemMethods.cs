@@ -33,7 +33,7 @@ internal static class CrmItemMethods
         var items = new JsonArray();
         foreach (var row in page.Rows)
         {
-            items.Add(view.Item(row, fields, original, full));
+            items.Add((JsonNode)view.Item(row, fields, original, full));
         }
 
         return new JsonObject { ["items"] = items };

@@ -44,7 +44,7 @@ internal static class CrmLegacyMethods
         var rows = new JsonArray();
         foreach (var row in page.Rows)
         {
-            rows.Add(RowFormat.Legacy(table, row, select));
+            rows.Add((JsonNode)RowFormat.Legacy(table, row, select));
         }
 
         return rows;

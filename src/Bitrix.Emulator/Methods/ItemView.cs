@@ -149,7 +149,7 @@ internal sealed class ItemView
 
             foreach (var v in values)
             {
-                list.Add(new JsonObject
+                list.Add((JsonNode)new JsonObject
                 {
                     ["id"] = v.Id,
                     ["valueType"] = v.ValueType,

@@ -96,7 +96,7 @@ internal static class RowFormat
         var list = new JsonArray();
         foreach (var v in values)
         {
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject
             {
                 ["ID"] = v.Id.ToString(CultureInfo.InvariantCulture),
                 ["VALUE_TYPE"] = v.ValueType,

@@ -42,7 +42,7 @@ internal static class TaskMethods
         var tasks = new JsonArray();
         foreach (var row in page.Rows)
         {
-            tasks.Add(Task(context, row, select));
+            tasks.Add((JsonNode)Task(context, row, select));
         }
 
         return new JsonObject { ["tasks"] = tasks };

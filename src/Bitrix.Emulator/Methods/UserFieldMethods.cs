@@ -194,7 +194,7 @@ internal static class UserFieldMethods
             foreach (var item in items)
             {
                 var itemId = item.Id.ToString(CultureInfo.InvariantCulture);
-                list.Add(new JsonObject
+                list.Add((JsonNode)new JsonObject
                 {
                     ["ID"] = itemId,
                     ["SORT"] = item.Sort.ToString(CultureInfo.InvariantCulture),

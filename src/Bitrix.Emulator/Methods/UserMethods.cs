@@ -60,7 +60,7 @@ internal static class UserMethods
         var rows = new JsonArray();
         foreach (var row in page.Rows)
         {
-            rows.Add(User(users, row, fields));
+            rows.Add((JsonNode)User(users, row, fields));
         }
 
         return rows;
