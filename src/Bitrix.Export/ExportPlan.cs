@@ -1,3 +1,5 @@
+using Bitrix.Generator.Parsing;
+
 namespace Bitrix.Export;
 
 /// <summary>
@@ -67,33 +69,10 @@ internal sealed record ExportPlan(IReadOnlyList<string>? Select, IReadOnlyList<s
     {
         var upper = field.ToUpperInvariant();
         var best = known
-            .Select(k => (Name: k, Distance: Distance(upper, k.ToUpperInvariant())))
+            .Select(k => (Name: k, Distance: Levenshtein.Distance(upper, k.ToUpperInvariant())))
             .Where(c => c.Distance <= Math.Max(2, upper.Length / 3))
             .OrderBy(c => c.Distance)
             .FirstOrDefault();
         return best.Name is null ? "" : $" (did you mean '{best.Name}'?)";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

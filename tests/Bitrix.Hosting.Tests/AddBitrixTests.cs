@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix.Emulator;
+using Bitrix.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ public sealed class AddBitrixTests
     public async Task A_client_from_the_container_calls_through_IHttpClientFactory_and_the_factory_logs_never_see_the_code()
     {
         await using var emulator = await Portal.StartAsync();
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturingLoggerFactory();
         var counter = new CountingHandler();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
@@ -182,7 +183,7 @@ public sealed class AddBitrixTests
             ["Bitrix:OAuth:AccessToken"] = tokens.AccessToken,
             ["Bitrix:OAuth:RefreshToken"] = tokens.RefreshToken,
         }).Build();
-        var logs = new CapturingLoggerProvider();
+        var logs = new CapturingLoggerFactory();
         var renewed = new List<BitrixTokens>();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));

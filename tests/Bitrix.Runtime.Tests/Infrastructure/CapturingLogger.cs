@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Bitrix.Runtime.Tests.Infrastructure;
 
-/// <summary>A logger factory that keeps every message (and exception) at every level, Trace included.</summary>
-public sealed class CapturingLoggerFactory : ILoggerFactory
+/// <summary>
+/// A logger factory (and provider, for a container's logging) that keeps every message, its
+/// structured values and exception at every level, Trace included.
+/// </summary>
+public sealed class CapturingLoggerFactory : ILoggerFactory, ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
