@@ -33,7 +33,19 @@ public partial class BitrixClient : IAsyncDisposable
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
         _oauth = oauth;
         var ownsHttp = httpClient is null;
-        var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint, _options.DangerousAcceptAnyServerCertificate), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        if (_options.DangerousAcceptAnyServerCertificate)
+        {
+            if (ownsHttp)
+            {
+                Diagnostics.Log.CertificateValidationDisabled(logger, endpoint.Portal.ToString());
+            }
+            else
+            {
+                Diagnostics.Log.CertificateOptionIgnored(logger);
+            }
+        }
+
         _transport = new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, _options, logger);
         _kinds = new MethodKinds(_options.ReadMethods);
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
@@ -222,14 +234,17 @@ public partial class BitrixClient : IAsyncDisposable
     /// Sends independent commands as one batch. A command refused with 429 OPERATION_TIME_LIMIT
     /// did not run: it is sent again after its method's reset while its siblings keep their results.
     /// </summary>
-    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+    private Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+        => SendBatchAsync(commands, cancellationToken, onSending: null);
+
+    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken, Action? onSending)
     {
         var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         var pending = commands;
         for (var round = 0; pending.Count > 0; round++)
         {
             var shape = CallShape.Batch(pending.Select(c => c.Method), _kinds);
-            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken).ConfigureAwait(false);
+            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, onSending).ConfigureAwait(false);
             var answer = BatchCodec.Parse(response.Result);
             await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, cancellationToken).ConfigureAwait(false);
             var refused = new List<PackedCommand>();

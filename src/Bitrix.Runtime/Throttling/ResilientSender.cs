@@ -57,7 +57,12 @@ internal sealed class ResilientSender
 
     public Throttle Throttle => _throttle;
 
-    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    /// <param name="method">The REST method.</param>
+    /// <param name="parameters">Its parameters.</param>
+    /// <param name="shape">What the request carries (methods, read or write).</param>
+    /// <param name="cancellationToken">Stops waiting and sending.</param>
+    /// <param name="onSending">Called each time the request is handed to the transport (it may reach the server from then on).</param>
+    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken, Action? onSending = null)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ShapeKey, shape);
@@ -65,9 +70,9 @@ internal sealed class ResilientSender
         try
         {
             return await _retries.ExecuteAsync(
-                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, ctx.CancellationToken).ConfigureAwait(false),
+                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, state.OnSending, ctx.CancellationToken).ConfigureAwait(false),
                 context,
-                (Self: this, Method: method, Parameters: parameters, Shape: shape)).ConfigureAwait(false);
+                (Self: this, Method: method, Parameters: parameters, Shape: shape, OnSending: onSending)).ConfigureAwait(false);
         }
         catch (BitrixException e) when (!shape.IsRead && IsTransient(e) && !NeverSent(e))
         {
@@ -84,7 +89,7 @@ internal sealed class ResilientSender
         }
     }
 
-    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, Action? onSending, CancellationToken cancellationToken)
     {
         var overloadPaused = false;
         for (var refusals = 0; ; refusals++)
@@ -94,6 +99,7 @@ internal sealed class ResilientSender
                 try
                 {
                     BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
+                    onSending?.Invoke();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
                     _throttle.OnAnswered(lease);
                     await _throttle.OnAnswerAsync(method, response.Time, cancellationToken).ConfigureAwait(false);
