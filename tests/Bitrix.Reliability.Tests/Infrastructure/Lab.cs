@@ -50,6 +50,13 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
     public BitrixClient Client(Action<BitrixClientOptions>? configure = null)
     {
+        var client = new BitrixClient(new HttpClient(Wire, disposeHandler: false), Emulator.WebhookUrl.ToString(), Options(configure));
+        _clients.Add(client);
+        return client;
+    }
+
+    private BitrixClientOptions Options(Action<BitrixClientOptions>? configure)
+    {
         var options = new BitrixClientOptions
         {
             RateLimit = new RateLimitPlan(Emulator.Options.EffectiveBucketCapacity, Emulator.Options.EffectiveDrainPerSecond),
@@ -58,7 +65,26 @@ public sealed class Lab : IAsyncDisposable
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         };
         configure?.Invoke(options);
-        var client = new BitrixClient(new HttpClient(Wire, disposeHandler: false), Emulator.WebhookUrl.ToString(), options);
+        return options;
+    }
+
+    /// <summary>An OAuth client through <see cref="Wire"/>, its tokens renewed at the emulator's <c>/oauth/token/</c>.</summary>
+    public async Task<BitrixClient> OAuthClientAsync(Func<BitrixTokens, CancellationToken, Task> onRenewed, Action<BitrixClientOptions>? configure = null)
+    {
+        var issued = await Emulator.IssueOAuthTokensAsync();
+        var client = BitrixClient.FromOAuth(
+            new BitrixOAuthOptions
+            {
+                PortalUrl = Emulator.BaseAddress,
+                TokenEndpoint = new Uri(Emulator.BaseAddress, "/oauth/token/"),
+                ClientId = Emulator.Options.OAuthClientId,
+                ClientSecret = Emulator.Options.OAuthClientSecret,
+                AccessToken = issued.AccessToken,
+                RefreshToken = issued.RefreshToken,
+                OnTokensRenewed = onRenewed,
+            },
+            new HttpClient(Wire, disposeHandler: false),
+            Options(configure));
         _clients.Add(client);
         return client;
     }
