@@ -34,6 +34,10 @@ public sealed class OAuthTests(ITestOutputHelper output)
                 return Task.CompletedTask;
             },
             o => o.MaxConcurrency = 16);
+
+        // The token endpoint answers slowly, so that every call in flight meets the expired token
+        // while the renewal is under way: they all ask for a renewal at once.
+        lab.Wire.Hold = (request, ct) => request.RequestUri!.AbsolutePath.StartsWith("/oauth/token", StringComparison.Ordinal) ? Task.Delay(TimeSpan.FromMilliseconds(300), ct) : Task.CompletedTask;
         var clock = Stopwatch.StartNew();
 
         // The export and the bulk write run while sixteen callers keep sixteen calls in flight,
@@ -57,7 +61,8 @@ public sealed class OAuthTests(ITestOutputHelper output)
         var stats = await lab.Emulator.GetStatsAsync();
         var times = renewals.Select(t => Stopwatch.GetElapsedTime(renewals.First(), t).TotalSeconds).ToList();
         var gaps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
-        output.WriteLine($"{elapsed.TotalSeconds:F1} s: {exported.Count} rows exported, {adds} adds, {calls} single calls by 16 callers; {stats.Requests} requests; {stats.TokenRefreshes} renewals at the emulator, {renewals.Count} handed to OnTokensRenewed, gaps {string.Join(", ", gaps.Select(g => g.ToString("F2", CultureInfo.InvariantCulture)))} s");
+        var expired = stats.AnswersByStatus.GetValueOrDefault(401);
+        output.WriteLine($"{elapsed.TotalSeconds:F1} s: {exported.Count} rows exported, {adds} adds, {calls} single calls by 16 callers; {stats.Requests} requests, {expired} refused as expired; {stats.TokenRefreshes} renewals at the emulator, {renewals.Count} handed to OnTokensRenewed, gaps {string.Join(", ", gaps.Select(g => g.ToString("F2", CultureInfo.InvariantCulture)))} s");
 
         // Every seeded deal once; deals added before the export's snapshot may come along too.
         var added = await lab.OriginsAsync("o-");
@@ -73,6 +78,7 @@ public sealed class OAuthTests(ITestOutputHelper output)
         // least a lifetime apart; two renewals for one expiry would be milliseconds apart.
         Assert.All(gaps, gap => Assert.True(gap >= Lifetime.TotalSeconds * 0.8, $"two renewals {gap:F3} s apart: one expiry was renewed more than once"));
         Assert.True(renewals.Count <= (elapsed / Lifetime) + 1, $"{renewals.Count} renewals in {elapsed.TotalSeconds:F1} s of {Lifetime.TotalSeconds} s tokens");
+        Assert.True(expired >= renewals.Count * 8, $"only {expired} calls met an expired token in {renewals.Count} expiries: the renewals were hardly concurrent");
     }
 
     private static async Task<List<long>> ExportAsync(BitrixClient client)

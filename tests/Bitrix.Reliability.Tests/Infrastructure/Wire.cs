@@ -28,6 +28,9 @@ public sealed class Wire : DelegatingHandler
     /// <summary>Runs before each request goes on (e.g. to cancel after some requests).</summary>
     public Action<HttpRequestMessage>? BeforeSend { get; set; }
 
+    /// <summary>Awaited before each request goes on (e.g. to hold some requests up).</summary>
+    public Func<HttpRequestMessage, CancellationToken, Task>? Hold { get; set; }
+
     /// <summary>Waits until nothing is in flight; false if something still is after <paramref name="timeout"/>.</summary>
     public async Task<bool> QuietAsync(TimeSpan timeout)
     {
@@ -53,6 +56,11 @@ public sealed class Wire : DelegatingHandler
         try
         {
             BeforeSend?.Invoke(request);
+            if (Hold is { } hold)
+            {
+                await hold(request, cancellationToken);
+            }
+
             return await base.SendAsync(request, cancellationToken);
         }
         finally
