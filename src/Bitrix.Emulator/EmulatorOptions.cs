@@ -81,6 +81,12 @@ public sealed class EmulatorOptions
     /// <summary>Lifetime of issued refresh tokens (a real portal: 180 days).</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// The certificate Kestrel serves for an <c>https://</c> URL (e.g. a self-signed one made with
+    /// <see cref="System.Security.Cryptography.X509Certificates.CertificateRequest"/>). Needed only to listen on HTTPS.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; set; }
+
     /// <summary>When set, the portal has moved: every REST request answers 302 to the same path on this base address.</summary>
     public Uri? MovedTo { get; set; }
 

@@ -43,11 +43,12 @@ public partial class BitrixClient
         var results = new BitrixItemResult[list.Count];
         var batchable = new List<int>();
         var work = new List<Task>();
+        var cancelled = new Interruption();
         for (var i = 0; i < list.Count; i++)
         {
             if (list[i] is { } p && !PhpQueryEncoder.FitsQueryString(p))
             {
-                work.Add(CallOneAsync(method, i, p, results, cancellationToken));
+                work.Add(CallOneAsync(method, i, p, results, cancelled, cancellationToken));
             }
             else
             {
@@ -57,23 +58,63 @@ public partial class BitrixClient
 
         foreach (var chunk in batchable.Chunk(BitrixBatch.MaxCommands))
         {
-            work.Add(CallChunkAsync(method, chunk, list, results, cancellationToken));
+            work.Add(CallChunkAsync(method, chunk, list, results, cancelled, cancellationToken));
         }
 
+        // Every item's task ends (none is left running): a cancelled one records whether its
+        // request had been sent, so the caller learns exactly what may have run.
         await Task.WhenAll(work).ConfigureAwait(false);
-        if (options?.FindExisting is { } find)
+        if (options?.FindExisting is { } find && !cancelled.Happened)
         {
-            await SettleUnknownOutcomesAsync(method, list, results, find, options.MaxResends, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SettleUnknownOutcomesAsync(method, list, results, find, options.MaxResends, cancelled, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled.Happened = true;
+            }
+        }
+
+        if (cancelled.Happened)
+        {
+            throw new BitrixBulkCanceledException(method, results, cancellationToken);
         }
 
         return results;
     }
 
+    /// <summary>Set when an item of a bulk call stopped for cancellation.</summary>
+    private sealed class Interruption
+    {
+        private volatile bool _happened;
+
+        public bool Happened
+        {
+            get => _happened;
+            set => _happened = value;
+        }
+    }
+
+    /// <summary>Set when an item's request was handed to the transport: from then on it may have run.</summary>
+    private sealed class SendMark
+    {
+        private volatile bool _sent;
+
+        public bool Sent => _sent;
+
+        public void Set() => _sent = true;
+    }
+
+    private static BitrixError CancelledError(SendMark mark) => mark.Sent
+        ? new BitrixError(BitrixErrorCodes.UnknownOutcome, "The bulk call was cancelled while this item's request was in flight: it may or may not have run.")
+        : new BitrixError(BitrixErrorCodes.NotSent, "The bulk call was cancelled before this item was sent: it did not run.");
+
     /// <summary>
     /// Items whose write may or may not have run are looked up; those found take the found
     /// result, those missing are sent again (one by one) — never blindly.
     /// </summary>
-    private async Task SettleUnknownOutcomesAsync(string method, List<JsonObject?> items, BitrixItemResult[] results, Func<JsonObject, CancellationToken, Task<System.Text.Json.JsonElement?>> find, int maxResends, CancellationToken cancellationToken)
+    private async Task SettleUnknownOutcomesAsync(string method, List<JsonObject?> items, BitrixItemResult[] results, Func<JsonObject, CancellationToken, Task<System.Text.Json.JsonElement?>> find, int maxResends, Interruption cancelled, CancellationToken cancellationToken)
     {
         for (var round = 0; round <= maxResends; round++)
         {
@@ -92,7 +133,11 @@ public partial class BitrixClient
                 }
                 else if (round < maxResends)
                 {
-                    await CallOneAsync(method, index, parameters, results, cancellationToken).ConfigureAwait(false);
+                    await CallOneAsync(method, index, parameters, results, cancelled, cancellationToken).ConfigureAwait(false);
+                    if (cancelled.Happened)
+                    {
+                        return;
+                    }
                 }
             }
         }
@@ -120,34 +165,52 @@ public partial class BitrixClient
         return new BitrixIdResults<TId>(pairs);
     }
 
-    private async Task CallOneAsync(string method, int index, JsonObject parameters, BitrixItemResult[] results, CancellationToken cancellationToken)
+    private async Task CallOneAsync(string method, int index, JsonObject parameters, BitrixItemResult[] results, Interruption cancelled, CancellationToken cancellationToken)
     {
+        var mark = new SendMark();
         try
         {
-            var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
+            var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken, onSending: mark.Set).ConfigureAwait(false);
             results[index] = BitrixItemResult.Success(index, response.Result, response.Time);
         }
         catch (BitrixException e)
         {
             results[index] = BitrixItemResult.Failure(index, BitrixError.From(e));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled.Happened = true;
+            results[index] = BitrixItemResult.Failure(index, CancelledError(mark));
+        }
     }
 
-    private async Task CallChunkAsync(string method, int[] chunk, List<JsonObject?> items, BitrixItemResult[] results, CancellationToken cancellationToken)
+    private async Task CallChunkAsync(string method, int[] chunk, List<JsonObject?> items, BitrixItemResult[] results, Interruption cancelled, CancellationToken cancellationToken)
     {
         // Command names are positions within the batch: no marker parameter reaches the server,
         // and a fully successful batch's list-shaped answer maps straight back.
         var commands = chunk.Select((index, position) => new PackedCommand(position.ToString(CultureInfo.InvariantCulture), method, items[index])).ToList();
+        var mark = new SendMark();
         Dictionary<string, CommandOutcome> outcomes;
         try
         {
-            outcomes = await SendBatchAsync(commands, cancellationToken).ConfigureAwait(false);
+            outcomes = await SendBatchAsync(commands, cancellationToken, mark.Set).ConfigureAwait(false);
         }
         catch (BitrixException e)
         {
             foreach (var index in chunk)
             {
                 results[index] = BitrixItemResult.Failure(index, BitrixError.From(e));
+            }
+
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled.Happened = true;
+            var error = CancelledError(mark);
+            foreach (var index in chunk)
+            {
+                results[index] = BitrixItemResult.Failure(index, error);
             }
 
             return;

@@ -33,7 +33,19 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         : this(endpoint, oauth, oauthClientId, options, (o, logger) =>
         {
             var ownsHttp = httpClient is null;
-            var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            var http = httpClient ?? new HttpClient(BitrixTransport.CreateHandler(endpoint, o.DangerousAcceptAnyServerCertificate), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            if (o.DangerousAcceptAnyServerCertificate)
+            {
+                if (ownsHttp)
+                {
+                    Diagnostics.Log.CertificateValidationDisabled(logger, endpoint.Portal.ToString());
+                }
+                else
+                {
+                    Diagnostics.Log.CertificateOptionIgnored(logger);
+                }
+            }
+
             return new BitrixTransport(http, ownsHttp, redactedUrls: ownsHttp && endpoint.IsWebhook, endpoint, oauth, o, logger);
         })
     {
@@ -44,7 +56,15 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     /// primary handler must be <see cref="BitrixTransport.CreateHandler"/>'s: URLs then carry the placeholder.
     /// </summary>
     internal BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, Func<HttpClient> httpSource, BitrixClientOptions? options)
-        : this(endpoint, oauth, oauthClientId, options, (o, logger) => new BitrixTransport(httpSource, endpoint, oauth, o, logger))
+        : this(endpoint, oauth, oauthClientId, options, (o, logger) =>
+        {
+            if (o.DangerousAcceptAnyServerCertificate)
+            {
+                Diagnostics.Log.CertificateValidationDisabled(logger, endpoint.Portal.ToString());
+            }
+
+            return new BitrixTransport(httpSource, endpoint, oauth, o, logger);
+        })
     {
     }
 
@@ -249,7 +269,10 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     /// Sends independent commands as one batch. A command refused with 429 OPERATION_TIME_LIMIT
     /// did not run: it is sent again after its method's reset while its siblings keep their results.
     /// </summary>
-    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+    private Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+        => SendBatchAsync(commands, cancellationToken, onSending: null);
+
+    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken, Action? onSending)
     {
         var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         var pending = commands;
@@ -257,7 +280,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         {
             var shape = CallShape.Batch(pending.Select(c => c.Method), _kinds);
             using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, pending.Count);
-            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, span).ConfigureAwait(false);
+            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, span, onSending).ConfigureAwait(false);
             var answer = BatchCodec.Parse(response.Result);
             await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, span, cancellationToken).ConfigureAwait(false);
             var refused = new List<PackedCommand>();

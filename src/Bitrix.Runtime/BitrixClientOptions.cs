@@ -53,6 +53,16 @@ public sealed class BitrixClientOptions
     /// <summary>How many redirects (a portal's domain move answers 302) are followed per call.</summary>
     public int MaxRedirects { get; set; } = 5;
 
+    /// <summary>
+    /// <b>Dangerous:</b> accept any server certificate — self-signed, expired, issued for another
+    /// host. Anyone on the network path can then read and change every call, the webhook code or
+    /// OAuth token included. Only for a test portal with a self-signed certificate; never in
+    /// production. Off by default (certificates are validated). Applies to the handler the client
+    /// creates, not to an <see cref="HttpClient"/> you pass. The client logs a warning when it is
+    /// created with this on.
+    /// </summary>
+    public bool DangerousAcceptAnyServerCertificate { get; set; }
+
     internal BitrixClientOptions Validate()
     {
         if (MaxConcurrency < 1)

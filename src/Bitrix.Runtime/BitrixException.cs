@@ -75,6 +75,9 @@ public static class BitrixErrorCodes
     /// <summary>The connection failed or timed out; whether the call ran is unknown.</summary>
     public const string TransportFailure = "TRANSPORT_FAILURE";
 
-    /// <summary>A write's answer was lost (reset, timeout, cut or failed answer): it may or may not have run, and was not resent.</summary>
+    /// <summary>A write's answer was lost (reset, timeout, cut or failed answer, cancellation in flight): it may or may not have run, and was not resent.</summary>
     public const string UnknownOutcome = "UNKNOWN_OUTCOME";
+
+    /// <summary>The call was cancelled before its request was sent: it did not run (items of a cancelled bulk call).</summary>
+    public const string NotSent = "NOT_SENT";
 }

@@ -16,12 +16,27 @@ internal static class KestrelHost
     /// <summary>Starts listening on <paramref name="url"/> (port 0 picks a free port) and returns the app and its bound address.</summary>
     public static async Task<(WebApplication App, Uri Address)> StartAsync(Portal portal, string url, CancellationToken cancellationToken)
     {
+        var https = url.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+        if (https && portal.Options.ServerCertificate is null)
+        {
+            throw new ArgumentException("Listening on https needs EmulatorOptions.ServerCertificate.", nameof(url));
+        }
+
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
             k.AddServerHeader = false;
+            if (portal.Options.ServerCertificate is { } certificate)
+            {
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+            }
         });
+        if (https)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         builder.Services.AddRouting();

@@ -116,7 +116,7 @@ public static class BitrixServiceCollectionExtensions
             {
                 var settings = Settings(sp);
                 var endpoint = settings.WebhookUrl is { } webhook ? PortalEndpoint.ParseWebhook(webhook) : PortalEndpoint.ForOAuth(settings.OAuth!.PortalUrl);
-                return BitrixTransport.CreateHandler(endpoint);
+                return BitrixTransport.CreateHandler(endpoint, settings.Client.DangerousAcceptAnyServerCertificate);
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
     }

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Warning, "Bitrix24 list {Method} changed size during an offset read ({Before} -> {Now} rows): rows may have been missed; a cursor strategy reads a consistent snapshot")]
     public static partial void CountChanged(ILogger logger, string method, long before, long now);
+
+    [LoggerMessage(13, LogLevel.Warning, "Bitrix24 client for {Portal} accepts ANY server certificate (DangerousAcceptAnyServerCertificate): the connection is not authenticated and the webhook code or token can be intercepted; use it only for a test portal")]
+    public static partial void CertificateValidationDisabled(ILogger logger, string portal);
+
+    [LoggerMessage(14, LogLevel.Warning, "Bitrix24 client: DangerousAcceptAnyServerCertificate has no effect with an HttpClient you pass; its handler decides how certificates are checked")]
+    public static partial void CertificateOptionIgnored(ILogger logger);
 }

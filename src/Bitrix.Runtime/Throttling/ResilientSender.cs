@@ -59,12 +59,14 @@ internal sealed class ResilientSender
 
     public Throttle Throttle => _throttle;
 
-    /// <summary>
-    /// Sends one call with every wait, resend and retry it needs. <paramref name="span"/> is the
-    /// caller's span of the call (a batch's, which gets command spans afterwards); without one,
-    /// the call gets its own.
-    /// </summary>
-    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken, Activity? span = null)
+    /// <summary>Sends one call with every wait, resend and retry it needs.</summary>
+    /// <param name="method">The REST method.</param>
+    /// <param name="parameters">Its parameters.</param>
+    /// <param name="shape">What the request carries (methods, read or write).</param>
+    /// <param name="cancellationToken">Stops waiting and sending.</param>
+    /// <param name="span">The caller's span of the call (a batch's, which gets command spans afterwards); without one, the call gets its own.</param>
+    /// <param name="onSending">Called each time the request is handed to the transport (it may reach the server from then on).</param>
+    public async Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken, Activity? span = null, Action? onSending = null)
     {
         using var own = span is null ? BitrixTelemetry.StartCall(method, _transport.Endpoint) : null;
         var activity = span ?? own;
@@ -74,9 +76,9 @@ internal sealed class ResilientSender
         try
         {
             var response = await _retries.ExecuteAsync(
-                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, ctx.CancellationToken).ConfigureAwait(false),
+                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, state.OnSending, ctx.CancellationToken).ConfigureAwait(false),
                 context,
-                (Self: this, Method: method, Parameters: parameters, Shape: shape)).ConfigureAwait(false);
+                (Self: this, Method: method, Parameters: parameters, Shape: shape, OnSending: onSending)).ConfigureAwait(false);
             BitrixTelemetry.Answered(activity, response);
             return response;
         }
@@ -102,7 +104,7 @@ internal sealed class ResilientSender
         }
     }
 
-    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, CancellationToken cancellationToken)
+    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, Action? onSending, CancellationToken cancellationToken)
     {
         var overloadPaused = false;
         for (var refusals = 0; ; refusals++)
@@ -112,6 +114,7 @@ internal sealed class ResilientSender
                 try
                 {
                     BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
+                    onSending?.Invoke();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
                     _throttle.OnAnswered(lease);
                     await _throttle.OnAnswerAsync(method, response.Time, cancellationToken).ConfigureAwait(false);

@@ -61,7 +61,7 @@ internal sealed class BitrixTransport : IDisposable
     /// A handler that keeps the webhook code out of every URL above the socket and leaves
     /// redirects to the transport (HttpClient's own turns a POST into a body-less GET).
     /// </summary>
-    public static SocketsHttpHandler CreateHandler(PortalEndpoint endpoint)
+    public static SocketsHttpHandler CreateHandler(PortalEndpoint endpoint, bool acceptAnyServerCertificate = false)
     {
         var handler = new SocketsHttpHandler
         {
@@ -72,6 +72,12 @@ internal sealed class BitrixTransport : IDisposable
         if (endpoint.WebhookCode is { } code)
         {
             handler.PlaintextStreamFilter = SecretInjectingStream.Filter(code);
+        }
+
+        if (acceptAnyServerCertificate)
+        {
+            // Asked for explicitly (BitrixClientOptions.DangerousAcceptAnyServerCertificate); the client logs a warning.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
         return handler;

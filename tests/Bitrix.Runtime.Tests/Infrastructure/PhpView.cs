@@ -7,7 +7,7 @@ namespace Bitrix.Runtime.Tests.Infrastructure;
 /// <summary>
 /// What PHP's <c>parse_str</c> gives back for an <c>http_build_query</c> of some parameters:
 /// strings everywhere (true "1", false "0"), empty containers and nulls gone, maps keyed 0..n-1
-/// as lists, and ' ' or '.' in a top-level name turned into '_'.
+/// as lists, leading spaces of a top-level name dropped and ' ' or '.' in it turned into '_'.
 /// </summary>
 public static class PhpView
 {
@@ -41,9 +41,11 @@ public static class PhpView
         var kept = new List<KeyValuePair<string, JsonNode?>>();
         foreach (var (key, value) in entries)
         {
-            if (View(value) is { } view)
+            // PHP skips leading spaces of a top-level name (and drops a name left empty).
+            var name = topLevel ? key.TrimStart(' ').Replace(' ', '_').Replace('.', '_') : key;
+            if (View(value) is { } view && name.Length > 0)
             {
-                kept.Add(new(topLevel ? key.Replace(' ', '_').Replace('.', '_') : key, view));
+                kept.Add(new(name, view));
             }
         }
 

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix.Reliability.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Bitrix.Reliability.Tests;
+
+/// <summary>
+/// 2,000 adds and 2,000 updates under a tenth of requests faulted (every kind): no deal is created
+/// twice, every item ends as a success, an error or an unknown outcome — and with an origin check
+/// (<see cref="BulkCallOptions.FindExisting"/>) no unknown outcome remains.
+/// </summary>
+public sealed class ChaosWriteTests(ITestOutputHelper output)
+{
+    private static readonly int Items = Soak.Scale(2_000);
+
+    private static Lab Faulty(int seed) => new(Lab.Open(o =>
+    {
+        o.Deals = Items;
+        o.FaultRate = 0.10;
+        o.FaultKinds = Lab.AllFaults;
+        o.SlowDelay = TimeSpan.FromSeconds(3);
+        o.Seed = seed;
+    }));
+
+    private static void Quick(BitrixClientOptions o)
+    {
+        o.RequestTimeout = TimeSpan.FromSeconds(1);
+        o.MaxRetries = 10;
+    }
+
+    private static List<JsonObject?> Adds(string prefix) => [.. Enumerable.Range(0, Items).Select(i => (JsonObject?)new JsonObject
+    {
+        ["fields"] = new JsonObject { ["TITLE"] = $"{prefix} {i}", ["ORIGIN_ID"] = $"{prefix}-{i}" },
+    })];
+
+    /// <summary>Updates of the seeded deals 1..N, each setting a comment of its own.</summary>
+    private static List<JsonObject?> Updates(string prefix) => [.. Enumerable.Range(1, Items).Select(id => (JsonObject?)new JsonObject
+    {
+        ["id"] = id,
+        ["fields"] = new JsonObject { ["COMMENTS"] = $"{prefix}-{id}" },
+    })];
+
+    [Fact]
+    public async Task Every_add_and_update_is_accounted_for_and_no_deal_is_created_twice()
+    {
+        await using var lab = Faulty(seed: 21);
+        var client = lab.Client(Quick);
+
+        var addsTask = client.CallManyAsync("crm.deal.add", Adds("a"));
+        var updatesTask = client.CallManyAsync("crm.deal.update", Updates("u"));
+        var adds = await addsTask;
+        var updates = await updatesTask;
+
+        var stats = await lab.Emulator.GetStatsAsync();
+        var created = await lab.OriginsAsync("a-");
+        var rows = await lab.Emulator.GetRowsAsync("crm.deal", Enumerable.Range(1, Items).Select(i => (long)i));
+        var (addOk, addUnknown, addErrors) = Tally(adds);
+        var (updateOk, updateUnknown, updateErrors) = Tally(updates);
+        output.WriteLine($"{stats.Requests} requests, faults {string.Join(", ", stats.Faults.Select(f => $"{f.Key} {f.Value}"))}; adds: {addOk} ok, {addUnknown} unknown, {addErrors} errors, {created.Count} created; updates: {updateOk} ok, {updateUnknown} unknown, {updateErrors} errors");
+
+        // No deal twice; every item accounted for; every reported success is the deal created for that item.
+        Assert.Equal(created.Count, created.Select(c => c.Origin).Distinct().Count());
+        Assert.True(stats.Faults.Values.Sum() > 0, "no fault was injected");
+        Assert.Equal(Items, addOk + addUnknown + addErrors);
+        Assert.Equal(Items, updateOk + updateUnknown + updateErrors);
+        Assert.True(addUnknown + updateUnknown > 0, "with answers lost after the writes ran, some outcomes must be unknown");
+        var byOrigin = created.ToDictionary(c => c.Origin, c => c.Id);
+        foreach (var r in adds.Where(r => r.IsSuccess))
+        {
+            Assert.Equal(byOrigin[$"a-{r.Index}"], r.Result!.Value.GetInt64());
+        }
+
+        // Deals nobody was told about can only come from unknown outcomes; errors created nothing.
+        Assert.True(created.Count - addOk <= addUnknown, $"{created.Count} deals for {addOk} successes and {addUnknown} unknown outcomes");
+        foreach (var r in adds.Where(r => !r.IsSuccess && r.Error!.Code != BitrixErrorCodes.UnknownOutcome))
+        {
+            Assert.DoesNotContain($"a-{r.Index}", byOrigin.Keys);
+        }
+
+        // Every successful update landed, and updates created no deal.
+        foreach (var r in updates.Where(r => r.IsSuccess))
+        {
+            Assert.Equal($"u-{r.Index + 1}", (string?)rows[r.Index]["COMMENTS"]);
+        }
+
+        Assert.Equal(Items + created.Count, (await lab.Emulator.GetIdsAsync("crm.deal")).Count);
+    }
+
+    [Fact]
+    public async Task With_an_origin_check_no_unknown_outcome_remains_and_nothing_is_doubled()
+    {
+        await using var lab = Faulty(seed: 22);
+        var client = lab.Client(Quick);
+        var checker = lab.Client(Quick);
+        var looked = 0;
+        var addCheck = new BulkCallOptions
+        {
+            FindExisting = async (item, ct) =>
+            {
+                Interlocked.Increment(ref looked);
+                var origin = (string)item["fields"]!["ORIGIN_ID"]!;
+                var found = await checker.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { ["=ORIGIN_ID"] = origin }, ["select"] = new JsonArray("ID") }, ct);
+                return found.GetArrayLength() == 0 ? null : JsonSerializer.SerializeToElement(Lab.IdOf(found[0]));
+            },
+        };
+        var updateCheck = new BulkCallOptions
+        {
+            FindExisting = async (item, ct) =>
+            {
+                Interlocked.Increment(ref looked);
+                var deal = await checker.CallAsync("crm.deal.get", new JsonObject { ["id"] = (int)item["id"]! }, ct);
+                return deal.GetProperty("COMMENTS").GetString() == (string)item["fields"]!["COMMENTS"]! ? JsonSerializer.SerializeToElement(true) : null;
+            },
+        };
+
+        var addsTask = client.CallManyAsync("crm.deal.add", Adds("c"), addCheck);
+        var updatesTask = client.CallManyAsync("crm.deal.update", Updates("v"), updateCheck);
+        var adds = await addsTask;
+        var updates = await updatesTask;
+
+        var stats = await lab.Emulator.GetStatsAsync();
+        var created = await lab.OriginsAsync("c-");
+        var rows = await lab.Emulator.GetRowsAsync("crm.deal", Enumerable.Range(1, Items).Select(i => (long)i));
+        output.WriteLine($"{stats.Requests} requests, faults {string.Join(", ", stats.Faults.Select(f => $"{f.Key} {f.Value}"))}; {looked} items looked up after a lost answer; {created.Count} deals created");
+
+        Assert.DoesNotContain(adds.Concat(updates), r => r.Error?.Code == BitrixErrorCodes.UnknownOutcome);
+        Assert.All(adds, r => Assert.True(r.IsSuccess, r.ToString()));
+        Assert.All(updates, r => Assert.True(r.IsSuccess, r.ToString()));
+        Assert.True(looked > 0, "no answer was lost: the check was never exercised");
+        Assert.Equal(Items, created.Count);
+        Assert.Equal(Items, created.Select(c => c.Origin).Distinct().Count());
+        var byOrigin = created.ToDictionary(c => c.Origin, c => c.Id);
+        Assert.All(adds, r => Assert.Equal(byOrigin[$"c-{r.Index}"], r.Result!.Value.GetInt64()));
+        Assert.All(rows, row => Assert.Equal("v-" + (string)row["ID"]!, (string?)row["COMMENTS"]));
+    }
+
+    private static (int Ok, int Unknown, int Errors) Tally(IReadOnlyList<BitrixItemResult> results)
+        => (results.Count(r => r.IsSuccess),
+            results.Count(r => r.Error?.Code == BitrixErrorCodes.UnknownOutcome),
+            results.Count(r => !r.IsSuccess && r.Error?.Code != BitrixErrorCodes.UnknownOutcome));
+}

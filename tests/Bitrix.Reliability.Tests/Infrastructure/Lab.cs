@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix.Emulator;
+
+namespace Bitrix.Reliability.Tests.Infrastructure;
+
+/// <summary>
+/// An emulated portal (in memory) and clients on it, each with a private limiter store and the
+/// portal's own plan, every request counted by a <see cref="Infrastructure.Wire"/>. Disposing checks
+/// that the emulator never hit a defect of its own.
+/// </summary>
+public sealed class Lab : IAsyncDisposable
+{
+    private readonly List<BitrixClient> _clients = [];
+
+    public Lab(EmulatorOptions options)
+    {
+        Emulator = new BitrixEmulator(options);
+        Wire = new Wire(Emulator.CreateHandler());
+    }
+
+    public BitrixEmulator Emulator { get; }
+
+    public Wire Wire { get; }
+
+    /// <summary>Open limits, no modelled waiting, no seeded side tables: the data the test asks for.</summary>
+    public static EmulatorOptions Open(Action<EmulatorOptions>? configure = null)
+    {
+        var options = new EmulatorOptions
+        {
+            LatencyScale = 0,
+            BucketCapacity = 1_000_000,
+            DrainPerSecond = 1_000_000,
+            OperatingLimitSeconds = 1e9,
+            Deals = 0,
+            Leads = 0,
+            Contacts = 10,
+            Companies = 10,
+            Tasks = 0,
+            Activities = 0,
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>The six fault kinds of PROTOCOL's chaos runs.</summary>
+    public static IList<FaultKind> AllFaults => [FaultKind.InternalError, FaultKind.BadGatewayHtml, FaultKind.ServiceUnavailable, FaultKind.Reset, FaultKind.Truncate, FaultKind.Slow];
+
+    /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
+    public BitrixClient Client(Action<BitrixClientOptions>? configure = null)
+    {
+        var client = new BitrixClient(new HttpClient(Wire, disposeHandler: false), Emulator.WebhookUrl.ToString(), Options(configure));
+        _clients.Add(client);
+        return client;
+    }
+
+    private BitrixClientOptions Options(Action<BitrixClientOptions>? configure)
+    {
+        var options = new BitrixClientOptions
+        {
+            RateLimit = new RateLimitPlan(Emulator.Options.EffectiveBucketCapacity, Emulator.Options.EffectiveDrainPerSecond),
+            RateLimitStore = new InMemoryRateLimitStore(),
+            OperatingLimitSeconds = Emulator.Options.OperatingLimitSeconds,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>An OAuth client through <see cref="Wire"/>, its tokens renewed at the emulator's <c>/oauth/token/</c>.</summary>
+    public async Task<BitrixClient> OAuthClientAsync(Func<BitrixTokens, CancellationToken, Task> onRenewed, Action<BitrixClientOptions>? configure = null)
+    {
+        var issued = await Emulator.IssueOAuthTokensAsync();
+        var client = BitrixClient.FromOAuth(
+            new BitrixOAuthOptions
+            {
+                PortalUrl = Emulator.BaseAddress,
+                TokenEndpoint = new Uri(Emulator.BaseAddress, "/oauth/token/"),
+                ClientId = Emulator.Options.OAuthClientId,
+                ClientSecret = Emulator.Options.OAuthClientSecret,
+                AccessToken = issued.AccessToken,
+                RefreshToken = issued.RefreshToken,
+                OnTokensRenewed = onRenewed,
+            },
+            new HttpClient(Wire, disposeHandler: false),
+            Options(configure));
+        _clients.Add(client);
+        return client;
+    }
+
+    public static long IdOf(JsonElement row, string key = "ID")
+    {
+        var id = row.GetProperty(key);
+        return id.ValueKind == JsonValueKind.String ? long.Parse(id.GetString()!, CultureInfo.InvariantCulture) : id.GetInt64();
+    }
+
+    /// <summary>Every deal's ORIGIN_ID that starts with <paramref name="prefix"/>, read from the store (no limits or faults).</summary>
+    public async Task<List<(long Id, string Origin)>> OriginsAsync(string prefix)
+    {
+        var rows = await Emulator.GetRowsAsync("crm.deal");
+        return [.. rows
+            .Select(r => (Id: long.Parse((string)r["ID"]!, CultureInfo.InvariantCulture), Origin: (string?)r["ORIGIN_ID"]))
+            .Where(r => r.Origin is not null && r.Origin.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(r => (r.Id, r.Origin!))];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        var stats = await Emulator.GetStatsAsync();
+        await Emulator.DisposeAsync();
+        Wire.Dispose();
+        Assert.True(stats.InternalFailures == 0, $"the emulator hit a defect of its own: {stats.LastInternalFailure}");
+    }
+}
