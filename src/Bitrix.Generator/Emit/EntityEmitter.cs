@@ -132,9 +132,10 @@ internal static class EntityEmitter
         }
 
         w.Line($"global::System.Collections.Generic.Dictionary<string, {JsonElement}>? extra = null;");
+        w.Line($"global::System.Span<char> name = stackalloc char[{Value}.NameBufferLength];");
         w.Open("foreach (var p in row.EnumerateObject())");
         w.Line("bool read;");
-        w.Open("switch (p.Name)");
+        w.Open($"switch ({Value}.Name(p, name))");
         var keys = new HashSet<string>();
         for (var i = 0; i < e.Fields.Count; i++)
         {

@@ -193,10 +193,11 @@ namespace Bitrix
             long? v32 = null;
             long? v33 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
             foreach (var p in row.EnumerateObject())
             {
                 bool read;
-                switch (p.Name)
+                switch (global::Bitrix.BitrixValue.Name(p, name))
                 {
                     case "id":
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);

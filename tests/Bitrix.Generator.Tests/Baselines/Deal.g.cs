@@ -248,10 +248,11 @@ namespace Bitrix
             global::System.DateTimeOffset? v43 = null;
             long? v44 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
             foreach (var p in row.EnumerateObject())
             {
                 bool read;
-                switch (p.Name)
+                switch (global::Bitrix.BitrixValue.Name(p, name))
                 {
                     case "ID":
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);

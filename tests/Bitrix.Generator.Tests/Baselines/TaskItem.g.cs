@@ -348,10 +348,11 @@ namespace Bitrix
             global::System.Text.Json.JsonElement? v63 = null;
             string? v64 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
             foreach (var p in row.EnumerateObject())
             {
                 bool read;
-                switch (p.Name)
+                switch (global::Bitrix.BitrixValue.Name(p, name))
                 {
                     case "id":
                     case "ID":
