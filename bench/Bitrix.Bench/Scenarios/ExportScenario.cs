@@ -43,8 +43,9 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
           --plan NAME          standard (50 + 2/s, default), enterprise (250 + 5/s) or custom --capacity X --drain Y
           --fault-rate P       probability 0..1 of an injected fault per request (default {(faults ? "0.05" : "0")})
           --fault-kinds LIST   the kinds injected (default {MixedFaultKinds})
-          --slow-delay S       seconds a "slow" answer is held back (default 2)
-          --request-timeout S  the client's RequestTimeout (default {(faults ? "1" : "100")}: a slow answer times out and is resent)
+          --slow-delay S       seconds a "slow" answer is held back (default 5)
+          --request-timeout S  the client's RequestTimeout (default {(faults ? "3" : "100")}: a slow answer times out and is resent;
+                               at 1 s, batches of a loaded 2-core machine timed out too)
           --fresh MODE         reset (default): one emulator process, POST /_emulator/reset before each strategy
                                and a private client store (empty bucket on both sides; the emulator's JIT stays warm);
                                process: a new emulator process per strategy and the default shared store
@@ -70,8 +71,8 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         var plan = LimitPlanChoice.Read(arguments, new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
         var faultRate = arguments.Double("fault-rate", faults ? 0.05 : 0, min: 0);
         var faultKinds = arguments.String("fault-kinds", MixedFaultKinds);
-        var slowDelay = arguments.Double("slow-delay", 2, min: 0);
-        var requestTimeout = TimeSpan.FromSeconds(arguments.Double("request-timeout", faults ? 1 : 100, min: 0.05));
+        var slowDelay = arguments.Double("slow-delay", 5, min: 0);
+        var requestTimeout = TimeSpan.FromSeconds(arguments.Double("request-timeout", faults ? 3 : 100, min: 0.05));
         var output = arguments.String("out", Path.Combine("bench", "results"));
         var warmupRounds = arguments.Int("warmup-rounds", 1, min: 0);
         var fresh = arguments.String("fresh", "reset");
