@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every table of bench/README.md in one command:
 #
-#   bench/run-all.sh            # the measured sizes (about 25 minutes on the 2-core machine)
+#   bench/run-all.sh            # the measured sizes (about 20 minutes on the 2-core machine)
 #   bench/run-all.sh --smoke    # the CI sizes (about a minute): proves every scenario runs
 #
 # Builds in Release, runs each macro scenario of bench/Bitrix.Bench and the BenchmarkDotNet micro
@@ -34,8 +34,9 @@ dotnet build TypedBitrix.sln -c Release > "$run/build.log" 2>&1 || { echo "build
 # step NAME COMMAND...: runs one command, logs it, and appends its tables to the summary.
 step() {
   local name=$1; shift
-  local before after status
+  local before after status started
   before=$(uptime | sed 's/.*load average: //')
+  started=$SECONDS
   echo "== $name: $*"
   "$@" > "$run/$name.log" 2>&1
   status=$?
@@ -44,7 +45,7 @@ step() {
     echo
     echo "## $name"
     echo
-    echo "\`$*\` — exit $status; load average before: $before; after: $after"
+    echo "\`$*\` — exit $status, $((SECONDS - started)) s; load average before: $before; after: $after"
     echo
     # The scenario's own Markdown tables (Bitrix.Bench) or BenchmarkDotNet's (Bitrix.Benchmarks).
     grep -E '^\|' "$run/$name.log" || tail -5 "$run/$name.log"
