@@ -58,6 +58,7 @@ if [ $smoke = 1 ]; then
   step micro $micro --smoke --artifacts "$run/micro"
   step emulator-throughput $bench emulator-throughput --seconds 3 --warmup 0.5 $out
   step rate $bench rate --quick $out
+  step rate-two-clients $bench rate-two-clients --quick $out
   step burst $bench burst --quick $out
   step bulk-add $bench bulk-add --quick $out
   step rate-two-processes $bench rate-two-processes --quick $out
