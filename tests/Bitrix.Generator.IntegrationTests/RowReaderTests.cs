@@ -62,6 +62,18 @@ public class RowReaderTests
         Assert.Null(escaped.AdditionalData);
     }
 
+    [Fact]
+    public void Field_order_and_unknown_fields_do_not_change_what_is_read()
+    {
+        var inOrder = Read("""{"ID":"7","TITLE":"A","TYPE_ID":"SALE","CATEGORY_ID":"2","STAGE_ID":"C2:NEW","OPPORTUNITY":"10.50","DATE_CREATE":"2024-09-02T10:15:00+03:00"}""");
+        var shuffled = Read("""{"DATE_CREATE":"2024-09-02T10:15:00+03:00","UF_CRM_1":"x","OPPORTUNITY":"10.50","STAGE_ID":"C2:NEW","ID":"7","CATEGORY_ID":"2","TYPE_ID":"SALE","TITLE":"A"}""");
+
+        Assert.Equal(inOrder, shuffled with { AdditionalData = null });
+        Assert.Equal(["UF_CRM_1"], shuffled.AdditionalData!.Keys);
+        Assert.Equal("C2:NEW", shuffled.StageId);
+        Assert.Equal(10.50m, shuffled.Opportunity);
+    }
+
     [Theory]
     [InlineData("\"Y\"", true)]
     [InlineData("\"N\"", false)]
