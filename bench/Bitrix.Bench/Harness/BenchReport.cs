@@ -36,7 +36,21 @@ internal sealed class MarkdownTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
+    /// <summary>A scenario's own columns followed by the common ones of <see cref="LimitsResult"/>.</summary>
+    public static MarkdownTable WithLimits(params string[] own) => new([.. own, .. LimitsResult.Headers]);
+
     public void Add(params string[] cells) => _rows.Add(cells);
+
+    /// <summary>A cell of counts by key: <c>A ×2, B ×1</c>, or <c>0</c>.</summary>
+    public static string Counts(IReadOnlyDictionary<string, long> counts)
+        => counts.Count == 0 ? "0" : string.Join(", ", counts.Select(c => $"{c.Key} ×{c.Value}"));
+
+    /// <summary>A cell of numbers by key: <c>bucket 1.5, batch 0.2</c>, or <c>0</c>.</summary>
+    public static string Values(IReadOnlyDictionary<string, double> values, string format)
+        => values.Count == 0 ? "0" : string.Join(", ", values.Select(v => $"{v.Key} {v.Value.ToString(format, CultureInfo.InvariantCulture)}"));
+
+    /// <summary>A row of the scenario's own cells followed by the common ones.</summary>
+    public void Add(LimitsResult result, params string[] own) => _rows.Add([.. own, .. result.Cells()]);
 
     public override string ToString()
     {
@@ -91,5 +105,72 @@ internal static class ReportWriter
         }
 
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// The report plumbing every scenario shares: parameters, notes and failures collected while it runs,
+/// then one call that writes the JSON and Markdown files, prints the table and the failures and
+/// returns the exit code (0 without failures, 1 with).
+/// </summary>
+internal sealed class ScenarioReport(string benchmark, string output)
+{
+    private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
+    private readonly List<string> _notes = [];
+    private readonly List<string> _failures = [];
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public IReadOnlyList<string> Failures => _failures;
+
+    public ScenarioReport Parameter(string name, object value)
+    {
+        _parameters[name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        return this;
+    }
+
+    public ScenarioReport Note(string note)
+    {
+        _notes.Add(note);
+        return this;
+    }
+
+    public void Fail(string failure) => _failures.Add(failure);
+
+    /// <summary>Fails when <paramref name="errors"/> is not empty.</summary>
+    public void FailOnErrors(string label, IReadOnlyDictionary<string, long> errors, string what = "failed calls")
+    {
+        if (errors.Count > 0)
+        {
+            Fail($"{label}: {what} {string.Join(", ", errors.Select(e => $"{e.Key} ×{e.Value}"))}");
+        }
+    }
+
+    /// <summary>Fails when the emulator refused anything (503 or 429).</summary>
+    public void FailOnRefusals(string label, long rejected503, long rejected429)
+    {
+        if (rejected503 > 0 || rejected429 > 0)
+        {
+            Fail($"{label}: the emulator refused {rejected503} requests with 503 and {rejected429} calls with 429");
+        }
+    }
+
+    /// <summary>Writes <c>{benchmark}-{time}.json</c> and <c>.md</c> into the output folder, prints the table and the failures.</summary>
+    /// <returns>The exit code: 0 without failures, 1 with.</returns>
+    public async Task<int> FinishAsync<TRow>(IReadOnlyList<TRow> rows, MarkdownTable table, CancellationToken cancellationToken)
+    {
+        var report = new BenchReport<TRow>(benchmark, StartedAt, MachineInfo.Current(), _parameters, rows, [.. _notes, .. _failures.Select(f => "FAILED: " + f)]);
+        var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(output, report, table, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine();
+        Console.Write(ReportWriter.ToMarkdown(report, table));
+        Console.WriteLine();
+        Console.WriteLine($"wrote {jsonPath}");
+        Console.WriteLine($"wrote {markdownPath}");
+        foreach (var failure in _failures)
+        {
+            await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);
+        }
+
+        return _failures.Count == 0 ? 0 : 1;
     }
 }

@@ -45,6 +45,9 @@ internal sealed record PortalStats(
     long InternalFailures,
     long? DealCount)
 {
+    /// <summary>Faults the emulator injected, by kind.</summary>
+    public IReadOnlyDictionary<string, long> Faults { get; init; } = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Requests the bucket let through (every request but those refused with 503).</summary>
     public long Accepted => Requests - Rejected503;
 
@@ -65,8 +68,29 @@ internal sealed record PortalStats(
             (node["operatingSecondsByMethod"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<double>(), StringComparer.OrdinalIgnoreCase),
             node["bucketLevel"]!.GetValue<double>(),
             node["internalFailures"]?.GetValue<long>() ?? 0,
-            node["entityCounts"]?["crm.deal"]?.GetValue<long>());
+            node["entityCounts"]?["crm.deal"]?.GetValue<long>())
+        {
+            Faults = Longs(node["faults"]),
+        };
     }
+
+    /// <summary>What was counted between <paramref name="before"/> and this; the bucket level and deal count are this one's.</summary>
+    public PortalStats Since(PortalStats before) => new(
+        Requests - before.Requests,
+        Minus(AnswersByStatus, before.AnswersByStatus),
+        Rejected503 - before.Rejected503,
+        Rejected429 - before.Rejected429,
+        Minus(CallsByMethod, before.CallsByMethod),
+        OperatingSecondsByMethod.ToDictionary(p => p.Key, p => p.Value - before.OperatingSecondsByMethod.GetValueOrDefault(p.Key), StringComparer.OrdinalIgnoreCase),
+        BucketLevel,
+        InternalFailures - before.InternalFailures,
+        DealCount)
+    {
+        Faults = Minus(Faults, before.Faults),
+    };
+
+    private static Dictionary<string, long> Minus(IReadOnlyDictionary<string, long> after, IReadOnlyDictionary<string, long> before)
+        => after.Select(p => (p.Key, Value: p.Value - before.GetValueOrDefault(p.Key))).Where(p => p.Value != 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
 
     private static Dictionary<string, long> Longs(JsonNode? node)
         => (node as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<long>(), StringComparer.OrdinalIgnoreCase);

@@ -106,6 +106,21 @@ internal static class LimitsSetup
         },
     };
 
+    /// <summary>
+    /// The options every limits scenario reads (<see cref="Usage"/>): <c>--latency-scale</c>, <c>--deals</c>,
+    /// <c>--warmup</c>, <c>--warmup-rounds</c>, <c>--out</c> and <c>--emulator</c>; <c>--quick</c> lowers the warm-up.
+    /// </summary>
+    public static LimitsOptions ReadOptions(BenchArguments arguments, bool quick) => new(
+        arguments.Double("latency-scale", 1, min: 0),
+        arguments.Int("deals", 1000, min: 1),
+        arguments.Int("warmup", quick ? 50 : 100, min: 0),
+        arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1),
+        arguments.String("out", Path.Combine("bench", "results")),
+        EmulatorProcess.Locate(arguments.String("emulator")));
+
     /// <summary>The client's portal key (host:port, as the in-memory store keys its buckets).</summary>
     public static string PortalKey(Uri webhookUrl) => webhookUrl.Authority.ToLowerInvariant();
 }
+
+/// <summary>What <see cref="LimitsSetup.ReadOptions"/> read.</summary>
+internal sealed record LimitsOptions(double LatencyScale, int Deals, int Warmup, int WarmupRounds, string Output, string EmulatorDll);

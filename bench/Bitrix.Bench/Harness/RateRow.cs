@@ -54,6 +54,9 @@ internal sealed record RateRow(
     /// <summary>When the clients received each refusal, seconds after the calls were issued (for diagnosis; JSON only).</summary>
     public IReadOnlyList<double> RefusalsAtSeconds { get; init; } = [];
 
+    /// <summary>The fields every limits scenario reports; rows are the calls, the floor is ceil(calls / 50) requests.</summary>
+    public LimitsResult? Measured { get; init; }
+
     /// <summary>
     /// The achieved rate after the burst: requests beyond the first <c>capacity</c>, divided by the
     /// time from the start of the first wait for the bucket to the last answer.
@@ -117,28 +120,22 @@ internal sealed record RateRow(
 
     public static MarkdownTable Table(IEnumerable<RateRow> rows)
     {
-        var table = new MarkdownTable("setup", "auto-batch", "plan", "calls", "requests", "503", "429", "wall s", "first wait s", "post-burst req/s", "÷ plan", "CPU s", "of it JIT s", "CPU s/1k req", "CPU s/1k calls", "wait s by reason (summed)", "bucket wait s (sampled)", "errors");
+        var table = MarkdownTable.WithLimits("setup", "auto-batch", "plan", "client-counted requests", "first wait s", "post-burst req/s", "÷ plan", "CPU s/1k req", "wait s by reason (summed)", "bucket wait s (sampled)", "errors");
         foreach (var r in rows)
         {
             table.Add(
+                r.Measured ?? throw new InvalidOperationException("a rate row without its common measurement"),
                 r.Setup,
                 r.AutoBatch ? "on" : "off",
                 r.Plan,
-                F(r.Calls),
-                r.ClientRequests == r.Requests ? F(r.Requests) : $"{F(r.Requests)} (client: {F(r.ClientRequests)})",
-                F(r.Rejected503),
-                F(r.Rejected429),
-                F(r.WallSeconds, "F2"),
+                F(r.ClientRequests),
                 r.FirstBucketWaitSeconds is { } first ? F(first, "F3") : "–",
                 r.PostBurstRate is { } rate ? F(rate, "F3") : "–",
                 r.RateOverPlan is { } ratio ? F(ratio, "F3") : "–",
-                F(r.ClientCpuSeconds, "F3"),
-                F(r.JitSeconds, "F3"),
                 F(r.CpuSecondsPer1000Requests, "F3"),
-                F(r.CpuSecondsPer1000Calls, "F3"),
                 Join(r.WaitSecondsByReason, "F1"),
                 F(r.SampledWaitSeconds.GetValueOrDefault(ClientMetrics.BucketReason), "F2"),
-                r.Errors.Count == 0 ? "0" : string.Join(", ", r.Errors.Select(e => $"{e.Key} ×{e.Value}")));
+                MarkdownTable.Counts(r.Errors));
         }
 
         return table;
@@ -158,13 +155,13 @@ internal sealed record RateRow(
                     p.Name,
                     F(p.Calls),
                     p.Requests is { } requests ? F(requests) : "(shared meter)",
-                    p.RefusalsByCode is { } refusals ? (refusals.Count == 0 ? "0" : string.Join(", ", refusals.Select(e => $"{e.Key} ×{e.Value}"))) : "(shared meter)",
+                    p.RefusalsByCode is { } refusals ? (MarkdownTable.Counts(refusals)) : "(shared meter)",
                     F(p.LastAnswerSeconds, "F2"),
                     p.AnswersFirstHalf is { } first ? F(first) : "–",
                     p.AnswersSecondHalf is { } second ? F(second) : "–",
                     p.CpuSeconds is { } cpu ? F(cpu, "F2") : "(one process)",
                     p.WaitSecondsByReason is { } waits ? Join(waits, "F1") : "(shared meter)",
-                    p.Errors.Count == 0 ? "0" : string.Join(", ", p.Errors.Select(e => $"{e.Key} ×{e.Value}")));
+                    MarkdownTable.Counts(p.Errors));
             }
         }
 
@@ -192,7 +189,7 @@ internal sealed record RateRow(
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string Join(IReadOnlyDictionary<string, double> values, string format)
-        => values.Count == 0 ? "0" : string.Join(", ", values.Select(v => $"{v.Key} {F(v.Value, format)}"));
+        => MarkdownTable.Values(values, format);
 }
 
 /// <summary>

@@ -14,6 +14,7 @@ internal static class ScenarioCatalog
         new BurstScenario(),
         new BulkAddScenario(),
         new ExportScenario(),
+        new ExportScenario(faults: true),
     ];
 
     /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>

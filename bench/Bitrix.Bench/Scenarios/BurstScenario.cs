@@ -38,123 +38,61 @@ internal sealed class BurstScenario : IScenario
         var calls = arguments.Int("calls", 500, min: 1);
         var maxRequests = arguments.Int("max-requests", (int)Math.Ceiling(TargetRequests * calls / 500.0), min: 1);
         var modes = RateScenario.AutoBatchModes(arguments);
-        var latencyScale = arguments.Double("latency-scale", 1, min: 0);
-        var deals = arguments.Int("deals", 1000, min: 1);
-        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
-        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
-        var output = arguments.String("out", Path.Combine("bench", "results"));
-        var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
+        var (latencyScale, deals, warmup, warmupRounds, output, emulatorDll) = LimitsSetup.ReadOptions(arguments, quick);
         arguments.EnsureAllRead();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = new ScenarioReport(Name, output)
+            .Parameter("plan", plan)
+            .Parameter("calls", calls)
+            .Parameter("latency-scale", latencyScale)
+            .Parameter("max-requests", maxRequests)
+            .Parameter("emulator", "own process per mode, loopback");
         await RateScenario.WarmUpAsync(emulatorDll, warmup, warmupRounds, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<BurstRow>();
-        var failures = new List<string>();
         foreach (var autoBatch in modes)
         {
             await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
-            using var control = new EmulatorControl(emulator.WebhookUrl);
             RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
-            using var metrics = new ClientMetrics();
             await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+            using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
             var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
-            var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-            var heard = metrics.Snapshot();
-            var row = new BurstRow(
-                autoBatch,
-                plan.ToString(),
-                calls,
-                stats.Requests,
-                stats.Calls("batch"),
-                stats.Calls(CallBurst.Method),
-                stats.Rejected503,
-                stats.Rejected429,
-                burst.WallSeconds,
-                stats.OperatingSeconds,
-                stats.OperatingSeconds * 1000 / calls,
-                burst.CpuSeconds,
-                burst.JitSeconds,
-                heard.WaitSecondsByReason,
-                burst.Errors);
+            var outcome = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
+            var stats = outcome.Stats;
+            var row = new BurstRow(autoBatch, plan.ToString(), stats.Calls("batch"), stats.Calls(CallBurst.Method), outcome.Result, outcome.Heard.WaitSecondsByReason, burst.Errors);
             rows.Add(row);
-            Console.WriteLine($"auto-batch {(autoBatch ? "on" : "off")}: {row.Requests} requests ({row.BatchRequests} batches), 503 {row.Rejected503}, wall {row.WallSeconds:F2} s, modelled server {row.ServerSeconds:F3} s");
-
             var label = $"auto-batch {(autoBatch ? "on" : "off")}";
-            if (row.Errors.Count > 0)
+            Console.WriteLine($"{label}: {row.Measured.Summary()} ({row.BatchRequests} batches)");
+            report.FailOnErrors(label, row.Errors);
+            report.FailOnRefusals(label, row.Measured.Rejected503, row.Measured.Rejected429);
+            if (row.GetCalls != calls)
             {
-                failures.Add($"{label}: failed calls {string.Join(", ", row.Errors.Select(e => $"{e.Key} ×{e.Value}"))}");
+                report.Fail($"{label}: the emulator ran {row.GetCalls} {CallBurst.Method} calls, not {calls}");
             }
 
-            if (row.Rejected503 > 0 || row.Rejected429 > 0)
+            if (autoBatch && row.Measured.Requests > maxRequests)
             {
-                failures.Add($"{label}: the emulator refused {row.Rejected503} requests with 503 and {row.Rejected429} calls with 429");
-            }
-
-            if (stats.Calls(CallBurst.Method) != calls)
-            {
-                failures.Add($"{label}: the emulator ran {stats.Calls(CallBurst.Method)} {CallBurst.Method} calls, not {calls}");
-            }
-
-            if (autoBatch && row.Requests > maxRequests)
-            {
-                failures.Add($"{label}: {row.Requests} requests for {calls} calls, more than {maxRequests}");
+                report.Fail($"{label}: {row.Measured.Requests} requests for {calls} calls, more than {maxRequests}");
             }
         }
 
-        var notes = new List<string>
-        {
-            "requests: HTTP requests the emulator received; batches: of them, batch requests; server s: the emulator's modelled server time (operatingSecondsByMethod summed: a batch's commands are charged to their own method), waited for with --latency-scale.",
-            "CPU s is the client process during the burst; JIT s the part of it spent compiling after the warm-up.",
-        };
-        notes.AddRange(failures.Select(f => "FAILED: " + f));
-        var report = new BenchReport<BurstRow>(
-            Name,
-            startedAt,
-            MachineInfo.Current(),
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["plan"] = plan.ToString(),
-                ["calls"] = calls.ToString(CultureInfo.InvariantCulture),
-                ["latency-scale"] = latencyScale.ToString(CultureInfo.InvariantCulture),
-                ["max-requests"] = maxRequests.ToString(CultureInfo.InvariantCulture),
-            },
-            rows,
-            notes);
-        var table = Table(rows);
-        var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(output, report, table, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine();
-        Console.Write(ReportWriter.ToMarkdown(report, table));
-        Console.WriteLine();
-        Console.WriteLine($"wrote {jsonPath}");
-        Console.WriteLine($"wrote {markdownPath}");
-        foreach (var failure in failures)
-        {
-            await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);
-        }
-
-        return failures.Count == 0 ? 0 : 1;
+        report.Note("rows: calls answered; batches: of the requests, batch requests; server s: the emulator's modelled server time (a batch's commands are charged to their own method), waited for with --latency-scale; policy floor: ceil(calls / 50) requests (the calls could share batches).")
+            .Note(LimitsResult.Note);
+        return await report.FinishAsync(rows, Table(rows), cancellationToken).ConfigureAwait(false);
     }
 
     private static MarkdownTable Table(IEnumerable<BurstRow> rows)
     {
-        var table = new MarkdownTable("auto-batch", "plan", "calls", "requests", "batches", "503", "429", "wall s", "server s", "server ms/call", "CPU s", "of it JIT s", "wait s by reason (summed)", "errors");
+        var table = MarkdownTable.WithLimits("auto-batch", "plan", "batches", "server ms/call", "wait s by reason (summed)", "errors");
         foreach (var r in rows)
         {
             table.Add(
+                r.Measured,
                 r.AutoBatch ? "on" : "off",
                 r.Plan,
-                r.Calls.ToString(CultureInfo.InvariantCulture),
-                r.Requests.ToString(CultureInfo.InvariantCulture),
                 r.BatchRequests.ToString(CultureInfo.InvariantCulture),
-                r.Rejected503.ToString(CultureInfo.InvariantCulture),
-                r.Rejected429.ToString(CultureInfo.InvariantCulture),
-                r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.ServerSeconds.ToString("F3", CultureInfo.InvariantCulture),
-                r.ServerMillisecondsPerCall.ToString("F2", CultureInfo.InvariantCulture),
-                r.ClientCpuSeconds.ToString("F3", CultureInfo.InvariantCulture),
-                r.JitSeconds.ToString("F3", CultureInfo.InvariantCulture),
-                r.WaitSecondsByReason.Count == 0 ? "0" : string.Join(", ", r.WaitSecondsByReason.Select(w => $"{w.Key} {w.Value.ToString("F1", CultureInfo.InvariantCulture)}")),
-                r.Errors.Count == 0 ? "0" : string.Join(", ", r.Errors.Select(e => $"{e.Key} ×{e.Value}")));
+                (r.Measured.OperatingSeconds * 1000 / Math.Max(1, r.Measured.Rows)).ToString("F2", CultureInfo.InvariantCulture),
+                MarkdownTable.Values(r.WaitSecondsByReason, "F1"),
+                MarkdownTable.Counts(r.Errors));
         }
 
         return table;
@@ -162,23 +100,14 @@ internal sealed class BurstScenario : IScenario
 }
 
 /// <summary>One burst, with or without auto-batching.</summary>
-/// <param name="Requests">HTTP requests the emulator received.</param>
-/// <param name="BatchRequests">Of them, <c>batch</c> requests.</param>
+/// <param name="BatchRequests">Of the requests, <c>batch</c> requests.</param>
 /// <param name="GetCalls"><c>crm.deal.get</c> calls the emulator ran (single or inside batches).</param>
-/// <param name="ServerSeconds">The emulator's modelled server time for the burst.</param>
+/// <param name="Measured">The common fields; rows are the calls.</param>
 internal sealed record BurstRow(
     bool AutoBatch,
     string Plan,
-    int Calls,
-    long Requests,
     long BatchRequests,
     long GetCalls,
-    long Rejected503,
-    long Rejected429,
-    double WallSeconds,
-    double ServerSeconds,
-    double ServerMillisecondsPerCall,
-    double ClientCpuSeconds,
-    double JitSeconds,
+    LimitsResult Measured,
     IReadOnlyDictionary<string, double> WaitSecondsByReason,
     IReadOnlyDictionary<string, long> Errors);

@@ -55,9 +55,12 @@ internal sealed class EmulatorThroughputScenario : IScenario
         arguments.EnsureAllRead();
 
         var setup = new EmulatorSetup(deals);
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = new ScenarioReport(Name, output)
+            .Parameter("seconds", seconds)
+            .Parameter("warmup", warmup)
+            .Parameter("concurrency", concurrency)
+            .Parameter("deals", deals);
         var rows = new List<ThroughputRow>();
-        var failures = new List<string>();
         foreach (var hostName in hosts)
         {
             await using var host = hostName == EmulatorHost.Loopback
@@ -74,7 +77,7 @@ internal sealed class EmulatorThroughputScenario : IScenario
                 }
                 else
                 {
-                    failures.Add($"{host.Name} {call}: {probeError}");
+                    report.Fail($"{host.Name} {call}: {probeError}");
                 }
             }
 
@@ -98,53 +101,24 @@ internal sealed class EmulatorThroughputScenario : IScenario
                 Console.WriteLine($"  {row.Call,-14} {row.RequestsPerSecond,9:F0} req/s  p50 {row.LatencyMs.P50:F2} ms  p99 {row.LatencyMs.P99:F2} ms  errors {row.Errors}");
                 if (row.Errors > 0)
                 {
-                    failures.Add($"{host.Name} {call}: {row.Errors} errors ({string.Join(", ", row.ErrorKinds.Select(e => $"{e.Key} x{e.Value}"))})");
+                    report.Fail($"{host.Name} {call}: {row.Errors} errors ({string.Join(", ", row.ErrorKinds.Select(e => $"{e.Key} x{e.Value}"))})");
                 }
 
                 if (row.RequestsPerSecond < minRps)
                 {
-                    failures.Add($"{host.Name} {call}: {row.RequestsPerSecond:F0} req/s is below --min-rps {minRps}");
+                    report.Fail($"{host.Name} {call}: {row.RequestsPerSecond:F0} req/s is below --min-rps {minRps}");
                 }
             }
         }
 
-        var notes = new List<string>();
         var loopbackGet = rows.FirstOrDefault(r => r.Host == EmulatorHost.Loopback && r.Call == CallName(Get));
         if (loopbackGet is not null)
         {
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Target: >= {TargetRequestsPerSecond} simple requests/s over loopback: {(loopbackGet.RequestsPerSecond >= TargetRequestsPerSecond ? "met" : "NOT met")} ({loopbackGet.RequestsPerSecond:F0} req/s for crm.deal.get)."));
+            report.Note(string.Create(CultureInfo.InvariantCulture, $"Target: >= {TargetRequestsPerSecond} simple requests/s over loopback: {(loopbackGet.RequestsPerSecond >= TargetRequestsPerSecond ? "met" : "NOT met")} ({loopbackGet.RequestsPerSecond:F0} req/s for crm.deal.get)."));
         }
 
-        notes.Add("Client CPU is the load generator's process; in-process it also includes the emulator. Server CPU is the emulator process (loopback only).");
-        notes.AddRange(failures.Select(f => "FAILED: " + f));
-
-        var report = new BenchReport<ThroughputRow>(
-            Name,
-            startedAt,
-            MachineInfo.Current(),
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["seconds"] = seconds.ToString(CultureInfo.InvariantCulture),
-                ["warmup"] = warmup.ToString(CultureInfo.InvariantCulture),
-                ["concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
-                ["deals"] = deals.ToString(CultureInfo.InvariantCulture),
-            },
-            rows,
-            notes);
-        var table = Table(rows);
-        var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(output, report, table, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine();
-        Console.Write(ReportWriter.ToMarkdown(report, table));
-        Console.WriteLine();
-        Console.WriteLine($"wrote {jsonPath}");
-        Console.WriteLine($"wrote {markdownPath}");
-
-        foreach (var failure in failures)
-        {
-            await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);
-        }
-
-        return failures.Count == 0 ? 0 : 1;
+        report.Note("Client CPU is the load generator's process; in-process it also includes the emulator. Server CPU is the emulator process (loopback only).");
+        return await report.FinishAsync(rows, Table(rows), cancellationToken).ConfigureAwait(false);
     }
 
     private static string CallName(string call) => call == Get ? "crm.deal.get" : "crm.deal.list";

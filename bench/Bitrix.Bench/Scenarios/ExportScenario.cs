@@ -8,32 +8,44 @@ namespace Bitrix.Bench.Scenarios;
 
 /// <summary>
 /// A whole-list export: <c>ListAllAsync("crm.deal.list")</c> over N deals with each paging
-/// strategy, each against a fresh emulator process (empty bucket, empty operating budget), with
-/// the plan's leaky bucket enforced and modelled server time really waited. Reports wall time
-/// against the policy floor, the emulator's refusals and charged operating seconds, and checks
-/// the exported IDs against <c>/_emulator/ids</c>.
+/// strategy, each against a fresh portal (empty bucket, empty operating budget), with the plan's
+/// leaky bucket enforced and modelled server time really waited. Reports the common
+/// <see cref="LimitsResult"/> fields (wall time against the policy floor, refusals, retries,
+/// operating seconds, CPU, working set) and checks the exported IDs against <c>/_emulator/ids</c>.
+/// As <c>faults</c> the same export runs against an emulator that injects faults into a share of
+/// its answers; the exported ID set must still be exact.
 /// </summary>
-internal sealed class ExportScenario : IScenario
+internal sealed class ExportScenario(bool faults = false) : IScenario
 {
     public const string Method = "crm.deal.list";
 
     /// <summary>The default select: a typical narrow export.</summary>
     public static readonly string[] DefaultSelect = ["ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "DATE_CREATE"];
 
+    /// <summary>The faults of the <c>faults</c> scenario: every kind the emulator knows.</summary>
+    public const string MixedFaultKinds = "500,502html,503,reset,truncate,slow";
+
     private static readonly string[] AllStrategies = ["auto", "offset", "chained", "parallel"];
 
-    public string Name => "export";
+    public string Name => faults ? "faults" : "export";
 
-    public string Summary => "ListAllAsync(crm.deal.list) over N deals per strategy: wall time vs the policy floor, 503/429, operating seconds, ID check";
+    public string Summary => faults
+        ? "export with injected faults (default 5 %, every kind): retries, faults injected, the same ID check"
+        : "ListAllAsync(crm.deal.list) over N deals per strategy: wall time vs the policy floor, 503/429, operating seconds, ID check";
 
     public string Usage => $"""
         Options:
-          --deals N            seeded deals (default 200000)
-          --strategies LIST    comma-separated among {string.Join(", ", AllStrategies)} (default all)
+          --deals N            seeded deals (default {(faults ? "20000" : "200000")})
+          --strategies LIST    comma-separated among {string.Join(", ", AllStrategies)} (default {(faults ? "auto" : "all")})
           --cap-seconds S      stop a strategy that runs longer than S seconds and report how far it got (default 120)
           --select FIELDS      comma-separated select (default {string.Join(",", DefaultSelect)})
           --latency-scale S    multiplier of the emulator's modelled server time really waited (default 1)
           --plan NAME          standard (50 + 2/s, default), enterprise (250 + 5/s) or custom --capacity X --drain Y
+          --fault-rate P       probability 0..1 of an injected fault per request (default {(faults ? "0.05" : "0")})
+          --fault-kinds LIST   the kinds injected (default {MixedFaultKinds})
+          --slow-delay S       seconds a "slow" answer is held back (default 5)
+          --request-timeout S  the client's RequestTimeout (default {(faults ? "3" : "100")}: a slow answer times out and is resent;
+                               at 1 s, batches of a loaded 2-core machine timed out too)
           --fresh MODE         reset (default): one emulator process, POST /_emulator/reset before each strategy
                                and a private client store (empty bucket on both sides; the emulator's JIT stays warm);
                                process: a new emulator process per strategy and the default shared store
@@ -41,22 +53,26 @@ internal sealed class ExportScenario : IScenario
                                the measured emulator, then reset; process: an open emulator) to JIT-compile (default 1; 0: none)
           --emulator PATH      Bitrix.Emulator.dll (default: the one built beside this harness)
           --out DIR            where the JSON and Markdown results go (default bench/results)
-        Each strategy runs against an emulator process of its own. Exit code 1 when a strategy that
-        was not capped misses or duplicates rows (its IDs differ from /_emulator/ids), a read fails,
-        or the emulator refused anything (503 or 429) to a run that was not capped.
+        The emulator runs in its own process over loopback. Exit code 1 when a strategy that was not
+        capped misses or duplicates rows (its IDs differ from /_emulator/ids), a read fails, or the
+        emulator refused anything (503 or 429) to a run that was not capped.
         policy floor = max(0, ceil(rows / 2500) + 3 - capacity) / drain: the least wall time the
         leaky bucket allows for the fewest requests the list needs (50 pages of 50 per batch).
         """;
 
     public async Task<int> RunAsync(BenchArguments arguments, CancellationToken cancellationToken)
     {
-        var deals = arguments.Int("deals", 200_000, min: 1);
-        var strategies = arguments.Choices("strategies", AllStrategies);
+        var deals = arguments.Int("deals", faults ? 20_000 : 200_000, min: 1);
+        var strategies = arguments.Choices("strategies", faults ? ["auto"] : AllStrategies);
         var capSeconds = arguments.Double("cap-seconds", 120, min: 0.1);
         var select = (arguments.String("select") ?? string.Join(",", DefaultSelect))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var latencyScale = arguments.Double("latency-scale", 1, min: 0);
         var plan = LimitPlanChoice.Read(arguments, new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
+        var faultRate = arguments.Double("fault-rate", faults ? 0.05 : 0, min: 0);
+        var faultKinds = arguments.String("fault-kinds", MixedFaultKinds);
+        var slowDelay = arguments.Double("slow-delay", 5, min: 0);
+        var requestTimeout = TimeSpan.FromSeconds(arguments.Double("request-timeout", faults ? 3 : 100, min: 0.05));
         var output = arguments.String("out", Path.Combine("bench", "results"));
         var warmupRounds = arguments.Int("warmup-rounds", 1, min: 0);
         var fresh = arguments.String("fresh", "reset");
@@ -68,22 +84,37 @@ internal sealed class ExportScenario : IScenario
         var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = new ScenarioReport(Name, output)
+            .Parameter("plan", plan)
+            .Parameter("deals", deals)
+            .Parameter("latency-scale", latencyScale)
+            .Parameter("cap-seconds", capSeconds)
+            .Parameter("select", string.Join(",", select))
+            .Parameter("warmup-rounds", warmupRounds)
+            .Parameter("fresh", fresh)
+            .Parameter("emulator", "own process, loopback");
+        IEnumerable<string> emulatorArguments = LimitsSetup.EmulatorArguments(plan, latencyScale, deals);
+        if (faultRate > 0)
+        {
+            emulatorArguments = emulatorArguments.Concat(["--fault-rate", Invariant(faultRate), "--fault-kinds", faultKinds, "--slow-delay", Invariant(slowDelay)]);
+            report.Parameter("fault-rate", faultRate).Parameter("fault-kinds", faultKinds).Parameter("slow-delay", slowDelay).Parameter("request-timeout", requestTimeout.TotalSeconds);
+        }
+
+        var clientOptions = (RateLimitPlan bucket, IRateLimitStore store) => new BitrixClientOptions { RateLimit = bucket, RateLimitStore = store, RequestTimeout = requestTimeout };
         var rows = new List<ExportRow>();
-        var failures = new List<string>();
         EmulatorProcess? shared = null;
         if (fresh == "reset")
         {
             // One emulator for all strategies (its JIT warm), reset before each: empty bucket,
             // empty operating budget, zero counters, the same seeded data. Each client gets a
             // private store, so it starts from an empty bucket too.
-            shared = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
-            await WarmUpAsync(shared.WebhookUrl, plan.Plan, strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
+            shared = await EmulatorProcess.StartAsync(emulatorDll, emulatorArguments, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(shared.WebhookUrl, clientOptions(plan.Plan, new InMemoryRateLimitStore()), strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             await using var open = await LimitsSetup.StartWarmUpEmulatorAsync(emulatorDll, 5_000, cancellationToken).ConfigureAwait(false);
-            await WarmUpAsync(open.WebhookUrl, new RateLimitPlan(1_000_000, 1_000_000), strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(open.WebhookUrl, clientOptions(new RateLimitPlan(1_000_000, 1_000_000), new InMemoryRateLimitStore()), strategies, select, warmupRounds, cancellationToken).ConfigureAwait(false);
         }
 
         await using var sharedScope = shared;
@@ -94,81 +125,51 @@ internal sealed class ExportScenario : IScenario
             {
                 using var control = new EmulatorControl(shared.WebhookUrl);
                 await control.ResetAsync(cancellationToken).ConfigureAwait(false);
-                row = await RunOneAsync(shared, new InMemoryRateLimitStore(), plan, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+                row = await RunOneAsync(shared, clientOptions(plan.Plan, new InMemoryRateLimitStore()), plan, latencyScale, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
+                await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, emulatorArguments, cancellationToken).ConfigureAwait(false);
                 RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
-                row = await RunOneAsync(emulator, null, plan, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+                row = await RunOneAsync(emulator, clientOptions(plan.Plan, InMemoryRateLimitStore.Shared), plan, latencyScale, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
             }
 
             rows.Add(row);
-            Console.WriteLine($"{strategy}: {row.Rows} rows{(row.Capped ? " (capped)" : "")}, wall {row.WallSeconds:F2} s, {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, retries {row.Retries}, operating {row.OperatingSeconds:F2} s, floor {row.PolicyFloorSeconds:F2} s, ids {row.IdCheck}");
+            Console.WriteLine($"{strategy}{(row.Capped ? " (capped)" : "")}: {row.Measured.Summary()}, ids {row.IdCheck}");
             if (row.Error is not null)
             {
-                failures.Add($"{strategy}: the read failed: {row.Error}");
+                report.Fail($"{strategy}: the read failed: {row.Error}");
             }
 
             if (!row.IdsMatch)
             {
-                failures.Add($"{strategy}: ID MISMATCH: {row.IdCheck}");
+                report.Fail($"{strategy}: ID MISMATCH: {row.IdCheck}");
             }
 
-            if (!row.Capped && (row.Rejected503 > 0 || row.Rejected429 > 0))
+            if (!row.Capped)
             {
-                failures.Add($"{strategy}: the emulator refused {row.Rejected503} requests with 503 and {row.Rejected429} with 429");
+                report.FailOnRefusals(strategy, row.Measured.Rejected503, row.Measured.Rejected429);
             }
         }
 
-        var notes = new List<string>
-        {
-            $"select {string.Join(",", select)}; each strategy against a fresh portal ({(fresh == "reset" ? "one emulator process reset before each strategy, a private client store" : "a new emulator process each, the shared client store")}; {plan}, latency-scale {latencyScale.ToString(CultureInfo.InvariantCulture)}, {deals} deals, seed 1).",
-            "requests, 503, 429, operating s: the emulator's /_emulator/stats (operating s = operatingSecondsByMethod[crm.deal.list], the modelled server time charged against the 480 s / 10 min budget). retries: the client's bitrix.client.retries.",
-            $"policy floor = max(0, ceil(rows / 2500) + 3 - capacity) / drain. CPU s: this process's CPU time during the read (after {warmupRounds} warm-up export(s) per strategy). peak WS: the process's working set sampled every 50 ms during the read (after a full GC before it; it includes the harness's list of exported IDs).",
-            "ids: the exported IDs against GET /_emulator/ids?entity=crm.deal (all of them for a complete read; a capped read must be duplicate-free and a subset).",
-        };
-        notes.AddRange(failures.Select(f => "FAILED: " + f));
-        var report = new BenchReport<ExportRow>(
-            Name,
-            startedAt,
-            MachineInfo.Current(),
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["plan"] = plan.ToString(),
-                ["deals"] = deals.ToString(CultureInfo.InvariantCulture),
-                ["latency-scale"] = latencyScale.ToString(CultureInfo.InvariantCulture),
-                ["cap-seconds"] = capSeconds.ToString(CultureInfo.InvariantCulture),
-                ["select"] = string.Join(",", select),
-                ["warmup-rounds"] = warmupRounds.ToString(CultureInfo.InvariantCulture),
-                ["fresh"] = fresh,
-            },
-            rows,
-            notes);
-        var table = Table(rows);
-        var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(output, report, table, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine();
-        Console.Write(ReportWriter.ToMarkdown(report, table));
-        Console.WriteLine();
-        Console.WriteLine($"wrote {jsonPath}");
-        Console.WriteLine($"wrote {markdownPath}");
-        foreach (var failure in failures)
-        {
-            await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);
-        }
-
-        return failures.Count == 0 ? 0 : 1;
+        report.Note($"select {string.Join(",", select)}; each strategy against a fresh portal ({(fresh == "reset" ? "one emulator process reset before each strategy, a private client store" : "a new emulator process each, the shared client store")}; {plan}, latency-scale {Invariant(latencyScale)}, {deals} deals, seed 1{(faultRate > 0 ? $"; faults: rate {Invariant(faultRate)} of {faultKinds}, slow answers held {Invariant(slowDelay)} s, client RequestTimeout {Invariant(requestTimeout.TotalSeconds)} s" : "")}).")
+            .Note(LimitsResult.Note)
+            .Note($"operating s here is crm.deal.list's: charged against the 480 s / 10 min budget. CPU and WS after {warmupRounds} warm-up export(s) per strategy; the WS includes the harness's list of exported IDs.")
+            .Note("ids: the exported IDs against GET /_emulator/ids?entity=crm.deal (all of them for a complete read; a capped read must be duplicate-free and a subset).");
+        return await report.FinishAsync(rows, Table(rows, faultRate > 0), cancellationToken).ConfigureAwait(false);
     }
 
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>JIT-compiles the list paths (client, and emulator when it is the measured one), on a private store.</summary>
-    private static async Task WarmUpAsync(Uri webhookUrl, RateLimitPlan plan, IReadOnlyList<string> strategies, string[] select, int rounds, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(Uri webhookUrl, BitrixClientOptions options, IReadOnlyList<string> strategies, string[] select, int rounds, CancellationToken cancellationToken)
     {
         if (rounds == 0)
         {
             return;
         }
 
-        await using var client = BitrixClient.FromWebhook(webhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan, RateLimitStore = new InMemoryRateLimitStore() });
+        await using var client = BitrixClient.FromWebhook(webhookUrl.ToString(), options);
         var parameters = new JsonObject { ["select"] = new JsonArray([.. select.Select(s => (JsonNode)s)]) };
         for (var round = 0; round < rounds; round++)
         {
@@ -191,34 +192,26 @@ internal sealed class ExportScenario : IScenario
         _ => throw new ArgumentException($"unknown strategy '{strategy}'"),
     };
 
-    private static async Task<ExportRow> RunOneAsync(EmulatorProcess emulator, IRateLimitStore? store, LimitPlanChoice plan, int deals, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
+    private static async Task<ExportRow> RunOneAsync(EmulatorProcess emulator, BitrixClientOptions clientOptions, LimitPlanChoice plan, double latencyScale, int deals, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
     {
-        using var control = new EmulatorControl(emulator.WebhookUrl);
-        var before = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-        if (before.Requests != 0 || before.BucketLevel > 0)
+        using (var control = new EmulatorControl(emulator.WebhookUrl))
         {
-            throw new InvalidOperationException($"the new emulator is not fresh: {before.Requests} requests, bucket {before.BucketLevel}");
+            var before = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
+            if (before.Requests != 0 || before.BucketLevel > 0)
+            {
+                throw new InvalidOperationException($"the new emulator is not fresh: {before.Requests} requests, bucket {before.BucketLevel}");
+            }
         }
 
-        using var metrics = new ClientMetrics();
-        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, RateLimitStore = store ?? InMemoryRateLimitStore.Shared });
+        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), clientOptions);
         var parameters = new JsonObject { ["select"] = new JsonArray([.. select.Select(s => (JsonNode)s)]) };
         var options = new ListOptions { Strategy = Parse(strategy) };
-
         var ids = new List<long>(deals);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var self = Process.GetCurrentProcess();
-        long peak = 0;
-        using var sampler = new Timer(_ => UpdatePeak(ref peak), null, 0, 50);
-        var cpuBefore = self.TotalProcessorTime;
-        var serverCpuBefore = emulator.CpuTime;
-        var watch = Stopwatch.StartNew();
-        cap.CancelAfter(TimeSpan.FromSeconds(capSeconds));
         var capped = false;
         string? error = null;
+        using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
+        cap.CancelAfter(TimeSpan.FromSeconds(capSeconds));
         try
         {
             await foreach (var row in client.ListAllAsync(Method, parameters, options, cap.Token).ConfigureAwait(false))
@@ -235,56 +228,21 @@ internal sealed class ExportScenario : IScenario
             error = $"{e.GetType().Name}: {e.Message}";
         }
 
-        var wall = watch.Elapsed.TotalSeconds;
-        self.Refresh();
-        var cpu = (self.TotalProcessorTime - cpuBefore).TotalSeconds;
-        var serverCpu = (emulator.CpuTime - serverCpuBefore).TotalSeconds;
-        UpdatePeak(ref peak);
-        var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-        var heard = metrics.Snapshot();
+        var outcome = await run.StopAsync(ids.Count, PolicyFloor.ForList(ids.Count, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
         var expected = await ExpectedIdsAsync(emulator.WebhookUrl, cancellationToken).ConfigureAwait(false);
         var (match, check) = CheckIds(ids, expected, complete: !capped && error is null);
-
-        var minRequests = (long)Math.Ceiling(ids.Count / 2500.0) + 3;
-        var floor = Math.Max(0, minRequests - plan.Plan.Capacity) / plan.Plan.DrainPerSecond;
         return new ExportRow(
             strategy,
             plan.ToString(),
             deals,
-            ids.Count,
             capped,
-            wall,
-            stats.Requests,
-            stats.Rejected503,
-            stats.Rejected429,
-            heard.RetriesByReason.Values.Sum(),
-            heard.RefusalsByCode,
-            stats.OperatingSecondsByMethod.GetValueOrDefault(Method),
-            minRequests,
-            floor,
-            wall > 0 ? floor / wall : 0,
-            ids.Count / Math.Max(wall, 1e-9),
-            cpu,
-            serverCpu,
-            peak / (1024.0 * 1024.0),
+            outcome.Result,
+            outcome.Stats.OperatingSecondsByMethod.GetValueOrDefault(Method),
+            outcome.Heard.RefusalsByCode,
+            outcome.Heard.RetriesByReason,
             match,
             check,
             error);
-    }
-
-    private static void UpdatePeak(ref long peak)
-    {
-        var now = Environment.WorkingSet;
-        long seen;
-        do
-        {
-            seen = Interlocked.Read(ref peak);
-            if (now <= seen)
-            {
-                return;
-            }
-        }
-        while (Interlocked.CompareExchange(ref peak, now, seen) != seen);
     }
 
     private static long ReadId(JsonElement row)
@@ -343,30 +301,28 @@ internal sealed class ExportScenario : IScenario
         return missing == 0 ? (true, "equal: " + summary) : (false, summary);
     }
 
-    private static MarkdownTable Table(IEnumerable<ExportRow> rows)
+    private static MarkdownTable Table(IEnumerable<ExportRow> rows, bool faults)
     {
-        var table = new MarkdownTable("strategy", "plan", "rows", "of deals", "wall s", "rows/s", "HTTP requests", "503", "429", "retries", "operating s", "min requests", "policy floor s", "floor/wall", "client CPU s", "emulator CPU s", "peak WS MB", "ids");
+        var table = faults
+            ? MarkdownTable.WithLimits("strategy", "plan", "of deals", "rows/s", "list operating s", "faults injected", "retries by reason", "ids")
+            : MarkdownTable.WithLimits("strategy", "plan", "of deals", "rows/s", "list operating s", "ids");
         foreach (var r in rows)
         {
-            table.Add(
+            var m = r.Measured;
+            string[] own =
+            [
                 r.Strategy + (r.Capped ? " (capped)" : r.Error is not null ? " (FAILED)" : ""),
                 r.Plan,
-                r.Rows.ToString(CultureInfo.InvariantCulture),
                 r.Deals.ToString(CultureInfo.InvariantCulture),
-                r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.RowsPerSecond.ToString("F0", CultureInfo.InvariantCulture),
-                r.Requests.ToString(CultureInfo.InvariantCulture),
-                r.Rejected503.ToString(CultureInfo.InvariantCulture),
-                r.Rejected429.ToString(CultureInfo.InvariantCulture),
-                r.Retries.ToString(CultureInfo.InvariantCulture),
-                r.OperatingSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.MinRequests.ToString(CultureInfo.InvariantCulture),
-                r.PolicyFloorSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.FloorOverWall.ToString("F3", CultureInfo.InvariantCulture),
-                r.ClientCpuSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.ServerCpuSeconds.ToString("F2", CultureInfo.InvariantCulture),
-                r.PeakWorkingSetMegabytes.ToString("F0", CultureInfo.InvariantCulture),
-                r.IdsMatch ? (r.IdCheck.StartsWith("subset", StringComparison.Ordinal) ? "subset ok" : "equal") : "MISMATCH");
+                (m.Rows / Math.Max(m.WallSeconds, 1e-9)).ToString("F0", CultureInfo.InvariantCulture),
+                r.ListOperatingSeconds.ToString("F2", CultureInfo.InvariantCulture),
+            ];
+            if (faults)
+            {
+                own = [.. own, MarkdownTable.Counts(m.FaultsInjected), MarkdownTable.Counts(r.RetriesByReason)];
+            }
+
+            table.Add(m, [.. own, r.IdsMatch ? (r.IdCheck.StartsWith("subset", StringComparison.Ordinal) ? "subset ok" : "equal") : "MISMATCH"]);
         }
 
         return table;
@@ -374,30 +330,19 @@ internal sealed class ExportScenario : IScenario
 }
 
 /// <summary>One strategy's export.</summary>
-/// <param name="Requests">HTTP requests the emulator received (refused ones included).</param>
-/// <param name="OperatingSeconds">Modelled server seconds charged to <c>crm.deal.list</c>.</param>
-/// <param name="MinRequests">ceil(rows / 2500) + 3: the fewest requests the list needs.</param>
-/// <param name="PolicyFloorSeconds">max(0, MinRequests − capacity) / drain.</param>
+/// <param name="Measured">The common fields; rows are the rows read.</param>
+/// <param name="ListOperatingSeconds">Modelled server seconds charged to <c>crm.deal.list</c> (its 480 s / 10 min budget).</param>
+/// <param name="RefusalsSeenByClient">503 and 429 answers the client's meter heard (injected 503 pages included).</param>
+/// <param name="RetriesByReason">The client's resends after transient failures, by reason.</param>
 internal sealed record ExportRow(
     string Strategy,
     string Plan,
     int Deals,
-    long Rows,
     bool Capped,
-    double WallSeconds,
-    long Requests,
-    long Rejected503,
-    long Rejected429,
-    long Retries,
+    LimitsResult Measured,
+    double ListOperatingSeconds,
     IReadOnlyDictionary<string, long> RefusalsSeenByClient,
-    double OperatingSeconds,
-    long MinRequests,
-    double PolicyFloorSeconds,
-    double FloorOverWall,
-    double RowsPerSecond,
-    double ClientCpuSeconds,
-    double ServerCpuSeconds,
-    double PeakWorkingSetMegabytes,
+    IReadOnlyDictionary<string, long> RetriesByReason,
     bool IdsMatch,
     string IdCheck,
     string? Error);

@@ -47,16 +47,11 @@ internal sealed class RateScenario : IScenario
         var plan = LimitPlanChoice.Read(arguments, quick ? RateScenario.QuickPlan : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
         var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 1);
         var modes = AutoBatchModes(arguments);
-        var latencyScale = arguments.Double("latency-scale", 1, min: 0);
-        var deals = arguments.Int("deals", 1000, min: 1);
-        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
-        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
-        var output = arguments.String("out", Path.Combine("bench", "results"));
+        var (latencyScale, deals, warmup, warmupRounds, output, emulatorDll) = LimitsSetup.ReadOptions(arguments, quick);
         var tolerance = arguments.Double("tolerance", quick ? QuickTolerance : Tolerance, min: 0);
-        var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = Report(Name, output, plan, calls, latencyScale, deals);
         await WarmUpAsync(emulatorDll, warmup, warmupRounds, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<RateRow>();
         foreach (var autoBatch in modes)
@@ -66,8 +61,8 @@ internal sealed class RateScenario : IScenario
             Console.WriteLine($"auto-batch {(autoBatch ? "on" : "off")}: {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, wall {row.WallSeconds:F2} s, post-burst {row.PostBurstRate?.ToString("F3", CultureInfo.InvariantCulture) ?? "–"} req/s");
         }
 
-        var failures = Check(rows, requireRate: true, tolerance);
-        return await WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken).ConfigureAwait(false);
+        Check(report, rows, requireRate: true, tolerance);
+        return await FinishAsync(report, rows, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The warm-up of this process, against an emulator of its own with open limits.</summary>
@@ -86,17 +81,13 @@ internal sealed class RateScenario : IScenario
     private static async Task<RateRow> RunOnceAsync(string emulatorDll, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
     {
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
-        using var control = new EmulatorControl(emulator.WebhookUrl);
-        var url = emulator.WebhookUrl.ToString();
         EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
-
-        using var metrics = new ClientMetrics();
-        await using var client = BitrixClient.FromWebhook(url, new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+        await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+        using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
         var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
-        var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-        var heard = metrics.Snapshot();
+        var (measured, stats, heard) = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
         return RateRow.From("1 client", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, [])
-            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps) };
+            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps), Measured = measured };
     }
 
     /// <summary>The default store is process-wide; a reused port would hand the new portal an old level.</summary>
@@ -117,82 +108,50 @@ internal sealed class RateScenario : IScenario
         var other => throw new ArgumentException($"--auto-batch takes off, on or both; got '{other}'"),
     };
 
+    /// <summary>The report of a rate scenario, with the parameters they share.</summary>
+    public static ScenarioReport Report(string name, string output, LimitPlanChoice plan, int calls, double latencyScale, int deals) => new ScenarioReport(name, output)
+        .Parameter("plan", plan)
+        .Parameter("calls", calls)
+        .Parameter("latency-scale", latencyScale)
+        .Parameter("deals", deals)
+        .Parameter("emulator", "own process per run, loopback");
+
     /// <summary>
     /// The limits the rate scenarios hold the client to: no failed call, no 503 or 429, and (when
     /// <paramref name="requireRate"/>) a post-burst rate within <see cref="Tolerance"/> of the plan
     /// for every run without auto-batching.
     /// </summary>
-    public static List<string> Check(IEnumerable<RateRow> rows, bool requireRate, double tolerance = Tolerance)
+    public static void Check(ScenarioReport report, IEnumerable<RateRow> rows, bool requireRate, double tolerance = Tolerance)
     {
-        var failures = new List<string>();
         foreach (var r in rows)
         {
             var label = $"{r.Setup}, auto-batch {(r.AutoBatch ? "on" : "off")}";
-            if (r.Errors.Count > 0)
-            {
-                failures.Add($"{label}: failed calls {string.Join(", ", r.Errors.Select(e => $"{e.Key} ×{e.Value}"))}");
-            }
-
-            if (r.Rejected503 > 0 || r.Rejected429 > 0)
-            {
-                failures.Add($"{label}: the emulator refused {r.Rejected503} requests with 503 and {r.Rejected429} calls with 429");
-            }
-
+            report.FailOnErrors(label, r.Errors);
+            report.FailOnRefusals(label, r.Rejected503, r.Rejected429);
             if (requireRate && !r.AutoBatch)
             {
                 if (r.RateOverPlan is not { } ratio)
                 {
-                    failures.Add($"{label}: no request waited for the bucket, so there is no post-burst rate (too few calls for the plan?)");
+                    report.Fail($"{label}: no request waited for the bucket, so there is no post-burst rate (too few calls for the plan?)");
                 }
                 else if (Math.Abs(ratio - 1) > tolerance)
                 {
-                    failures.Add(string.Create(CultureInfo.InvariantCulture, $"{label}: post-burst rate {r.PostBurstRate:F3} req/s is {ratio:P1} of the plan's {r.DrainPerSecond} req/s (allowed ±{tolerance:P0})"));
+                    report.Fail(string.Create(CultureInfo.InvariantCulture, $"{label}: post-burst rate {r.PostBurstRate:F3} req/s is {ratio:P1} of the plan's {r.DrainPerSecond} req/s (allowed ±{tolerance:P0})"));
                 }
             }
         }
-
-        return failures;
     }
 
-    public static async Task<int> WriteAsync(string name, DateTimeOffset startedAt, LimitPlanChoice plan, int calls, double latencyScale, int deals, IReadOnlyList<RateRow> rows, List<string> failures, string output, CancellationToken cancellationToken, IEnumerable<string>? extraNotes = null)
+    public static Task<int> FinishAsync(ScenarioReport report, IReadOnlyList<RateRow> rows, CancellationToken cancellationToken)
     {
-        var notes = new List<string>
-        {
-            "post-burst req/s = (requests the emulator accepted − plan capacity) / (last answer − start of the first wait for the bucket); ÷ plan divides it by the plan's drain rate.",
-            "wait s (summed) is the meter bitrix.client.wait.duration summed over concurrent waiters; bucket wait s (sampled) is how long CurrentWaitReason showed \"bucket\".",
-        };
+        report.Note("post-burst req/s = (requests the emulator accepted − plan capacity) / (last answer − start of the first wait for the bucket); ÷ plan divides it by the plan's drain rate.")
+            .Note("wait s (summed) is the meter bitrix.client.wait.duration summed over concurrent waiters; bucket wait s (sampled) is how long CurrentWaitReason showed \"bucket\".")
+            .Note(LimitsResult.Note);
         if (rows.Any(r => r.Parts.Count > 0))
         {
-            notes.Add("Per part (the answers in each half of the paced window, first bucket wait → last answer, show how the parts shared the bucket: fairly, each would get about half of each half):\n\n" + RateRow.PartsTable(rows));
+            report.Note("Per part (the answers in each half of the paced window, first bucket wait → last answer, show how the parts shared the bucket: fairly, each would get about half of each half):\n\n" + RateRow.PartsTable(rows));
         }
 
-        notes.AddRange(extraNotes ?? []);
-        notes.AddRange(failures.Select(f => "FAILED: " + f));
-        var report = new BenchReport<RateRow>(
-            name,
-            startedAt,
-            MachineInfo.Current(),
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["plan"] = plan.ToString(),
-                ["calls"] = calls.ToString(CultureInfo.InvariantCulture),
-                ["latency-scale"] = latencyScale.ToString(CultureInfo.InvariantCulture),
-                ["deals"] = deals.ToString(CultureInfo.InvariantCulture),
-            },
-            rows,
-            notes);
-        var table = RateRow.Table(rows);
-        var (jsonPath, markdownPath) = await ReportWriter.WriteAsync(output, report, table, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine();
-        Console.Write(ReportWriter.ToMarkdown(report, table));
-        Console.WriteLine();
-        Console.WriteLine($"wrote {jsonPath}");
-        Console.WriteLine($"wrote {markdownPath}");
-        foreach (var failure in failures)
-        {
-            await Console.Error.WriteLineAsync("FAILED: " + failure).ConfigureAwait(false);
-        }
-
-        return failures.Count == 0 ? 0 : 1;
+        return report.FinishAsync(rows, RateRow.Table(rows), cancellationToken);
     }
 }

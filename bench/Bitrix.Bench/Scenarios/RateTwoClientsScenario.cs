@@ -33,16 +33,11 @@ internal sealed class RateTwoClientsScenario : IScenario
         var plan = LimitPlanChoice.Read(arguments, quick ? RateScenario.QuickPlan : new(LimitPlanChoice.Standard, RateLimitPlan.Standard));
         var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 2);
         var modes = RateScenario.AutoBatchModes(arguments);
-        var latencyScale = arguments.Double("latency-scale", 1, min: 0);
-        var deals = arguments.Int("deals", 1000, min: 1);
-        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
-        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
-        var output = arguments.String("out", Path.Combine("bench", "results"));
+        var (latencyScale, deals, warmup, warmupRounds, output, emulatorDll) = LimitsSetup.ReadOptions(arguments, quick);
         var tolerance = arguments.Double("tolerance", quick ? RateScenario.QuickTolerance : RateScenario.Tolerance, min: 0);
-        var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = RateScenario.Report(Name, output, plan, calls, latencyScale, deals);
         await RateScenario.WarmUpAsync(emulatorDll, warmup, warmupRounds, deals, cancellationToken).ConfigureAwait(false);
         var rows = new List<RateRow>();
         foreach (var autoBatch in modes)
@@ -52,26 +47,23 @@ internal sealed class RateTwoClientsScenario : IScenario
             Console.WriteLine($"auto-batch {(autoBatch ? "on" : "off")}: {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, wall {row.WallSeconds:F2} s, combined post-burst {row.PostBurstRate?.ToString("F3", CultureInfo.InvariantCulture) ?? "–"} req/s");
         }
 
-        var failures = RateScenario.Check(rows, requireRate: true, tolerance);
-        return await RateScenario.WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken).ConfigureAwait(false);
+        RateScenario.Check(report, rows, requireRate: true, tolerance);
+        return await RateScenario.FinishAsync(report, rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<RateRow> RunOnceAsync(string emulatorDll, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
     {
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
-        using var control = new EmulatorControl(emulator.WebhookUrl);
         var url = emulator.WebhookUrl.ToString();
         RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
-
-        using var metrics = new ClientMetrics();
 
         // Two clients as two parts of an application would make them: FromWebhook gives each its
         // own HttpClient; neither names a store, so both use the process-wide in-memory one.
         await using var first = BitrixClient.FromWebhook(url, new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
         await using var second = BitrixClient.FromWebhook(url, new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+        using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
         var burst = await CallBurst.RunAsync([first, second], calls, deals, cancellationToken).ConfigureAwait(false);
-        var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-        var heard = metrics.Snapshot();
+        var (measured, stats, heard) = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
         var parts = burst.Clients
             .Select((c, i) =>
             {
@@ -80,6 +72,6 @@ internal sealed class RateTwoClientsScenario : IScenario
             })
             .ToList();
         return RateRow.From("2 clients, 1 process", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, parts)
-            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps) };
+            with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps), Measured = measured };
     }
 }

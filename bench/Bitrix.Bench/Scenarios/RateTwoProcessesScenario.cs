@@ -43,16 +43,11 @@ internal sealed class RateTwoProcessesScenario : IScenario
         var calls = arguments.Int("calls", quick ? RateScenario.QuickCalls : 170, min: 2);
         var modes = RateScenario.AutoBatchModes(arguments, "off");
         var redisConfiguration = arguments.String("redis");
-        var latencyScale = arguments.Double("latency-scale", 1, min: 0);
-        var deals = arguments.Int("deals", 1000, min: 1);
-        var warmup = arguments.Int("warmup", quick ? 50 : 100, min: 0);
-        var warmupRounds = arguments.Int("warmup-rounds", quick ? 1 : 40, min: 1);
-        var output = arguments.String("out", Path.Combine("bench", "results"));
+        var (latencyScale, deals, warmup, warmupRounds, output, emulatorDll) = LimitsSetup.ReadOptions(arguments, quick);
         var tolerance = arguments.Double("tolerance", quick ? RateScenario.QuickTolerance : Tolerance, min: 0);
-        var emulatorDll = EmulatorProcess.Locate(arguments.String("emulator"));
         arguments.EnsureAllRead();
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var report = RateScenario.Report(Name, output, plan, calls, latencyScale, deals);
         await using var privateRedis = redisConfiguration is null ? await RedisServerProcess.StartAsync(cancellationToken).ConfigureAwait(false) : null;
         redisConfiguration ??= privateRedis!.Configuration;
         Console.WriteLine(privateRedis is null ? "redis: as given" : $"redis: private redis-server on 127.0.0.1:{privateRedis.Port}");
@@ -67,12 +62,9 @@ internal sealed class RateTwoProcessesScenario : IScenario
             Console.WriteLine($"auto-batch {(autoBatch ? "on" : "off")}: {row.Requests} requests, 503 {row.Rejected503}, 429 {row.Rejected429}, wall {row.WallSeconds:F2} s, combined post-burst {row.PostBurstRate?.ToString("F3", CultureInfo.InvariantCulture) ?? "–"} req/s");
         }
 
-        var failures = RateScenario.Check(rows, requireRate: true, tolerance);
-        var notes = new[]
-        {
-            "Two processes: CPU is the sum of both workers' CPU; wait s (summed) adds both meters; bucket wait s (sampled) is the larger of the two processes'.",
-        };
-        return await RateScenario.WriteAsync(Name, startedAt, plan, calls, latencyScale, deals, rows, failures, output, cancellationToken, notes).ConfigureAwait(false);
+        RateScenario.Check(report, rows, requireRate: true, tolerance);
+        report.Note("Two processes: CPU is the sum of both workers' CPU (CPU % of wall can reach 200); retries and wait s (summed) add both meters; bucket wait s (sampled) and peak WS are the larger of the two processes'.");
+        return await RateScenario.FinishAsync(report, rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<RateRow> RunOnceAsync(string emulatorDll, string redisConfiguration, Uri warmUpWebhook, int warmup, int warmupRounds, LimitPlanChoice plan, int calls, bool autoBatch, double latencyScale, int deals, CancellationToken cancellationToken)
@@ -97,10 +89,13 @@ internal sealed class RateTwoProcessesScenario : IScenario
                 await Task.WhenAll(workers.Select(w => w.WaitForReadyAsync(timeout.Token))).ConfigureAwait(false);
             }
 
+            var before = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
+            var emulatorCpuBefore = emulator.CpuTime;
             await Task.WhenAll(workers.Select(w => w.GoAsync())).ConfigureAwait(false);
             var results = await Task.WhenAll(workers.Select(w => w.ResultAsync(cancellationToken))).ConfigureAwait(false);
-            var stats = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
-            return Combine(plan, autoBatch, calls, stats, results);
+            var stats = (await control.StatsAsync(cancellationToken).ConfigureAwait(false)).Since(before);
+            var emulatorCpu = (emulator.CpuTime - emulatorCpuBefore).TotalSeconds;
+            return Combine(plan, autoBatch, calls, latencyScale, stats, emulatorCpu, results);
         }
         finally
         {
@@ -111,7 +106,7 @@ internal sealed class RateTwoProcessesScenario : IScenario
         }
     }
 
-    private static RateRow Combine(LimitPlanChoice plan, bool autoBatch, int calls, PortalStats stats, IReadOnlyList<WorkerResult> results)
+    private static RateRow Combine(LimitPlanChoice plan, bool autoBatch, int calls, double latencyScale, PortalStats stats, double emulatorCpu, IReadOnlyList<WorkerResult> results)
     {
         var started = results.Min(r => r.Started);
         var ended = results.Max(r => r.Ended);
@@ -137,7 +132,21 @@ internal sealed class RateTwoProcessesScenario : IScenario
             Merge(results.Select(r => r.SampledWaitSeconds), Math.Max),
             results.SelectMany(r => r.Errors).GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(e => e.Value), StringComparer.Ordinal),
             parts)
-            with { RefusalsAtSeconds = RateRow.Since(started, results.SelectMany(r => r.RefusalTimestamps)) };
+            with
+            {
+                RefusalsAtSeconds = RateRow.Since(started, results.SelectMany(r => r.RefusalTimestamps)),
+                Measured = LimitsResult.From(
+                    calls,
+                    Stopwatch.GetElapsedTime(started, ended).TotalSeconds,
+                    stats,
+                    results.Sum(r => r.RetriesByReason.Values.Sum()),
+                    PolicyFloor.ForBatchable(calls, plan.Plan),
+                    latencyScale,
+                    results.Sum(r => r.CpuSeconds),
+                    results.Sum(r => r.JitSeconds),
+                    emulatorCpu,
+                    results.Max(r => r.PeakWorkingSetMegabytes)),
+            };
     }
 
     private static SortedDictionary<string, double> Merge(IEnumerable<IReadOnlyDictionary<string, double>> parts, Func<double, double, double> combine)

@@ -60,6 +60,7 @@ internal sealed class RateWorkerScenario : IScenario
             return 2;
         }
 
+        using var sampler = ProcessSampler.Start();
         using var metrics = new ClientMetrics();
         await using var client = BitrixClient.FromWebhook(webhook, new BitrixClientOptions
         {
@@ -85,7 +86,8 @@ internal sealed class RateWorkerScenario : IScenario
             heard.RequestTimestamps,
             heard.RefusalTimestamps,
             burst.Clients[0].AnswerTimestamps,
-            burst.Errors);
+            burst.Errors,
+            sampler.Read().PeakMegabytes);
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, Json));
         return 0;
     }
@@ -108,4 +110,5 @@ internal sealed record WorkerResult(
     IReadOnlyList<long> RequestTimestamps,
     IReadOnlyList<long> RefusalTimestamps,
     IReadOnlyList<long> AnswerTimestamps,
-    IReadOnlyDictionary<string, long> Errors);
+    IReadOnlyDictionary<string, long> Errors,
+    double PeakWorkingSetMegabytes);

@@ -131,25 +131,63 @@ internal static class EntityEmitter
             w.Line($"{PropertyType(f)} v{i} = null;");
         }
 
-        w.Line($"global::System.Collections.Generic.Dictionary<string, {JsonElement}>? extra = null;");
-        w.Open("foreach (var p in row.EnumerateObject())");
-        w.Line("bool read;");
-        w.Open("switch (p.Name)");
+        // Each field's row key, claimed by the first field that names it (as the switch's cases are).
         var keys = new HashSet<string>();
+        var claimed = new List<List<string>>();
+        foreach (var f in e.Fields)
+        {
+            claimed.Add(new[] { f.RowKey, f.WireName }.Distinct().Where(keys.Add).ToList());
+        }
+
+        w.Line($"global::System.Collections.Generic.Dictionary<string, {JsonElement}>? extra = null;");
+        w.Line($"global::System.Span<char> name = stackalloc char[{Value}.NameBufferLength];");
+        w.Line("var next = 0;");
+        w.Open("foreach (var p in row.EnumerateObject())");
+        w.Line("// The portal sends the fields in one order: try the field after the last one first, then look the name up.");
+        w.Line("int field;");
+        w.Line("var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);");
+        w.Open("if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))");
+        w.Line("field = next;");
+        w.Close();
+        w.Open("else");
+        w.Open($"switch ({Value}.Name(p, name))");
         for (var i = 0; i < e.Fields.Count; i++)
         {
-            var f = e.Fields[i];
-            var cases = new[] { f.RowKey, f.WireName }.Distinct().Where(keys.Add).ToList();
-            if (cases.Count == 0)
+            if (claimed[i].Count == 0)
             {
                 continue;
             }
 
-            foreach (var key in cases)
+            foreach (var key in claimed[i])
             {
                 w.Line($"case {SchemaParser.Literal(key)}:");
             }
 
+            w.Indent();
+            w.Line($"field = {i};");
+            w.Line("break;");
+            w.Unindent();
+        }
+
+        w.Line("default:");
+        w.Indent();
+        w.Line("field = -1;");
+        w.Line("break;");
+        w.Unindent();
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("bool read;");
+        w.Open("switch (field)");
+        for (var i = 0; i < e.Fields.Count; i++)
+        {
+            if (claimed[i].Count == 0)
+            {
+                continue;
+            }
+
+            var f = e.Fields[i];
+            w.Line($"case {i}:");
             w.Indent();
             var reader = "Read" + FieldTypes.HelperName(f.Kind) + (f.IsMultiple ? "List" : string.Empty);
             w.Line($"read = {Value}.{reader}(p.Value, out v{i});");
@@ -162,6 +200,10 @@ internal static class EntityEmitter
         w.Line("read = false;");
         w.Line("break;");
         w.Unindent();
+        w.Close();
+        w.Line();
+        w.Open("if (field >= 0)");
+        w.Line("next = field + 1;");
         w.Close();
         w.Line();
         w.Open("if (!read)");
@@ -181,6 +223,18 @@ internal static class EntityEmitter
         w.Unindent();
         w.Line("};");
         w.Close();
+        w.Line();
+        w.Line("/// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>");
+        w.Line("private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]");
+        w.Line("{");
+        w.Indent();
+        for (var i = 0; i < e.Fields.Count; i++)
+        {
+            w.Line(claimed[i].Contains(e.Fields[i].RowKey) ? $"global::System.Text.Encoding.UTF8.GetBytes({SchemaParser.Literal(e.Fields[i].RowKey)})," : "null,");
+        }
+
+        w.Unindent();
+        w.Line("};");
     }
 
     /// <summary>The row back as JSON in the portal's shape, and a System.Text.Json converter over both directions.</summary>

@@ -243,146 +243,302 @@ namespace Bitrix
             global::System.Text.Json.JsonElement? v42 = null;
             bool? v43 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "OWNER_ID":
+                            field = 1;
+                            break;
+                        case "OWNER_TYPE_ID":
+                            field = 2;
+                            break;
+                        case "TYPE_ID":
+                            field = 3;
+                            break;
+                        case "PROVIDER_ID":
+                            field = 4;
+                            break;
+                        case "PROVIDER_TYPE_ID":
+                            field = 5;
+                            break;
+                        case "PROVIDER_GROUP_ID":
+                            field = 6;
+                            break;
+                        case "ASSOCIATED_ENTITY_ID":
+                            field = 7;
+                            break;
+                        case "SUBJECT":
+                            field = 8;
+                            break;
+                        case "START_TIME":
+                            field = 9;
+                            break;
+                        case "END_TIME":
+                            field = 10;
+                            break;
+                        case "DEADLINE":
+                            field = 11;
+                            break;
+                        case "COMPLETED":
+                            field = 12;
+                            break;
+                        case "STATUS":
+                            field = 13;
+                            break;
+                        case "RESPONSIBLE_ID":
+                            field = 14;
+                            break;
+                        case "PRIORITY":
+                            field = 15;
+                            break;
+                        case "NOTIFY_TYPE":
+                            field = 16;
+                            break;
+                        case "NOTIFY_VALUE":
+                            field = 17;
+                            break;
+                        case "DESCRIPTION":
+                            field = 18;
+                            break;
+                        case "DESCRIPTION_TYPE":
+                            field = 19;
+                            break;
+                        case "DIRECTION":
+                            field = 20;
+                            break;
+                        case "LOCATION":
+                            field = 21;
+                            break;
+                        case "CREATED":
+                            field = 22;
+                            break;
+                        case "AUTHOR_ID":
+                            field = 23;
+                            break;
+                        case "LAST_UPDATED":
+                            field = 24;
+                            break;
+                        case "EDITOR_ID":
+                            field = 25;
+                            break;
+                        case "SETTINGS":
+                            field = 26;
+                            break;
+                        case "ORIGIN_ID":
+                            field = 27;
+                            break;
+                        case "ORIGINATOR_ID":
+                            field = 28;
+                            break;
+                        case "RESULT_STATUS":
+                            field = 29;
+                            break;
+                        case "RESULT_STREAM":
+                            field = 30;
+                            break;
+                        case "RESULT_SOURCE_ID":
+                            field = 31;
+                            break;
+                        case "PROVIDER_PARAMS":
+                            field = 32;
+                            break;
+                        case "PROVIDER_DATA":
+                            field = 33;
+                            break;
+                        case "RESULT_MARK":
+                            field = 34;
+                            break;
+                        case "RESULT_VALUE":
+                            field = 35;
+                            break;
+                        case "RESULT_SUM":
+                            field = 36;
+                            break;
+                        case "RESULT_CURRENCY_ID":
+                            field = 37;
+                            break;
+                        case "AUTOCOMPLETE_RULE":
+                            field = 38;
+                            break;
+                        case "BINDINGS":
+                            field = 39;
+                            break;
+                        case "COMMUNICATIONS":
+                            field = 40;
+                            break;
+                        case "FILES":
+                            field = 41;
+                            break;
+                        case "WEBDAV_ELEMENTS":
+                            field = 42;
+                            break;
+                        case "IS_INCOMING_CHANNEL":
+                            field = 43;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "OWNER_ID":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v1);
                         break;
-                    case "OWNER_TYPE_ID":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v2);
                         break;
-                    case "TYPE_ID":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
-                    case "PROVIDER_ID":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "PROVIDER_TYPE_ID":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "PROVIDER_GROUP_ID":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v6);
                         break;
-                    case "ASSOCIATED_ENTITY_ID":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v7);
                         break;
-                    case "SUBJECT":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v8);
                         break;
-                    case "START_TIME":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v9);
                         break;
-                    case "END_TIME":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v10);
                         break;
-                    case "DEADLINE":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v11);
                         break;
-                    case "COMPLETED":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v12);
                         break;
-                    case "STATUS":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v13);
                         break;
-                    case "RESPONSIBLE_ID":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v14);
                         break;
-                    case "PRIORITY":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v15);
                         break;
-                    case "NOTIFY_TYPE":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v16);
                         break;
-                    case "NOTIFY_VALUE":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v17);
                         break;
-                    case "DESCRIPTION":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v18);
                         break;
-                    case "DESCRIPTION_TYPE":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v19);
                         break;
-                    case "DIRECTION":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v20);
                         break;
-                    case "LOCATION":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v21);
                         break;
-                    case "CREATED":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v22);
                         break;
-                    case "AUTHOR_ID":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v23);
                         break;
-                    case "LAST_UPDATED":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v24);
                         break;
-                    case "EDITOR_ID":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v25);
                         break;
-                    case "SETTINGS":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v26);
                         break;
-                    case "ORIGIN_ID":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v27);
                         break;
-                    case "ORIGINATOR_ID":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v28);
                         break;
-                    case "RESULT_STATUS":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v29);
                         break;
-                    case "RESULT_STREAM":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v30);
                         break;
-                    case "RESULT_SOURCE_ID":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v31);
                         break;
-                    case "PROVIDER_PARAMS":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v32);
                         break;
-                    case "PROVIDER_DATA":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v33);
                         break;
-                    case "RESULT_MARK":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v34);
                         break;
-                    case "RESULT_VALUE":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadDouble(p.Value, out v35);
                         break;
-                    case "RESULT_SUM":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v36);
                         break;
-                    case "RESULT_CURRENCY_ID":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v37);
                         break;
-                    case "AUTOCOMPLETE_RULE":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v38);
                         break;
-                    case "BINDINGS":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v39);
                         break;
-                    case "COMMUNICATIONS":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v40);
                         break;
-                    case "FILES":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v41);
                         break;
-                    case "WEBDAV_ELEMENTS":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v42);
                         break;
-                    case "IS_INCOMING_CHANNEL":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v43);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -440,6 +596,55 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("OWNER_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("OWNER_TYPE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("TYPE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROVIDER_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROVIDER_TYPE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROVIDER_GROUP_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ASSOCIATED_ENTITY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SUBJECT"),
+            global::System.Text.Encoding.UTF8.GetBytes("START_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("END_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("DEADLINE"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPLETED"),
+            global::System.Text.Encoding.UTF8.GetBytes("STATUS"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESPONSIBLE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("PRIORITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("NOTIFY_TYPE"),
+            global::System.Text.Encoding.UTF8.GetBytes("NOTIFY_VALUE"),
+            global::System.Text.Encoding.UTF8.GetBytes("DESCRIPTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("DESCRIPTION_TYPE"),
+            global::System.Text.Encoding.UTF8.GetBytes("DIRECTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("LOCATION"),
+            global::System.Text.Encoding.UTF8.GetBytes("CREATED"),
+            global::System.Text.Encoding.UTF8.GetBytes("AUTHOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_UPDATED"),
+            global::System.Text.Encoding.UTF8.GetBytes("EDITOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SETTINGS"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGIN_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGINATOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_STATUS"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_STREAM"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_SOURCE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROVIDER_PARAMS"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROVIDER_DATA"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_MARK"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_VALUE"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_SUM"),
+            global::System.Text.Encoding.UTF8.GetBytes("RESULT_CURRENCY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("AUTOCOMPLETE_RULE"),
+            global::System.Text.Encoding.UTF8.GetBytes("BINDINGS"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMMUNICATIONS"),
+            global::System.Text.Encoding.UTF8.GetBytes("FILES"),
+            global::System.Text.Encoding.UTF8.GetBytes("WEBDAV_ELEMENTS"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_INCOMING_CHANNEL"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -809,8 +809,88 @@ namespace Bitrix
         /// <summary>null, <c>""</c> and <c>false</c> (an empty user field) mean "no value".</summary>
         public static bool IsEmpty(global::System.Text.Json.JsonElement e)
             => e.ValueKind is global::System.Text.Json.JsonValueKind.Null or global::System.Text.Json.JsonValueKind.Undefined or global::System.Text.Json.JsonValueKind.False
-                || (e.ValueKind == global::System.Text.Json.JsonValueKind.String && e.GetString()!.Length == 0)
+                || (e.ValueKind == global::System.Text.Json.JsonValueKind.String && e.ValueEquals(global::System.ReadOnlySpan<byte>.Empty))
                 || (e.ValueKind == global::System.Text.Json.JsonValueKind.Array && e.GetArrayLength() == 0);
+
+        /// <summary>Property names up to this many UTF-16 characters are matched without allocating a string.</summary>
+        public const int NameBufferLength = 64;
+
+        /// <summary>
+        /// A property's name for a <c>switch</c>, decoded into <paramref name="buffer"/> from the document's own
+        /// UTF-8 bytes (no string per property); an escaped or very long name is read as a string.
+        /// </summary>
+        public static global::System.ReadOnlySpan<char> Name(global::System.Text.Json.JsonProperty p, global::System.Span<char> buffer)
+        {
+            var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+            if (raw.Length <= buffer.Length)
+            {
+                // Field names are ASCII: widen byte by byte; anything else (escapes, UTF-8) is decoded as a string.
+                for (var i = 0; i < raw.Length; i++)
+                {
+                    var b = raw[i];
+                    if (b >= 0x80 || b == (byte)'\\')
+                    {
+                        return global::System.MemoryExtensions.AsSpan(p.Name);
+                    }
+
+                    buffer[i] = (char)b;
+                }
+
+                return buffer.Slice(0, raw.Length);
+            }
+
+            return global::System.MemoryExtensions.AsSpan(p.Name);
+        }
+
+        /// <summary>The UTF-8 text of a string value without its quotes, when it has no escapes (most portal values).</summary>
+        private static bool TryRawString(global::System.Text.Json.JsonElement e, out global::System.ReadOnlySpan<byte> text)
+        {
+            var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
+            if (raw.Length >= 2 && raw[0] == (byte)'"' && global::System.MemoryExtensions.IndexOf(raw, (byte)'\\') < 0)
+            {
+                text = raw.Slice(1, raw.Length - 2);
+                return true;
+            }
+
+            text = default;
+            return false;
+        }
+
+        /// <summary>
+        /// The portal's own date-time shape, <c>2024-09-02T10:15:00+03:00</c> (or with <c>Z</c>), read straight from
+        /// UTF-8 digits; any other text (fractions, no offset, other formats) is left to the general parser.
+        /// </summary>
+        private static bool TryIsoOffset(global::System.ReadOnlySpan<byte> t, out global::System.DateTimeOffset value)
+        {
+            value = default;
+            if (!((t.Length == 25 && (t[19] == (byte)'+' || t[19] == (byte)'-') && t[22] == (byte)':') || (t.Length == 20 && t[19] == (byte)'Z'))
+                || t[4] != (byte)'-' || t[7] != (byte)'-' || t[10] != (byte)'T' || t[13] != (byte)':' || t[16] != (byte)':'
+                || !TryDigits(t.Slice(0, 4), out var year) || !TryDigits(t.Slice(5, 2), out var month) || !TryDigits(t.Slice(8, 2), out var day)
+                || !TryDigits(t.Slice(11, 2), out var hour) || !TryDigits(t.Slice(14, 2), out var minute) || !TryDigits(t.Slice(17, 2), out var second))
+            {
+                return false;
+            }
+
+            var offsetMinutes = 0;
+            if (t.Length == 25)
+            {
+                if (!TryDigits(t.Slice(20, 2), out var offsetHours) || !TryDigits(t.Slice(23, 2), out var offsetMinute) || offsetMinute > 59)
+                {
+                    return false;
+                }
+
+                offsetMinutes = ((offsetHours * 60) + offsetMinute) * (t[19] == (byte)'-' ? -1 : 1);
+            }
+
+            if (year < 2 || year > 9998 || month is < 1 or > 12 || day < 1 || day > global::System.DateTime.DaysInMonth(year, month)
+                || hour > 23 || minute > 59 || second > 59 || offsetMinutes is < -840 or > 840)
+            {
+                return false;
+            }
+
+            value = new global::System.DateTimeOffset(year, month, day, hour, minute, second, global::System.TimeSpan.FromMinutes(offsetMinutes));
+            return true;
+        }
 
         /// <summary>Reads an integer from a number or a numeric string.</summary>
         public static bool ReadInt64(global::System.Text.Json.JsonElement e, out long? value)
@@ -827,7 +907,11 @@ namespace Bitrix
                 return true;
             }
 
-            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String && long.TryParse(e.GetString(), global::System.Globalization.NumberStyles.AllowLeadingSign | global::System.Globalization.NumberStyles.AllowLeadingWhite | global::System.Globalization.NumberStyles.AllowTrailingWhite, global::System.Globalization.CultureInfo.InvariantCulture, out n))
+            const global::System.Globalization.NumberStyles integer = global::System.Globalization.NumberStyles.AllowLeadingSign | global::System.Globalization.NumberStyles.AllowLeadingWhite | global::System.Globalization.NumberStyles.AllowTrailingWhite;
+            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String
+                && (TryRawString(e, out var utf8)
+                    ? long.TryParse(utf8, integer, global::System.Globalization.CultureInfo.InvariantCulture, out n)
+                    : long.TryParse(e.GetString(), integer, global::System.Globalization.CultureInfo.InvariantCulture, out n)))
             {
                 value = n;
                 return true;
@@ -857,7 +941,10 @@ namespace Bitrix
                 return true;
             }
 
-            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String && decimal.TryParse(e.GetString(), global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d))
+            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String
+                && (TryRawString(e, out var utf8)
+                    ? decimal.TryParse(utf8, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d)
+                    : decimal.TryParse(e.GetString(), global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d)))
             {
                 value = d;
                 return true;
@@ -881,7 +968,10 @@ namespace Bitrix
                 return true;
             }
 
-            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String && double.TryParse(e.GetString(), global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d))
+            if (e.ValueKind == global::System.Text.Json.JsonValueKind.String
+                && (TryRawString(e, out var utf8)
+                    ? double.TryParse(utf8, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d)
+                    : double.TryParse(e.GetString(), global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d)))
             {
                 value = d;
                 return true;
@@ -936,6 +1026,25 @@ namespace Bitrix
 
                     return false;
                 case global::System.Text.Json.JsonValueKind.String:
+                    if (TryRawString(e, out var flag) && flag.Length == 1)
+                    {
+                        switch (flag[0])
+                        {
+                            case (byte)'Y':
+                            case (byte)'y':
+                            case (byte)'1':
+                                value = true;
+                                return true;
+                            case (byte)'N':
+                            case (byte)'n':
+                            case (byte)'0':
+                                value = false;
+                                return true;
+                        }
+
+                        return false;
+                    }
+
                     switch (e.GetString())
                     {
                         case "":
@@ -974,6 +1083,13 @@ namespace Bitrix
                 return false;
             }
 
+            if (TryRawString(e, out var utf8) && TryIsoOffset(utf8, out var fast))
+            {
+                // The calendar day as the portal wrote it, whatever the offset.
+                value = global::System.DateOnly.FromDateTime(fast.DateTime);
+                return true;
+            }
+
             var text = e.GetString()!;
             if (global::System.DateOnly.TryParseExact(text, DateFormats[0], global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.None, out var d)
                 || global::System.DateOnly.TryParseExact(text, DateFormats[1], global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.None, out d))
@@ -991,6 +1107,22 @@ namespace Bitrix
             return false;
         }
 
+        private static bool TryDigits(global::System.ReadOnlySpan<byte> digits, out int value)
+        {
+            value = 0;
+            foreach (var b in digits)
+            {
+                if (b < (byte)'0' || b > (byte)'9')
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (b - (byte)'0');
+            }
+
+            return true;
+        }
+
         /// <summary>Reads a date and time with its offset (ISO 8601); a value without an offset is taken as UTC.</summary>
         public static bool ReadDateTime(global::System.Text.Json.JsonElement e, out global::System.DateTimeOffset? value)
         {
@@ -1003,6 +1135,12 @@ namespace Bitrix
             if (e.ValueKind != global::System.Text.Json.JsonValueKind.String)
             {
                 return false;
+            }
+
+            if (TryRawString(e, out var utf8) && TryIsoOffset(utf8, out var fast))
+            {
+                value = fast;
+                return true;
             }
 
             var text = e.GetString()!;

@@ -268,161 +268,332 @@ namespace Bitrix
             global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? v47 = null;
             global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? v48 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "HONORIFIC":
+                            field = 1;
+                            break;
+                        case "NAME":
+                            field = 2;
+                            break;
+                        case "SECOND_NAME":
+                            field = 3;
+                            break;
+                        case "LAST_NAME":
+                            field = 4;
+                            break;
+                        case "PHOTO":
+                            field = 5;
+                            break;
+                        case "BIRTHDATE":
+                            field = 6;
+                            break;
+                        case "TYPE_ID":
+                            field = 7;
+                            break;
+                        case "SOURCE_ID":
+                            field = 8;
+                            break;
+                        case "SOURCE_DESCRIPTION":
+                            field = 9;
+                            break;
+                        case "POST":
+                            field = 10;
+                            break;
+                        case "ADDRESS":
+                            field = 11;
+                            break;
+                        case "ADDRESS_2":
+                            field = 12;
+                            break;
+                        case "ADDRESS_CITY":
+                            field = 13;
+                            break;
+                        case "ADDRESS_POSTAL_CODE":
+                            field = 14;
+                            break;
+                        case "ADDRESS_REGION":
+                            field = 15;
+                            break;
+                        case "ADDRESS_PROVINCE":
+                            field = 16;
+                            break;
+                        case "ADDRESS_COUNTRY":
+                            field = 17;
+                            break;
+                        case "ADDRESS_COUNTRY_CODE":
+                            field = 18;
+                            break;
+                        case "ADDRESS_LOC_ADDR_ID":
+                            field = 19;
+                            break;
+                        case "COMMENTS":
+                            field = 20;
+                            break;
+                        case "OPENED":
+                            field = 21;
+                            break;
+                        case "EXPORT":
+                            field = 22;
+                            break;
+                        case "HAS_PHONE":
+                            field = 23;
+                            break;
+                        case "HAS_EMAIL":
+                            field = 24;
+                            break;
+                        case "HAS_IMOL":
+                            field = 25;
+                            break;
+                        case "ASSIGNED_BY_ID":
+                            field = 26;
+                            break;
+                        case "CREATED_BY_ID":
+                            field = 27;
+                            break;
+                        case "MODIFY_BY_ID":
+                            field = 28;
+                            break;
+                        case "DATE_CREATE":
+                            field = 29;
+                            break;
+                        case "DATE_MODIFY":
+                            field = 30;
+                            break;
+                        case "COMPANY_ID":
+                            field = 31;
+                            break;
+                        case "COMPANY_IDS":
+                            field = 32;
+                            break;
+                        case "LEAD_ID":
+                            field = 33;
+                            break;
+                        case "ORIGINATOR_ID":
+                            field = 34;
+                            break;
+                        case "ORIGIN_ID":
+                            field = 35;
+                            break;
+                        case "ORIGIN_VERSION":
+                            field = 36;
+                            break;
+                        case "UTM_SOURCE":
+                            field = 37;
+                            break;
+                        case "UTM_MEDIUM":
+                            field = 38;
+                            break;
+                        case "UTM_CAMPAIGN":
+                            field = 39;
+                            break;
+                        case "UTM_CONTENT":
+                            field = 40;
+                            break;
+                        case "UTM_TERM":
+                            field = 41;
+                            break;
+                        case "LAST_ACTIVITY_TIME":
+                            field = 42;
+                            break;
+                        case "LAST_ACTIVITY_BY":
+                            field = 43;
+                            break;
+                        case "PHONE":
+                            field = 44;
+                            break;
+                        case "EMAIL":
+                            field = 45;
+                            break;
+                        case "WEB":
+                            field = 46;
+                            break;
+                        case "IM":
+                            field = 47;
+                            break;
+                        case "LINK":
+                            field = 48;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "HONORIFIC":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "NAME":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "SECOND_NAME":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v3);
                         break;
-                    case "LAST_NAME":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "PHOTO":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v5);
                         break;
-                    case "BIRTHDATE":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v6);
                         break;
-                    case "TYPE_ID":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v7);
                         break;
-                    case "SOURCE_ID":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v8);
                         break;
-                    case "SOURCE_DESCRIPTION":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v9);
                         break;
-                    case "POST":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v10);
                         break;
-                    case "ADDRESS":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v11);
                         break;
-                    case "ADDRESS_2":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v12);
                         break;
-                    case "ADDRESS_CITY":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v13);
                         break;
-                    case "ADDRESS_POSTAL_CODE":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v14);
                         break;
-                    case "ADDRESS_REGION":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v15);
                         break;
-                    case "ADDRESS_PROVINCE":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v16);
                         break;
-                    case "ADDRESS_COUNTRY":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v17);
                         break;
-                    case "ADDRESS_COUNTRY_CODE":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v18);
                         break;
-                    case "ADDRESS_LOC_ADDR_ID":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v19);
                         break;
-                    case "COMMENTS":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v20);
                         break;
-                    case "OPENED":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v21);
                         break;
-                    case "EXPORT":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v22);
                         break;
-                    case "HAS_PHONE":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v23);
                         break;
-                    case "HAS_EMAIL":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v24);
                         break;
-                    case "HAS_IMOL":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v25);
                         break;
-                    case "ASSIGNED_BY_ID":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v26);
                         break;
-                    case "CREATED_BY_ID":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v27);
                         break;
-                    case "MODIFY_BY_ID":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v28);
                         break;
-                    case "DATE_CREATE":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v29);
                         break;
-                    case "DATE_MODIFY":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v30);
                         break;
-                    case "COMPANY_ID":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v31);
                         break;
-                    case "COMPANY_IDS":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v32);
                         break;
-                    case "LEAD_ID":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v33);
                         break;
-                    case "ORIGINATOR_ID":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v34);
                         break;
-                    case "ORIGIN_ID":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v35);
                         break;
-                    case "ORIGIN_VERSION":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v36);
                         break;
-                    case "UTM_SOURCE":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v37);
                         break;
-                    case "UTM_MEDIUM":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v38);
                         break;
-                    case "UTM_CAMPAIGN":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v39);
                         break;
-                    case "UTM_CONTENT":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v40);
                         break;
-                    case "UTM_TERM":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v41);
                         break;
-                    case "LAST_ACTIVITY_TIME":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v42);
                         break;
-                    case "LAST_ACTIVITY_BY":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v43);
                         break;
-                    case "PHONE":
+                    case 44:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v44);
                         break;
-                    case "EMAIL":
+                    case 45:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v45);
                         break;
-                    case "WEB":
+                    case 46:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v46);
                         break;
-                    case "IM":
+                    case 47:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v47);
                         break;
-                    case "LINK":
+                    case 48:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v48);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -485,6 +656,60 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("HONORIFIC"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("SECOND_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("PHOTO"),
+            global::System.Text.Encoding.UTF8.GetBytes("BIRTHDATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("TYPE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_DESCRIPTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("POST"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_2"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_CITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_POSTAL_CODE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_REGION"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_PROVINCE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_COUNTRY"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_COUNTRY_CODE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_LOC_ADDR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMMENTS"),
+            global::System.Text.Encoding.UTF8.GetBytes("OPENED"),
+            global::System.Text.Encoding.UTF8.GetBytes("EXPORT"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_EMAIL"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_IMOL"),
+            global::System.Text.Encoding.UTF8.GetBytes("ASSIGNED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CREATED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("MODIFY_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_CREATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_MODIFY"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPANY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPANY_IDS"),
+            global::System.Text.Encoding.UTF8.GetBytes("LEAD_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGINATOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGIN_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGIN_VERSION"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_SOURCE"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_MEDIUM"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CAMPAIGN"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CONTENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_TERM"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_BY"),
+            global::System.Text.Encoding.UTF8.GetBytes("PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("EMAIL"),
+            global::System.Text.Encoding.UTF8.GetBytes("WEB"),
+            global::System.Text.Encoding.UTF8.GetBytes("IM"),
+            global::System.Text.Encoding.UTF8.GetBytes("LINK"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -58,35 +58,80 @@ namespace Bitrix
             string? v5 = null;
             string? v6 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "id":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "id":
+                            field = 0;
+                            break;
+                        case "name":
+                            field = 1;
+                            break;
+                        case "sort":
+                            field = 2;
+                            break;
+                        case "entityTypeId":
+                            field = 3;
+                            break;
+                        case "isDefault":
+                            field = 4;
+                            break;
+                        case "originId":
+                            field = 5;
+                            break;
+                        case "originatorId":
+                            field = 6;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "name":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "sort":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v2);
                         break;
-                    case "entityTypeId":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
-                    case "isDefault":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v4);
                         break;
-                    case "originId":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "originatorId":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v6);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -107,6 +152,18 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("id"),
+            global::System.Text.Encoding.UTF8.GetBytes("name"),
+            global::System.Text.Encoding.UTF8.GetBytes("sort"),
+            global::System.Text.Encoding.UTF8.GetBytes("entityTypeId"),
+            global::System.Text.Encoding.UTF8.GetBytes("isDefault"),
+            global::System.Text.Encoding.UTF8.GetBytes("originId"),
+            global::System.Text.Encoding.UTF8.GetBytes("originatorId"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -193,116 +193,242 @@ namespace Bitrix
             long? v32 = null;
             long? v33 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "id":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "id":
+                            field = 0;
+                            break;
+                        case "title":
+                            field = 1;
+                            break;
+                        case "xmlId":
+                            field = 2;
+                            break;
+                        case "createdTime":
+                            field = 3;
+                            break;
+                        case "updatedTime":
+                            field = 4;
+                            break;
+                        case "createdBy":
+                            field = 5;
+                            break;
+                        case "updatedBy":
+                            field = 6;
+                            break;
+                        case "assignedById":
+                            field = 7;
+                            break;
+                        case "opened":
+                            field = 8;
+                            break;
+                        case "webformId":
+                            field = 9;
+                            break;
+                        case "begindate":
+                            field = 10;
+                            break;
+                        case "closedate":
+                            field = 11;
+                            break;
+                        case "companyId":
+                            field = 12;
+                            break;
+                        case "contactId":
+                            field = 13;
+                            break;
+                        case "contactIds":
+                            field = 14;
+                            break;
+                        case "contacts":
+                            field = 15;
+                            break;
+                        case "observers":
+                            field = 16;
+                            break;
+                        case "categoryId":
+                            field = 17;
+                            break;
+                        case "movedTime":
+                            field = 18;
+                            break;
+                        case "movedBy":
+                            field = 19;
+                            break;
+                        case "stageId":
+                            field = 20;
+                            break;
+                        case "previousStageId":
+                            field = 21;
+                            break;
+                        case "sourceId":
+                            field = 22;
+                            break;
+                        case "sourceDescription":
+                            field = 23;
+                            break;
+                        case "currencyId":
+                            field = 24;
+                            break;
+                        case "isManualOpportunity":
+                            field = 25;
+                            break;
+                        case "opportunity":
+                            field = 26;
+                            break;
+                        case "taxValue":
+                            field = 27;
+                            break;
+                        case "mycompanyId":
+                            field = 28;
+                            break;
+                        case "lastActivityBy":
+                            field = 29;
+                            break;
+                        case "lastActivityTime":
+                            field = 30;
+                            break;
+                        case "parentId1":
+                            field = 31;
+                            break;
+                        case "parentId2":
+                            field = 32;
+                            break;
+                        case "parentId1248":
+                            field = 33;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "title":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "xmlId":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "createdTime":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v3);
                         break;
-                    case "updatedTime":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v4);
                         break;
-                    case "createdBy":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v5);
                         break;
-                    case "updatedBy":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v6);
                         break;
-                    case "assignedById":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v7);
                         break;
-                    case "opened":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v8);
                         break;
-                    case "webformId":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v9);
                         break;
-                    case "begindate":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v10);
                         break;
-                    case "closedate":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v11);
                         break;
-                    case "companyId":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v12);
                         break;
-                    case "contactId":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v13);
                         break;
-                    case "contactIds":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v14);
                         break;
-                    case "contacts":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v15);
                         break;
-                    case "observers":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v16);
                         break;
-                    case "categoryId":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v17);
                         break;
-                    case "movedTime":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v18);
                         break;
-                    case "movedBy":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v19);
                         break;
-                    case "stageId":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v20);
                         break;
-                    case "previousStageId":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v21);
                         break;
-                    case "sourceId":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v22);
                         break;
-                    case "sourceDescription":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v23);
                         break;
-                    case "currencyId":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v24);
                         break;
-                    case "isManualOpportunity":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v25);
                         break;
-                    case "opportunity":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v26);
                         break;
-                    case "taxValue":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v27);
                         break;
-                    case "mycompanyId":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v28);
                         break;
-                    case "lastActivityBy":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v29);
                         break;
-                    case "lastActivityTime":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v30);
                         break;
-                    case "parentId1":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v31);
                         break;
-                    case "parentId2":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v32);
                         break;
-                    case "parentId1248":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v33);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -350,6 +476,45 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("id"),
+            global::System.Text.Encoding.UTF8.GetBytes("title"),
+            global::System.Text.Encoding.UTF8.GetBytes("xmlId"),
+            global::System.Text.Encoding.UTF8.GetBytes("createdTime"),
+            global::System.Text.Encoding.UTF8.GetBytes("updatedTime"),
+            global::System.Text.Encoding.UTF8.GetBytes("createdBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("updatedBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("assignedById"),
+            global::System.Text.Encoding.UTF8.GetBytes("opened"),
+            global::System.Text.Encoding.UTF8.GetBytes("webformId"),
+            global::System.Text.Encoding.UTF8.GetBytes("begindate"),
+            global::System.Text.Encoding.UTF8.GetBytes("closedate"),
+            global::System.Text.Encoding.UTF8.GetBytes("companyId"),
+            global::System.Text.Encoding.UTF8.GetBytes("contactId"),
+            global::System.Text.Encoding.UTF8.GetBytes("contactIds"),
+            global::System.Text.Encoding.UTF8.GetBytes("contacts"),
+            global::System.Text.Encoding.UTF8.GetBytes("observers"),
+            global::System.Text.Encoding.UTF8.GetBytes("categoryId"),
+            global::System.Text.Encoding.UTF8.GetBytes("movedTime"),
+            global::System.Text.Encoding.UTF8.GetBytes("movedBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("stageId"),
+            global::System.Text.Encoding.UTF8.GetBytes("previousStageId"),
+            global::System.Text.Encoding.UTF8.GetBytes("sourceId"),
+            global::System.Text.Encoding.UTF8.GetBytes("sourceDescription"),
+            global::System.Text.Encoding.UTF8.GetBytes("currencyId"),
+            global::System.Text.Encoding.UTF8.GetBytes("isManualOpportunity"),
+            global::System.Text.Encoding.UTF8.GetBytes("opportunity"),
+            global::System.Text.Encoding.UTF8.GetBytes("taxValue"),
+            global::System.Text.Encoding.UTF8.GetBytes("mycompanyId"),
+            global::System.Text.Encoding.UTF8.GetBytes("lastActivityBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("lastActivityTime"),
+            global::System.Text.Encoding.UTF8.GetBytes("parentId1"),
+            global::System.Text.Encoding.UTF8.GetBytes("parentId2"),
+            global::System.Text.Encoding.UTF8.GetBytes("parentId1248"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

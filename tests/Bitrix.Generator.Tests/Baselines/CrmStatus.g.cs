@@ -78,47 +78,104 @@ namespace Bitrix
             bool? v9 = null;
             global::System.Text.Json.JsonElement? v10 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "ENTITY_ID":
+                            field = 1;
+                            break;
+                        case "STATUS_ID":
+                            field = 2;
+                            break;
+                        case "SORT":
+                            field = 3;
+                            break;
+                        case "NAME":
+                            field = 4;
+                            break;
+                        case "NAME_INIT":
+                            field = 5;
+                            break;
+                        case "SYSTEM":
+                            field = 6;
+                            break;
+                        case "CATEGORY_ID":
+                            field = 7;
+                            break;
+                        case "COLOR":
+                            field = 8;
+                            break;
+                        case "SEMANTICS":
+                            field = 9;
+                            break;
+                        case "EXTRA":
+                            field = 10;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "ENTITY_ID":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "STATUS_ID":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "SORT":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
-                    case "NAME":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "NAME_INIT":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "SYSTEM":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v6);
                         break;
-                    case "CATEGORY_ID":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v7);
                         break;
-                    case "COLOR":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v8);
                         break;
-                    case "SEMANTICS":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v9);
                         break;
-                    case "EXTRA":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v10);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -143,6 +200,22 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ENTITY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("STATUS_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SORT"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME_INIT"),
+            global::System.Text.Encoding.UTF8.GetBytes("SYSTEM"),
+            global::System.Text.Encoding.UTF8.GetBytes("CATEGORY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("COLOR"),
+            global::System.Text.Encoding.UTF8.GetBytes("SEMANTICS"),
+            global::System.Text.Encoding.UTF8.GetBytes("EXTRA"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

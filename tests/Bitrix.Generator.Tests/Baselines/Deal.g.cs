@@ -248,149 +248,308 @@ namespace Bitrix
             global::System.DateTimeOffset? v43 = null;
             long? v44 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "TITLE":
+                            field = 1;
+                            break;
+                        case "TYPE_ID":
+                            field = 2;
+                            break;
+                        case "CATEGORY_ID":
+                            field = 3;
+                            break;
+                        case "STAGE_ID":
+                            field = 4;
+                            break;
+                        case "STAGE_SEMANTIC_ID":
+                            field = 5;
+                            break;
+                        case "IS_NEW":
+                            field = 6;
+                            break;
+                        case "IS_RECURRING":
+                            field = 7;
+                            break;
+                        case "IS_RETURN_CUSTOMER":
+                            field = 8;
+                            break;
+                        case "IS_REPEATED_APPROACH":
+                            field = 9;
+                            break;
+                        case "PROBABILITY":
+                            field = 10;
+                            break;
+                        case "CURRENCY_ID":
+                            field = 11;
+                            break;
+                        case "OPPORTUNITY":
+                            field = 12;
+                            break;
+                        case "IS_MANUAL_OPPORTUNITY":
+                            field = 13;
+                            break;
+                        case "TAX_VALUE":
+                            field = 14;
+                            break;
+                        case "COMPANY_ID":
+                            field = 15;
+                            break;
+                        case "CONTACT_ID":
+                            field = 16;
+                            break;
+                        case "CONTACT_IDS":
+                            field = 17;
+                            break;
+                        case "QUOTE_ID":
+                            field = 18;
+                            break;
+                        case "BEGINDATE":
+                            field = 19;
+                            break;
+                        case "CLOSEDATE":
+                            field = 20;
+                            break;
+                        case "OPENED":
+                            field = 21;
+                            break;
+                        case "CLOSED":
+                            field = 22;
+                            break;
+                        case "COMMENTS":
+                            field = 23;
+                            break;
+                        case "ASSIGNED_BY_ID":
+                            field = 24;
+                            break;
+                        case "CREATED_BY_ID":
+                            field = 25;
+                            break;
+                        case "MODIFY_BY_ID":
+                            field = 26;
+                            break;
+                        case "MOVED_BY_ID":
+                            field = 27;
+                            break;
+                        case "DATE_CREATE":
+                            field = 28;
+                            break;
+                        case "DATE_MODIFY":
+                            field = 29;
+                            break;
+                        case "MOVED_TIME":
+                            field = 30;
+                            break;
+                        case "SOURCE_ID":
+                            field = 31;
+                            break;
+                        case "SOURCE_DESCRIPTION":
+                            field = 32;
+                            break;
+                        case "LEAD_ID":
+                            field = 33;
+                            break;
+                        case "ADDITIONAL_INFO":
+                            field = 34;
+                            break;
+                        case "LOCATION_ID":
+                            field = 35;
+                            break;
+                        case "ORIGINATOR_ID":
+                            field = 36;
+                            break;
+                        case "ORIGIN_ID":
+                            field = 37;
+                            break;
+                        case "UTM_SOURCE":
+                            field = 38;
+                            break;
+                        case "UTM_MEDIUM":
+                            field = 39;
+                            break;
+                        case "UTM_CAMPAIGN":
+                            field = 40;
+                            break;
+                        case "UTM_CONTENT":
+                            field = 41;
+                            break;
+                        case "UTM_TERM":
+                            field = 42;
+                            break;
+                        case "LAST_ACTIVITY_TIME":
+                            field = 43;
+                            break;
+                        case "LAST_ACTIVITY_BY":
+                            field = 44;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "TITLE":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "TYPE_ID":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "CATEGORY_ID":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
-                    case "STAGE_ID":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "STAGE_SEMANTIC_ID":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "IS_NEW":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v6);
                         break;
-                    case "IS_RECURRING":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v7);
                         break;
-                    case "IS_RETURN_CUSTOMER":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v8);
                         break;
-                    case "IS_REPEATED_APPROACH":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v9);
                         break;
-                    case "PROBABILITY":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v10);
                         break;
-                    case "CURRENCY_ID":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v11);
                         break;
-                    case "OPPORTUNITY":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v12);
                         break;
-                    case "IS_MANUAL_OPPORTUNITY":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v13);
                         break;
-                    case "TAX_VALUE":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v14);
                         break;
-                    case "COMPANY_ID":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v15);
                         break;
-                    case "CONTACT_ID":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v16);
                         break;
-                    case "CONTACT_IDS":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v17);
                         break;
-                    case "QUOTE_ID":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v18);
                         break;
-                    case "BEGINDATE":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v19);
                         break;
-                    case "CLOSEDATE":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v20);
                         break;
-                    case "OPENED":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v21);
                         break;
-                    case "CLOSED":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v22);
                         break;
-                    case "COMMENTS":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v23);
                         break;
-                    case "ASSIGNED_BY_ID":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v24);
                         break;
-                    case "CREATED_BY_ID":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v25);
                         break;
-                    case "MODIFY_BY_ID":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v26);
                         break;
-                    case "MOVED_BY_ID":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v27);
                         break;
-                    case "DATE_CREATE":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v28);
                         break;
-                    case "DATE_MODIFY":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v29);
                         break;
-                    case "MOVED_TIME":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v30);
                         break;
-                    case "SOURCE_ID":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v31);
                         break;
-                    case "SOURCE_DESCRIPTION":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v32);
                         break;
-                    case "LEAD_ID":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v33);
                         break;
-                    case "ADDITIONAL_INFO":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v34);
                         break;
-                    case "LOCATION_ID":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v35);
                         break;
-                    case "ORIGINATOR_ID":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v36);
                         break;
-                    case "ORIGIN_ID":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v37);
                         break;
-                    case "UTM_SOURCE":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v38);
                         break;
-                    case "UTM_MEDIUM":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v39);
                         break;
-                    case "UTM_CAMPAIGN":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v40);
                         break;
-                    case "UTM_CONTENT":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v41);
                         break;
-                    case "UTM_TERM":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v42);
                         break;
-                    case "LAST_ACTIVITY_TIME":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v43);
                         break;
-                    case "LAST_ACTIVITY_BY":
+                    case 44:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v44);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -449,6 +608,56 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("TITLE"),
+            global::System.Text.Encoding.UTF8.GetBytes("TYPE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CATEGORY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("STAGE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("STAGE_SEMANTIC_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_NEW"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_RECURRING"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_RETURN_CUSTOMER"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_REPEATED_APPROACH"),
+            global::System.Text.Encoding.UTF8.GetBytes("PROBABILITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("CURRENCY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("OPPORTUNITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_MANUAL_OPPORTUNITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("TAX_VALUE"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPANY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CONTACT_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CONTACT_IDS"),
+            global::System.Text.Encoding.UTF8.GetBytes("QUOTE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("BEGINDATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("CLOSEDATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("OPENED"),
+            global::System.Text.Encoding.UTF8.GetBytes("CLOSED"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMMENTS"),
+            global::System.Text.Encoding.UTF8.GetBytes("ASSIGNED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CREATED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("MODIFY_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("MOVED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_CREATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_MODIFY"),
+            global::System.Text.Encoding.UTF8.GetBytes("MOVED_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_DESCRIPTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("LEAD_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDITIONAL_INFO"),
+            global::System.Text.Encoding.UTF8.GetBytes("LOCATION_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGINATOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGIN_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_SOURCE"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_MEDIUM"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CAMPAIGN"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CONTENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_TERM"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_BY"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

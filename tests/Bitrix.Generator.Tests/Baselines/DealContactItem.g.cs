@@ -43,26 +43,62 @@ namespace Bitrix
             long? v2 = null;
             long? v3 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "SORT":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "SORT":
+                            field = 0;
+                            break;
+                        case "IS_PRIMARY":
+                            field = 1;
+                            break;
+                        case "CONTACT_ID":
+                            field = 2;
+                            break;
+                        case "ROLE_ID":
+                            field = 3;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "IS_PRIMARY":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v1);
                         break;
-                    case "CONTACT_ID":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v2);
                         break;
-                    case "ROLE_ID":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -80,6 +116,15 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("SORT"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_PRIMARY"),
+            global::System.Text.Encoding.UTF8.GetBytes("CONTACT_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ROLE_ID"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -48,29 +48,68 @@ namespace Bitrix
             long? v3 = null;
             long? v4 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "NAME":
+                            field = 1;
+                            break;
+                        case "SORT":
+                            field = 2;
+                            break;
+                        case "PARENT":
+                            field = 3;
+                            break;
+                        case "UF_HEAD":
+                            field = 4;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "NAME":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "SORT":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v2);
                         break;
-                    case "PARENT":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v3);
                         break;
-                    case "UF_HEAD":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v4);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -89,6 +128,16 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("SORT"),
+            global::System.Text.Encoding.UTF8.GetBytes("PARENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_HEAD"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -308,185 +308,380 @@ namespace Bitrix
             global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? v55 = null;
             global::System.Collections.Generic.IReadOnlyList<global::Bitrix.Multifield>? v56 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "TITLE":
+                            field = 1;
+                            break;
+                        case "HONORIFIC":
+                            field = 2;
+                            break;
+                        case "NAME":
+                            field = 3;
+                            break;
+                        case "SECOND_NAME":
+                            field = 4;
+                            break;
+                        case "LAST_NAME":
+                            field = 5;
+                            break;
+                        case "BIRTHDATE":
+                            field = 6;
+                            break;
+                        case "COMPANY_TITLE":
+                            field = 7;
+                            break;
+                        case "SOURCE_ID":
+                            field = 8;
+                            break;
+                        case "SOURCE_DESCRIPTION":
+                            field = 9;
+                            break;
+                        case "STATUS_ID":
+                            field = 10;
+                            break;
+                        case "STATUS_DESCRIPTION":
+                            field = 11;
+                            break;
+                        case "STATUS_SEMANTIC_ID":
+                            field = 12;
+                            break;
+                        case "POST":
+                            field = 13;
+                            break;
+                        case "ADDRESS":
+                            field = 14;
+                            break;
+                        case "ADDRESS_2":
+                            field = 15;
+                            break;
+                        case "ADDRESS_CITY":
+                            field = 16;
+                            break;
+                        case "ADDRESS_POSTAL_CODE":
+                            field = 17;
+                            break;
+                        case "ADDRESS_REGION":
+                            field = 18;
+                            break;
+                        case "ADDRESS_PROVINCE":
+                            field = 19;
+                            break;
+                        case "ADDRESS_COUNTRY":
+                            field = 20;
+                            break;
+                        case "ADDRESS_COUNTRY_CODE":
+                            field = 21;
+                            break;
+                        case "ADDRESS_LOC_ADDR_ID":
+                            field = 22;
+                            break;
+                        case "CURRENCY_ID":
+                            field = 23;
+                            break;
+                        case "OPPORTUNITY":
+                            field = 24;
+                            break;
+                        case "IS_MANUAL_OPPORTUNITY":
+                            field = 25;
+                            break;
+                        case "OPENED":
+                            field = 26;
+                            break;
+                        case "COMMENTS":
+                            field = 27;
+                            break;
+                        case "HAS_PHONE":
+                            field = 28;
+                            break;
+                        case "HAS_EMAIL":
+                            field = 29;
+                            break;
+                        case "HAS_IMOL":
+                            field = 30;
+                            break;
+                        case "ASSIGNED_BY_ID":
+                            field = 31;
+                            break;
+                        case "CREATED_BY_ID":
+                            field = 32;
+                            break;
+                        case "MODIFY_BY_ID":
+                            field = 33;
+                            break;
+                        case "MOVED_BY_ID":
+                            field = 34;
+                            break;
+                        case "DATE_CREATE":
+                            field = 35;
+                            break;
+                        case "DATE_MODIFY":
+                            field = 36;
+                            break;
+                        case "MOVED_TIME":
+                            field = 37;
+                            break;
+                        case "COMPANY_ID":
+                            field = 38;
+                            break;
+                        case "CONTACT_ID":
+                            field = 39;
+                            break;
+                        case "CONTACT_IDS":
+                            field = 40;
+                            break;
+                        case "IS_RETURN_CUSTOMER":
+                            field = 41;
+                            break;
+                        case "DATE_CLOSED":
+                            field = 42;
+                            break;
+                        case "ORIGINATOR_ID":
+                            field = 43;
+                            break;
+                        case "ORIGIN_ID":
+                            field = 44;
+                            break;
+                        case "UTM_SOURCE":
+                            field = 45;
+                            break;
+                        case "UTM_MEDIUM":
+                            field = 46;
+                            break;
+                        case "UTM_CAMPAIGN":
+                            field = 47;
+                            break;
+                        case "UTM_CONTENT":
+                            field = 48;
+                            break;
+                        case "UTM_TERM":
+                            field = 49;
+                            break;
+                        case "LAST_ACTIVITY_TIME":
+                            field = 50;
+                            break;
+                        case "LAST_ACTIVITY_BY":
+                            field = 51;
+                            break;
+                        case "PHONE":
+                            field = 52;
+                            break;
+                        case "EMAIL":
+                            field = 53;
+                            break;
+                        case "WEB":
+                            field = 54;
+                            break;
+                        case "IM":
+                            field = 55;
+                            break;
+                        case "LINK":
+                            field = 56;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "TITLE":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "HONORIFIC":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "NAME":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v3);
                         break;
-                    case "SECOND_NAME":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "LAST_NAME":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "BIRTHDATE":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v6);
                         break;
-                    case "COMPANY_TITLE":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v7);
                         break;
-                    case "SOURCE_ID":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v8);
                         break;
-                    case "SOURCE_DESCRIPTION":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v9);
                         break;
-                    case "STATUS_ID":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v10);
                         break;
-                    case "STATUS_DESCRIPTION":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v11);
                         break;
-                    case "STATUS_SEMANTIC_ID":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v12);
                         break;
-                    case "POST":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v13);
                         break;
-                    case "ADDRESS":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v14);
                         break;
-                    case "ADDRESS_2":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v15);
                         break;
-                    case "ADDRESS_CITY":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v16);
                         break;
-                    case "ADDRESS_POSTAL_CODE":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v17);
                         break;
-                    case "ADDRESS_REGION":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v18);
                         break;
-                    case "ADDRESS_PROVINCE":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v19);
                         break;
-                    case "ADDRESS_COUNTRY":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v20);
                         break;
-                    case "ADDRESS_COUNTRY_CODE":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v21);
                         break;
-                    case "ADDRESS_LOC_ADDR_ID":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v22);
                         break;
-                    case "CURRENCY_ID":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v23);
                         break;
-                    case "OPPORTUNITY":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadDecimal(p.Value, out v24);
                         break;
-                    case "IS_MANUAL_OPPORTUNITY":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v25);
                         break;
-                    case "OPENED":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v26);
                         break;
-                    case "COMMENTS":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v27);
                         break;
-                    case "HAS_PHONE":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v28);
                         break;
-                    case "HAS_EMAIL":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v29);
                         break;
-                    case "HAS_IMOL":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v30);
                         break;
-                    case "ASSIGNED_BY_ID":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v31);
                         break;
-                    case "CREATED_BY_ID":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v32);
                         break;
-                    case "MODIFY_BY_ID":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v33);
                         break;
-                    case "MOVED_BY_ID":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v34);
                         break;
-                    case "DATE_CREATE":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v35);
                         break;
-                    case "DATE_MODIFY":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v36);
                         break;
-                    case "MOVED_TIME":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v37);
                         break;
-                    case "COMPANY_ID":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v38);
                         break;
-                    case "CONTACT_ID":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v39);
                         break;
-                    case "CONTACT_IDS":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v40);
                         break;
-                    case "IS_RETURN_CUSTOMER":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v41);
                         break;
-                    case "DATE_CLOSED":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v42);
                         break;
-                    case "ORIGINATOR_ID":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v43);
                         break;
-                    case "ORIGIN_ID":
+                    case 44:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v44);
                         break;
-                    case "UTM_SOURCE":
+                    case 45:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v45);
                         break;
-                    case "UTM_MEDIUM":
+                    case 46:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v46);
                         break;
-                    case "UTM_CAMPAIGN":
+                    case 47:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v47);
                         break;
-                    case "UTM_CONTENT":
+                    case 48:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v48);
                         break;
-                    case "UTM_TERM":
+                    case 49:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v49);
                         break;
-                    case "LAST_ACTIVITY_TIME":
+                    case 50:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v50);
                         break;
-                    case "LAST_ACTIVITY_BY":
+                    case 51:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v51);
                         break;
-                    case "PHONE":
+                    case 52:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v52);
                         break;
-                    case "EMAIL":
+                    case 53:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v53);
                         break;
-                    case "WEB":
+                    case 54:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v54);
                         break;
-                    case "IM":
+                    case 55:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v55);
                         break;
-                    case "LINK":
+                    case 56:
                         read = global::Bitrix.BitrixValue.ReadMultifieldList(p.Value, out v56);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -557,6 +752,68 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("TITLE"),
+            global::System.Text.Encoding.UTF8.GetBytes("HONORIFIC"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("SECOND_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("BIRTHDATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPANY_TITLE"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("SOURCE_DESCRIPTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("STATUS_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("STATUS_DESCRIPTION"),
+            global::System.Text.Encoding.UTF8.GetBytes("STATUS_SEMANTIC_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("POST"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_2"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_CITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_POSTAL_CODE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_REGION"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_PROVINCE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_COUNTRY"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_COUNTRY_CODE"),
+            global::System.Text.Encoding.UTF8.GetBytes("ADDRESS_LOC_ADDR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CURRENCY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("OPPORTUNITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_MANUAL_OPPORTUNITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("OPENED"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMMENTS"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_EMAIL"),
+            global::System.Text.Encoding.UTF8.GetBytes("HAS_IMOL"),
+            global::System.Text.Encoding.UTF8.GetBytes("ASSIGNED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CREATED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("MODIFY_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("MOVED_BY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_CREATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_MODIFY"),
+            global::System.Text.Encoding.UTF8.GetBytes("MOVED_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("COMPANY_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CONTACT_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("CONTACT_IDS"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_RETURN_CUSTOMER"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_CLOSED"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGINATOR_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ORIGIN_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_SOURCE"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_MEDIUM"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CAMPAIGN"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_CONTENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UTM_TERM"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_TIME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_BY"),
+            global::System.Text.Encoding.UTF8.GetBytes("PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("EMAIL"),
+            global::System.Text.Encoding.UTF8.GetBytes("WEB"),
+            global::System.Text.Encoding.UTF8.GetBytes("IM"),
+            global::System.Text.Encoding.UTF8.GetBytes("LINK"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

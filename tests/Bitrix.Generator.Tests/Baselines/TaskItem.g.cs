@@ -348,274 +348,493 @@ namespace Bitrix
             global::System.Text.Json.JsonElement? v63 = null;
             string? v64 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "id":
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "id":
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "parentId":
+                        case "PARENT_ID":
+                            field = 1;
+                            break;
+                        case "title":
+                        case "TITLE":
+                            field = 2;
+                            break;
+                        case "description":
+                        case "DESCRIPTION":
+                            field = 3;
+                            break;
+                        case "mark":
+                        case "MARK":
+                            field = 4;
+                            break;
+                        case "priority":
+                        case "PRIORITY":
+                            field = 5;
+                            break;
+                        case "status":
+                        case "STATUS":
+                            field = 6;
+                            break;
+                        case "multitask":
+                        case "MULTITASK":
+                            field = 7;
+                            break;
+                        case "notViewed":
+                        case "NOT_VIEWED":
+                            field = 8;
+                            break;
+                        case "replicate":
+                        case "REPLICATE":
+                            field = 9;
+                            break;
+                        case "groupId":
+                        case "GROUP_ID":
+                            field = 10;
+                            break;
+                        case "stageId":
+                        case "STAGE_ID":
+                            field = 11;
+                            break;
+                        case "sprintId":
+                        case "SPRINT_ID":
+                            field = 12;
+                            break;
+                        case "backlogId":
+                        case "BACKLOG_ID":
+                            field = 13;
+                            break;
+                        case "createdBy":
+                        case "CREATED_BY":
+                            field = 14;
+                            break;
+                        case "createdDate":
+                        case "CREATED_DATE":
+                            field = 15;
+                            break;
+                        case "responsibleId":
+                        case "RESPONSIBLE_ID":
+                            field = 16;
+                            break;
+                        case "accomplices":
+                        case "ACCOMPLICES":
+                            field = 17;
+                            break;
+                        case "auditors":
+                        case "AUDITORS":
+                            field = 18;
+                            break;
+                        case "changedBy":
+                        case "CHANGED_BY":
+                            field = 19;
+                            break;
+                        case "changedDate":
+                        case "CHANGED_DATE":
+                            field = 20;
+                            break;
+                        case "statusChangedBy":
+                        case "STATUS_CHANGED_BY":
+                            field = 21;
+                            break;
+                        case "statusChangedDate":
+                        case "STATUS_CHANGED_DATE":
+                            field = 22;
+                            break;
+                        case "closedBy":
+                        case "CLOSED_BY":
+                            field = 23;
+                            break;
+                        case "closedDate":
+                        case "CLOSED_DATE":
+                            field = 24;
+                            break;
+                        case "activityDate":
+                        case "ACTIVITY_DATE":
+                            field = 25;
+                            break;
+                        case "dateStart":
+                        case "DATE_START":
+                            field = 26;
+                            break;
+                        case "deadline":
+                        case "DEADLINE":
+                            field = 27;
+                            break;
+                        case "startDatePlan":
+                        case "START_DATE_PLAN":
+                            field = 28;
+                            break;
+                        case "endDatePlan":
+                        case "END_DATE_PLAN":
+                            field = 29;
+                            break;
+                        case "guid":
+                        case "GUID":
+                            field = 30;
+                            break;
+                        case "xmlId":
+                        case "XML_ID":
+                            field = 31;
+                            break;
+                        case "commentsCount":
+                        case "COMMENTS_COUNT":
+                            field = 32;
+                            break;
+                        case "serviceCommentsCount":
+                        case "SERVICE_COMMENTS_COUNT":
+                            field = 33;
+                            break;
+                        case "newCommentsCount":
+                        case "NEW_COMMENTS_COUNT":
+                            field = 34;
+                            break;
+                        case "allowChangeDeadline":
+                        case "ALLOW_CHANGE_DEADLINE":
+                            field = 35;
+                            break;
+                        case "allowTimeTracking":
+                        case "ALLOW_TIME_TRACKING":
+                            field = 36;
+                            break;
+                        case "taskControl":
+                        case "TASK_CONTROL":
+                            field = 37;
+                            break;
+                        case "addInReport":
+                        case "ADD_IN_REPORT":
+                            field = 38;
+                            break;
+                        case "forkedByTemplateId":
+                        case "FORKED_BY_TEMPLATE_ID":
+                            field = 39;
+                            break;
+                        case "timeEstimate":
+                        case "TIME_ESTIMATE":
+                            field = 40;
+                            break;
+                        case "timeSpentInLogs":
+                        case "TIME_SPENT_IN_LOGS":
+                            field = 41;
+                            break;
+                        case "matchWorkTime":
+                        case "MATCH_WORK_TIME":
+                            field = 42;
+                            break;
+                        case "forumTopicId":
+                        case "FORUM_TOPIC_ID":
+                            field = 43;
+                            break;
+                        case "forumId":
+                        case "FORUM_ID":
+                            field = 44;
+                            break;
+                        case "siteId":
+                        case "SITE_ID":
+                            field = 45;
+                            break;
+                        case "subordinate":
+                        case "SUBORDINATE":
+                            field = 46;
+                            break;
+                        case "favorite":
+                        case "FAVORITE":
+                            field = 47;
+                            break;
+                        case "exchangeModified":
+                        case "EXCHANGE_MODIFIED":
+                            field = 48;
+                            break;
+                        case "exchangeId":
+                        case "EXCHANGE_ID":
+                            field = 49;
+                            break;
+                        case "outlookVersion":
+                        case "OUTLOOK_VERSION":
+                            field = 50;
+                            break;
+                        case "viewedDate":
+                        case "VIEWED_DATE":
+                            field = 51;
+                            break;
+                        case "sorting":
+                        case "SORTING":
+                            field = 52;
+                            break;
+                        case "durationPlan":
+                        case "DURATION_PLAN":
+                            field = 53;
+                            break;
+                        case "durationFact":
+                        case "DURATION_FACT":
+                            field = 54;
+                            break;
+                        case "checklist":
+                        case "CHECKLIST":
+                            field = 55;
+                            break;
+                        case "durationType":
+                        case "DURATION_TYPE":
+                            field = 56;
+                            break;
+                        case "isMuted":
+                        case "IS_MUTED":
+                            field = 57;
+                            break;
+                        case "isPinned":
+                        case "IS_PINNED":
+                            field = 58;
+                            break;
+                        case "isPinnedInGroup":
+                        case "IS_PINNED_IN_GROUP":
+                            field = 59;
+                            break;
+                        case "flowId":
+                        case "FLOW_ID":
+                            field = 60;
+                            break;
+                        case "ufCrmTask":
+                        case "UF_CRM_TASK":
+                            field = 61;
+                            break;
+                        case "ufTaskWebdavFiles":
+                        case "UF_TASK_WEBDAV_FILES":
+                            field = 62;
+                            break;
+                        case "ufMailMessage":
+                        case "UF_MAIL_MESSAGE":
+                            field = 63;
+                            break;
+                        case "ufNewTasksField":
+                        case "UF_NEW_TASKS_FIELD":
+                            field = 64;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "parentId":
-                    case "PARENT_ID":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v1);
                         break;
-                    case "title":
-                    case "TITLE":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v2);
                         break;
-                    case "description":
-                    case "DESCRIPTION":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v3);
                         break;
-                    case "mark":
-                    case "MARK":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "priority":
-                    case "PRIORITY":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v5);
                         break;
-                    case "status":
-                    case "STATUS":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v6);
                         break;
-                    case "multitask":
-                    case "MULTITASK":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v7);
                         break;
-                    case "notViewed":
-                    case "NOT_VIEWED":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v8);
                         break;
-                    case "replicate":
-                    case "REPLICATE":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v9);
                         break;
-                    case "groupId":
-                    case "GROUP_ID":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v10);
                         break;
-                    case "stageId":
-                    case "STAGE_ID":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v11);
                         break;
-                    case "sprintId":
-                    case "SPRINT_ID":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v12);
                         break;
-                    case "backlogId":
-                    case "BACKLOG_ID":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v13);
                         break;
-                    case "createdBy":
-                    case "CREATED_BY":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v14);
                         break;
-                    case "createdDate":
-                    case "CREATED_DATE":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v15);
                         break;
-                    case "responsibleId":
-                    case "RESPONSIBLE_ID":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v16);
                         break;
-                    case "accomplices":
-                    case "ACCOMPLICES":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v17);
                         break;
-                    case "auditors":
-                    case "AUDITORS":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v18);
                         break;
-                    case "changedBy":
-                    case "CHANGED_BY":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v19);
                         break;
-                    case "changedDate":
-                    case "CHANGED_DATE":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v20);
                         break;
-                    case "statusChangedBy":
-                    case "STATUS_CHANGED_BY":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v21);
                         break;
-                    case "statusChangedDate":
-                    case "STATUS_CHANGED_DATE":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v22);
                         break;
-                    case "closedBy":
-                    case "CLOSED_BY":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v23);
                         break;
-                    case "closedDate":
-                    case "CLOSED_DATE":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v24);
                         break;
-                    case "activityDate":
-                    case "ACTIVITY_DATE":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v25);
                         break;
-                    case "dateStart":
-                    case "DATE_START":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v26);
                         break;
-                    case "deadline":
-                    case "DEADLINE":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v27);
                         break;
-                    case "startDatePlan":
-                    case "START_DATE_PLAN":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v28);
                         break;
-                    case "endDatePlan":
-                    case "END_DATE_PLAN":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v29);
                         break;
-                    case "guid":
-                    case "GUID":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v30);
                         break;
-                    case "xmlId":
-                    case "XML_ID":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v31);
                         break;
-                    case "commentsCount":
-                    case "COMMENTS_COUNT":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v32);
                         break;
-                    case "serviceCommentsCount":
-                    case "SERVICE_COMMENTS_COUNT":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v33);
                         break;
-                    case "newCommentsCount":
-                    case "NEW_COMMENTS_COUNT":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v34);
                         break;
-                    case "allowChangeDeadline":
-                    case "ALLOW_CHANGE_DEADLINE":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v35);
                         break;
-                    case "allowTimeTracking":
-                    case "ALLOW_TIME_TRACKING":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v36);
                         break;
-                    case "taskControl":
-                    case "TASK_CONTROL":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v37);
                         break;
-                    case "addInReport":
-                    case "ADD_IN_REPORT":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v38);
                         break;
-                    case "forkedByTemplateId":
-                    case "FORKED_BY_TEMPLATE_ID":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v39);
                         break;
-                    case "timeEstimate":
-                    case "TIME_ESTIMATE":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v40);
                         break;
-                    case "timeSpentInLogs":
-                    case "TIME_SPENT_IN_LOGS":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v41);
                         break;
-                    case "matchWorkTime":
-                    case "MATCH_WORK_TIME":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v42);
                         break;
-                    case "forumTopicId":
-                    case "FORUM_TOPIC_ID":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v43);
                         break;
-                    case "forumId":
-                    case "FORUM_ID":
+                    case 44:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v44);
                         break;
-                    case "siteId":
-                    case "SITE_ID":
+                    case 45:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v45);
                         break;
-                    case "subordinate":
-                    case "SUBORDINATE":
+                    case 46:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v46);
                         break;
-                    case "favorite":
-                    case "FAVORITE":
+                    case 47:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v47);
                         break;
-                    case "exchangeModified":
-                    case "EXCHANGE_MODIFIED":
+                    case 48:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v48);
                         break;
-                    case "exchangeId":
-                    case "EXCHANGE_ID":
+                    case 49:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v49);
                         break;
-                    case "outlookVersion":
-                    case "OUTLOOK_VERSION":
+                    case 50:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v50);
                         break;
-                    case "viewedDate":
-                    case "VIEWED_DATE":
+                    case 51:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v51);
                         break;
-                    case "sorting":
-                    case "SORTING":
+                    case 52:
                         read = global::Bitrix.BitrixValue.ReadDouble(p.Value, out v52);
                         break;
-                    case "durationPlan":
-                    case "DURATION_PLAN":
+                    case 53:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v53);
                         break;
-                    case "durationFact":
-                    case "DURATION_FACT":
+                    case 54:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v54);
                         break;
-                    case "checklist":
-                    case "CHECKLIST":
+                    case 55:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v55);
                         break;
-                    case "durationType":
-                    case "DURATION_TYPE":
+                    case 56:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v56);
                         break;
-                    case "isMuted":
-                    case "IS_MUTED":
+                    case 57:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v57);
                         break;
-                    case "isPinned":
-                    case "IS_PINNED":
+                    case 58:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v58);
                         break;
-                    case "isPinnedInGroup":
-                    case "IS_PINNED_IN_GROUP":
+                    case 59:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v59);
                         break;
-                    case "flowId":
-                    case "FLOW_ID":
+                    case 60:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v60);
                         break;
-                    case "ufCrmTask":
-                    case "UF_CRM_TASK":
+                    case 61:
                         read = global::Bitrix.BitrixValue.ReadStringList(p.Value, out v61);
                         break;
-                    case "ufTaskWebdavFiles":
-                    case "UF_TASK_WEBDAV_FILES":
+                    case 62:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v62);
                         break;
-                    case "ufMailMessage":
-                    case "UF_MAIL_MESSAGE":
+                    case 63:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v63);
                         break;
-                    case "ufNewTasksField":
-                    case "UF_NEW_TASKS_FIELD":
+                    case 64:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v64);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -694,6 +913,76 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("id"),
+            global::System.Text.Encoding.UTF8.GetBytes("parentId"),
+            global::System.Text.Encoding.UTF8.GetBytes("title"),
+            global::System.Text.Encoding.UTF8.GetBytes("description"),
+            global::System.Text.Encoding.UTF8.GetBytes("mark"),
+            global::System.Text.Encoding.UTF8.GetBytes("priority"),
+            global::System.Text.Encoding.UTF8.GetBytes("status"),
+            global::System.Text.Encoding.UTF8.GetBytes("multitask"),
+            global::System.Text.Encoding.UTF8.GetBytes("notViewed"),
+            global::System.Text.Encoding.UTF8.GetBytes("replicate"),
+            global::System.Text.Encoding.UTF8.GetBytes("groupId"),
+            global::System.Text.Encoding.UTF8.GetBytes("stageId"),
+            global::System.Text.Encoding.UTF8.GetBytes("sprintId"),
+            global::System.Text.Encoding.UTF8.GetBytes("backlogId"),
+            global::System.Text.Encoding.UTF8.GetBytes("createdBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("createdDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("responsibleId"),
+            global::System.Text.Encoding.UTF8.GetBytes("accomplices"),
+            global::System.Text.Encoding.UTF8.GetBytes("auditors"),
+            global::System.Text.Encoding.UTF8.GetBytes("changedBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("changedDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("statusChangedBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("statusChangedDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("closedBy"),
+            global::System.Text.Encoding.UTF8.GetBytes("closedDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("activityDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("dateStart"),
+            global::System.Text.Encoding.UTF8.GetBytes("deadline"),
+            global::System.Text.Encoding.UTF8.GetBytes("startDatePlan"),
+            global::System.Text.Encoding.UTF8.GetBytes("endDatePlan"),
+            global::System.Text.Encoding.UTF8.GetBytes("guid"),
+            global::System.Text.Encoding.UTF8.GetBytes("xmlId"),
+            global::System.Text.Encoding.UTF8.GetBytes("commentsCount"),
+            global::System.Text.Encoding.UTF8.GetBytes("serviceCommentsCount"),
+            global::System.Text.Encoding.UTF8.GetBytes("newCommentsCount"),
+            global::System.Text.Encoding.UTF8.GetBytes("allowChangeDeadline"),
+            global::System.Text.Encoding.UTF8.GetBytes("allowTimeTracking"),
+            global::System.Text.Encoding.UTF8.GetBytes("taskControl"),
+            global::System.Text.Encoding.UTF8.GetBytes("addInReport"),
+            global::System.Text.Encoding.UTF8.GetBytes("forkedByTemplateId"),
+            global::System.Text.Encoding.UTF8.GetBytes("timeEstimate"),
+            global::System.Text.Encoding.UTF8.GetBytes("timeSpentInLogs"),
+            global::System.Text.Encoding.UTF8.GetBytes("matchWorkTime"),
+            global::System.Text.Encoding.UTF8.GetBytes("forumTopicId"),
+            global::System.Text.Encoding.UTF8.GetBytes("forumId"),
+            global::System.Text.Encoding.UTF8.GetBytes("siteId"),
+            global::System.Text.Encoding.UTF8.GetBytes("subordinate"),
+            global::System.Text.Encoding.UTF8.GetBytes("favorite"),
+            global::System.Text.Encoding.UTF8.GetBytes("exchangeModified"),
+            global::System.Text.Encoding.UTF8.GetBytes("exchangeId"),
+            global::System.Text.Encoding.UTF8.GetBytes("outlookVersion"),
+            global::System.Text.Encoding.UTF8.GetBytes("viewedDate"),
+            global::System.Text.Encoding.UTF8.GetBytes("sorting"),
+            global::System.Text.Encoding.UTF8.GetBytes("durationPlan"),
+            global::System.Text.Encoding.UTF8.GetBytes("durationFact"),
+            global::System.Text.Encoding.UTF8.GetBytes("checklist"),
+            global::System.Text.Encoding.UTF8.GetBytes("durationType"),
+            global::System.Text.Encoding.UTF8.GetBytes("isMuted"),
+            global::System.Text.Encoding.UTF8.GetBytes("isPinned"),
+            global::System.Text.Encoding.UTF8.GetBytes("isPinnedInGroup"),
+            global::System.Text.Encoding.UTF8.GetBytes("flowId"),
+            global::System.Text.Encoding.UTF8.GetBytes("ufCrmTask"),
+            global::System.Text.Encoding.UTF8.GetBytes("ufTaskWebdavFiles"),
+            global::System.Text.Encoding.UTF8.GetBytes("ufMailMessage"),
+            global::System.Text.Encoding.UTF8.GetBytes("ufNewTasksField"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()

@@ -333,200 +333,410 @@ namespace Bitrix
             string? v60 = null;
             string? v61 = null;
             global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? extra = null;
+            global::System.Span<char> name = stackalloc char[global::Bitrix.BitrixValue.NameBufferLength];
+            var next = 0;
             foreach (var p in row.EnumerateObject())
             {
-                bool read;
-                switch (p.Name)
+                // The portal sends the fields in one order: try the field after the last one first, then look the name up.
+                int field;
+                var raw = global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(p);
+                if (next < RowKeysUtf8.Length && RowKeysUtf8[next] is { } expected && global::System.MemoryExtensions.SequenceEqual(raw, (global::System.ReadOnlySpan<byte>)expected))
                 {
-                    case "ID":
+                    field = next;
+                }
+                else
+                {
+                    switch (global::Bitrix.BitrixValue.Name(p, name))
+                    {
+                        case "ID":
+                            field = 0;
+                            break;
+                        case "XML_ID":
+                            field = 1;
+                            break;
+                        case "ACTIVE":
+                            field = 2;
+                            break;
+                        case "NAME":
+                            field = 3;
+                            break;
+                        case "LAST_NAME":
+                            field = 4;
+                            break;
+                        case "SECOND_NAME":
+                            field = 5;
+                            break;
+                        case "TITLE":
+                            field = 6;
+                            break;
+                        case "EMAIL":
+                            field = 7;
+                            break;
+                        case "LAST_LOGIN":
+                            field = 8;
+                            break;
+                        case "DATE_REGISTER":
+                            field = 9;
+                            break;
+                        case "TIME_ZONE":
+                            field = 10;
+                            break;
+                        case "IS_ONLINE":
+                            field = 11;
+                            break;
+                        case "TIMESTAMP_X":
+                            field = 12;
+                            break;
+                        case "LAST_ACTIVITY_DATE":
+                            field = 13;
+                            break;
+                        case "PERSONAL_GENDER":
+                            field = 14;
+                            break;
+                        case "PERSONAL_PROFESSION":
+                            field = 15;
+                            break;
+                        case "PERSONAL_WWW":
+                            field = 16;
+                            break;
+                        case "PERSONAL_BIRTHDAY":
+                            field = 17;
+                            break;
+                        case "PERSONAL_PHOTO":
+                            field = 18;
+                            break;
+                        case "PERSONAL_ICQ":
+                            field = 19;
+                            break;
+                        case "PERSONAL_PHONE":
+                            field = 20;
+                            break;
+                        case "PERSONAL_FAX":
+                            field = 21;
+                            break;
+                        case "PERSONAL_MOBILE":
+                            field = 22;
+                            break;
+                        case "PERSONAL_PAGER":
+                            field = 23;
+                            break;
+                        case "PERSONAL_STREET":
+                            field = 24;
+                            break;
+                        case "PERSONAL_CITY":
+                            field = 25;
+                            break;
+                        case "PERSONAL_STATE":
+                            field = 26;
+                            break;
+                        case "PERSONAL_ZIP":
+                            field = 27;
+                            break;
+                        case "PERSONAL_COUNTRY":
+                            field = 28;
+                            break;
+                        case "PERSONAL_MAILBOX":
+                            field = 29;
+                            break;
+                        case "PERSONAL_NOTES":
+                            field = 30;
+                            break;
+                        case "WORK_PHONE":
+                            field = 31;
+                            break;
+                        case "WORK_COMPANY":
+                            field = 32;
+                            break;
+                        case "WORK_POSITION":
+                            field = 33;
+                            break;
+                        case "WORK_DEPARTMENT":
+                            field = 34;
+                            break;
+                        case "WORK_WWW":
+                            field = 35;
+                            break;
+                        case "WORK_FAX":
+                            field = 36;
+                            break;
+                        case "WORK_PAGER":
+                            field = 37;
+                            break;
+                        case "WORK_STREET":
+                            field = 38;
+                            break;
+                        case "WORK_MAILBOX":
+                            field = 39;
+                            break;
+                        case "WORK_CITY":
+                            field = 40;
+                            break;
+                        case "WORK_STATE":
+                            field = 41;
+                            break;
+                        case "WORK_ZIP":
+                            field = 42;
+                            break;
+                        case "WORK_COUNTRY":
+                            field = 43;
+                            break;
+                        case "WORK_PROFILE":
+                            field = 44;
+                            break;
+                        case "WORK_LOGO":
+                            field = 45;
+                            break;
+                        case "WORK_NOTES":
+                            field = 46;
+                            break;
+                        case "UF_SKYPE_LINK":
+                            field = 47;
+                            break;
+                        case "UF_ZOOM":
+                            field = 48;
+                            break;
+                        case "UF_EMPLOYMENT_DATE":
+                            field = 49;
+                            break;
+                        case "UF_TIMEMAN":
+                            field = 50;
+                            break;
+                        case "UF_DEPARTMENT":
+                            field = 51;
+                            break;
+                        case "UF_INTERESTS":
+                            field = 52;
+                            break;
+                        case "UF_SKILLS":
+                            field = 53;
+                            break;
+                        case "UF_WEB_SITES":
+                            field = 54;
+                            break;
+                        case "UF_XING":
+                            field = 55;
+                            break;
+                        case "UF_LINKEDIN":
+                            field = 56;
+                            break;
+                        case "UF_TWITTER":
+                            field = 57;
+                            break;
+                        case "UF_SKYPE":
+                            field = 58;
+                            break;
+                        case "UF_DISTRICT":
+                            field = 59;
+                            break;
+                        case "UF_PHONE_INNER":
+                            field = 60;
+                            break;
+                        case "USER_TYPE":
+                            field = 61;
+                            break;
+                        default:
+                            field = -1;
+                            break;
+                    }
+                }
+
+                bool read;
+                switch (field)
+                {
+                    case 0:
                         read = global::Bitrix.BitrixValue.ReadInt64(p.Value, out v0);
                         break;
-                    case "XML_ID":
+                    case 1:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v1);
                         break;
-                    case "ACTIVE":
+                    case 2:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v2);
                         break;
-                    case "NAME":
+                    case 3:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v3);
                         break;
-                    case "LAST_NAME":
+                    case 4:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v4);
                         break;
-                    case "SECOND_NAME":
+                    case 5:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v5);
                         break;
-                    case "TITLE":
+                    case 6:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v6);
                         break;
-                    case "EMAIL":
+                    case 7:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v7);
                         break;
-                    case "LAST_LOGIN":
+                    case 8:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v8);
                         break;
-                    case "DATE_REGISTER":
+                    case 9:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v9);
                         break;
-                    case "TIME_ZONE":
+                    case 10:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v10);
                         break;
-                    case "IS_ONLINE":
+                    case 11:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v11);
                         break;
-                    case "TIMESTAMP_X":
+                    case 12:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v12);
                         break;
-                    case "LAST_ACTIVITY_DATE":
+                    case 13:
                         read = global::Bitrix.BitrixValue.ReadDateTime(p.Value, out v13);
                         break;
-                    case "PERSONAL_GENDER":
+                    case 14:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v14);
                         break;
-                    case "PERSONAL_PROFESSION":
+                    case 15:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v15);
                         break;
-                    case "PERSONAL_WWW":
+                    case 16:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v16);
                         break;
-                    case "PERSONAL_BIRTHDAY":
+                    case 17:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v17);
                         break;
-                    case "PERSONAL_PHOTO":
+                    case 18:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v18);
                         break;
-                    case "PERSONAL_ICQ":
+                    case 19:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v19);
                         break;
-                    case "PERSONAL_PHONE":
+                    case 20:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v20);
                         break;
-                    case "PERSONAL_FAX":
+                    case 21:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v21);
                         break;
-                    case "PERSONAL_MOBILE":
+                    case 22:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v22);
                         break;
-                    case "PERSONAL_PAGER":
+                    case 23:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v23);
                         break;
-                    case "PERSONAL_STREET":
+                    case 24:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v24);
                         break;
-                    case "PERSONAL_CITY":
+                    case 25:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v25);
                         break;
-                    case "PERSONAL_STATE":
+                    case 26:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v26);
                         break;
-                    case "PERSONAL_ZIP":
+                    case 27:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v27);
                         break;
-                    case "PERSONAL_COUNTRY":
+                    case 28:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v28);
                         break;
-                    case "PERSONAL_MAILBOX":
+                    case 29:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v29);
                         break;
-                    case "PERSONAL_NOTES":
+                    case 30:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v30);
                         break;
-                    case "WORK_PHONE":
+                    case 31:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v31);
                         break;
-                    case "WORK_COMPANY":
+                    case 32:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v32);
                         break;
-                    case "WORK_POSITION":
+                    case 33:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v33);
                         break;
-                    case "WORK_DEPARTMENT":
+                    case 34:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v34);
                         break;
-                    case "WORK_WWW":
+                    case 35:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v35);
                         break;
-                    case "WORK_FAX":
+                    case 36:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v36);
                         break;
-                    case "WORK_PAGER":
+                    case 37:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v37);
                         break;
-                    case "WORK_STREET":
+                    case 38:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v38);
                         break;
-                    case "WORK_MAILBOX":
+                    case 39:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v39);
                         break;
-                    case "WORK_CITY":
+                    case 40:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v40);
                         break;
-                    case "WORK_STATE":
+                    case 41:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v41);
                         break;
-                    case "WORK_ZIP":
+                    case 42:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v42);
                         break;
-                    case "WORK_COUNTRY":
+                    case 43:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v43);
                         break;
-                    case "WORK_PROFILE":
+                    case 44:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v44);
                         break;
-                    case "WORK_LOGO":
+                    case 45:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v45);
                         break;
-                    case "WORK_NOTES":
+                    case 46:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v46);
                         break;
-                    case "UF_SKYPE_LINK":
+                    case 47:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v47);
                         break;
-                    case "UF_ZOOM":
+                    case 48:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v48);
                         break;
-                    case "UF_EMPLOYMENT_DATE":
+                    case 49:
                         read = global::Bitrix.BitrixValue.ReadDate(p.Value, out v49);
                         break;
-                    case "UF_TIMEMAN":
+                    case 50:
                         read = global::Bitrix.BitrixValue.ReadBoolean(p.Value, out v50);
                         break;
-                    case "UF_DEPARTMENT":
+                    case 51:
                         read = global::Bitrix.BitrixValue.ReadInt64List(p.Value, out v51);
                         break;
-                    case "UF_INTERESTS":
+                    case 52:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v52);
                         break;
-                    case "UF_SKILLS":
+                    case 53:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v53);
                         break;
-                    case "UF_WEB_SITES":
+                    case 54:
                         read = global::Bitrix.BitrixValue.ReadJson(p.Value, out v54);
                         break;
-                    case "UF_XING":
+                    case 55:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v55);
                         break;
-                    case "UF_LINKEDIN":
+                    case 56:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v56);
                         break;
-                    case "UF_TWITTER":
+                    case 57:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v57);
                         break;
-                    case "UF_SKYPE":
+                    case 58:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v58);
                         break;
-                    case "UF_DISTRICT":
+                    case 59:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v59);
                         break;
-                    case "UF_PHONE_INNER":
+                    case 60:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v60);
                         break;
-                    case "USER_TYPE":
+                    case 61:
                         read = global::Bitrix.BitrixValue.ReadString(p.Value, out v61);
                         break;
                     default:
                         read = false;
                         break;
+                }
+
+                if (field >= 0)
+                {
+                    next = field + 1;
                 }
 
                 if (!read)
@@ -602,6 +812,73 @@ namespace Bitrix
                 AdditionalData = extra,
             };
         }
+
+        /// <summary>The row key of each field in schema order, as UTF-8 (null where an earlier field has the key).</summary>
+        private static readonly byte[]?[] RowKeysUtf8 = new byte[]?[]
+        {
+            global::System.Text.Encoding.UTF8.GetBytes("ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("XML_ID"),
+            global::System.Text.Encoding.UTF8.GetBytes("ACTIVE"),
+            global::System.Text.Encoding.UTF8.GetBytes("NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("SECOND_NAME"),
+            global::System.Text.Encoding.UTF8.GetBytes("TITLE"),
+            global::System.Text.Encoding.UTF8.GetBytes("EMAIL"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_LOGIN"),
+            global::System.Text.Encoding.UTF8.GetBytes("DATE_REGISTER"),
+            global::System.Text.Encoding.UTF8.GetBytes("TIME_ZONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("IS_ONLINE"),
+            global::System.Text.Encoding.UTF8.GetBytes("TIMESTAMP_X"),
+            global::System.Text.Encoding.UTF8.GetBytes("LAST_ACTIVITY_DATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_GENDER"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_PROFESSION"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_WWW"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_BIRTHDAY"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_PHOTO"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_ICQ"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_FAX"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_MOBILE"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_PAGER"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_STREET"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_CITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_STATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_ZIP"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_COUNTRY"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_MAILBOX"),
+            global::System.Text.Encoding.UTF8.GetBytes("PERSONAL_NOTES"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_PHONE"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_COMPANY"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_POSITION"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_DEPARTMENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_WWW"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_FAX"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_PAGER"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_STREET"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_MAILBOX"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_CITY"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_STATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_ZIP"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_COUNTRY"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_PROFILE"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_LOGO"),
+            global::System.Text.Encoding.UTF8.GetBytes("WORK_NOTES"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_SKYPE_LINK"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_ZOOM"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_EMPLOYMENT_DATE"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_TIMEMAN"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_DEPARTMENT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_INTERESTS"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_SKILLS"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_WEB_SITES"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_XING"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_LINKEDIN"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_TWITTER"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_SKYPE"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_DISTRICT"),
+            global::System.Text.Encoding.UTF8.GetBytes("UF_PHONE_INNER"),
+            global::System.Text.Encoding.UTF8.GetBytes("USER_TYPE"),
+        };
 
         /// <summary>The row as JSON in the portal's shape: every property that has a value, then <see cref="AdditionalData"/> as it came.</summary>
         public global::System.Text.Json.Nodes.JsonObject ToJson()
