@@ -190,10 +190,10 @@ public partial class BitrixClient
         // and a fully successful batch's list-shaped answer maps straight back.
         var commands = chunk.Select((index, position) => new PackedCommand(position.ToString(CultureInfo.InvariantCulture), method, items[index])).ToList();
         var mark = new SendMark();
-        Dictionary<string, CommandOutcome> outcomes;
+        var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         try
         {
-            outcomes = await SendBatchAsync(commands, cancellationToken, mark.Set).ConfigureAwait(false);
+            await SendBatchAsync(commands, outcomes, cancellationToken, mark.Set).ConfigureAwait(false);
         }
         catch (BitrixException e)
         {
@@ -206,11 +206,14 @@ public partial class BitrixClient
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Commands that answered before the cancellation keep their results (a round of
+            // resends after a 429 may have been pending); the others may or may not have run.
             cancelled.Happened = true;
             var error = CancelledError(mark);
-            foreach (var index in chunk)
+            for (var position = 0; position < chunk.Length; position++)
             {
-                results[index] = BitrixItemResult.Failure(index, error);
+                var index = chunk[position];
+                results[index] = outcomes.TryGetValue(commands[position].Name, out var o) ? ToItemResult(index, o) : BitrixItemResult.Failure(index, error);
             }
 
             return;
@@ -220,8 +223,11 @@ public partial class BitrixClient
         {
             var index = chunk[position];
             results[index] = outcomes.TryGetValue(commands[position].Name, out var o)
-                ? o.Error is { } error ? BitrixItemResult.Failure(index, error, o.Time) : BitrixItemResult.Success(index, o.Result!.Value, o.Time)
+                ? ToItemResult(index, o)
                 : BitrixItemResult.Failure(index, new BitrixError(BitrixErrorCodes.InvalidResponse, "The batch answer has no entry for this item."));
         }
     }
+
+    private static BitrixItemResult ToItemResult(int index, CommandOutcome outcome)
+        => outcome.Error is { } error ? BitrixItemResult.Failure(index, error, outcome.Time) : BitrixItemResult.Success(index, outcome.Result!.Value, outcome.Time);
 }

@@ -51,12 +51,12 @@ public partial class BitrixClient
         using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, commands.Count);
         var response = await _sender.SendAsync("batch", BatchCodec.Build(commands, halt: false), shape, cancellationToken, span).ConfigureAwait(false);
         var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, span, cancellationToken).ConfigureAwait(false);
+        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, span).ConfigureAwait(false);
         foreach (var command in commands)
         {
             if (outcomes.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit)
             {
-                await _sender.Throttle.OnOperatingRefusalAsync(command.Method, cancellationToken).ConfigureAwait(false);
+                await _sender.Throttle.OnOperatingRefusalAsync(command.Method, CancellationToken.None).ConfigureAwait(false);
             }
         }
 

@@ -252,7 +252,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, batch.Commands.Count);
         var response = await _sender.SendAsync("batch", body, shape, cancellationToken, span).ConfigureAwait(false);
         var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, span, cancellationToken).ConfigureAwait(false);
+        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, span).ConfigureAwait(false);
         var results = new List<BitrixCommandResult>();
         foreach (var command in batch.Commands)
         {
@@ -270,11 +270,14 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     /// did not run: it is sent again after its method's reset while its siblings keep their results.
     /// </summary>
     private Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
-        => SendBatchAsync(commands, cancellationToken, onSending: null);
+        => SendBatchAsync(commands, new Dictionary<string, CommandOutcome>(StringComparer.Ordinal), cancellationToken, onSending: null);
 
-    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken, Action? onSending)
+    /// <remarks>
+    /// Answers are added to <paramref name="outcomes"/> as they arrive, so a caller cancelled while
+    /// refused commands wait for their resend still has the results of the commands that ran.
+    /// </remarks>
+    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, Dictionary<string, CommandOutcome> outcomes, CancellationToken cancellationToken, Action? onSending)
     {
-        var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         var pending = commands;
         for (var round = 0; pending.Count > 0; round++)
         {
@@ -282,14 +285,14 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, pending.Count);
             var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, span, onSending).ConfigureAwait(false);
             var answer = BatchCodec.Parse(response.Result);
-            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, span, cancellationToken).ConfigureAwait(false);
+            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, span).ConfigureAwait(false);
             var refused = new List<PackedCommand>();
             foreach (var command in pending)
             {
                 if (answer.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit && round < MaxCommandResends)
                 {
                     refused.Add(command);
-                    await _sender.Throttle.OnOperatingRefusalAsync(command.Method, cancellationToken).ConfigureAwait(false);
+                    await _sender.Throttle.OnOperatingRefusalAsync(command.Method, CancellationToken.None).ConfigureAwait(false);
                 }
                 else if (answer.TryGetValue(command.Name, out o))
                 {
@@ -305,16 +308,19 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
 
     private const int MaxCommandResends = 20;
 
-    /// <summary>Feeds each command's <c>result_time</c> to its own method's operating budget.</summary>
-    /// <summary>Feeds each command's server time to the operating budget and gives each command its span.</summary>
-    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, Activity? span, CancellationToken cancellationToken)
+    /// <summary>
+    /// Feeds each command's <c>result_time</c> to its own method's operating budget and gives each
+    /// command its span. Not cancellable: the batch has answered, and its results must not be lost to
+    /// a cancellation that arrives during the bookkeeping.
+    /// </summary>
+    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, Activity? span)
     {
         BitrixTelemetry.Commands(span, commands, outcomes);
         foreach (var (name, method) in commands)
         {
             if (outcomes.TryGetValue(name, out var outcome) && outcome.Time is { } time)
             {
-                await _sender.Throttle.OnAnswerAsync(method, time, cancellationToken).ConfigureAwait(false);
+                await _sender.Throttle.OnAnswerAsync(method, time, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

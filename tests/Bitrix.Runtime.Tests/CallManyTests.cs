@@ -285,3 +285,39 @@ public sealed class CallManyTests
         Assert.All(results, r => Assert.Equal("ERROR_METHOD_NOT_FOUND", r.Error!.Code));
     }
 }
+
+/// <summary>A bulk call cancelled while a batch's refused commands wait for their resend.</summary>
+public sealed class CancelledResendTests
+{
+    [Fact]
+    public async Task Commands_that_answered_before_the_cancellation_keep_their_results()
+    {
+        const string answer = """
+            {"result":{"result":{"0":101,"1":102},
+                       "result_error":{"2":{"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}},
+                       "result_total":[],"result_next":[],"result_time":[]},
+             "time":{"start":1,"finish":1.1,"duration":0.1,"processing":0.1}}
+            """;
+        var stub = new StubHandler(_ => StubHandler.Answer(System.Net.HttpStatusCode.OK, answer));
+        using var http = new HttpClient(stub);
+        await using var bx = new BitrixClient(http, "https://example.bitrix24.com/rest/1/abc123/", Fast.Options());
+        using var cancel = new CancellationTokenSource();
+        var items = new[] { "a", "b", "c" }.Select(t => (System.Text.Json.Nodes.JsonObject?)new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = t } });
+
+        // The refused command waits for its method's reset (no operating_reset_at: a long pause); cancel meanwhile.
+        var call = bx.CallManyAsync("crm.deal.add", items, cancel.Token);
+        while (stub.Calls == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(100);
+        await cancel.CancelAsync();
+        var e = await Assert.ThrowsAsync<BitrixBulkCanceledException>(() => call);
+
+        Assert.Equal(1, stub.Calls);
+        Assert.Equal(101, e.Results[0].Result!.Value.GetInt64());
+        Assert.Equal(102, e.Results[1].Result!.Value.GetInt64());
+        Assert.Equal(BitrixErrorCodes.UnknownOutcome, e.Results[2].Error!.Code);
+    }
+}

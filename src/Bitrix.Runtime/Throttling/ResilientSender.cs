@@ -117,7 +117,8 @@ internal sealed class ResilientSender
                     onSending?.Invoke();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
                     _throttle.OnAnswered(lease);
-                    await _throttle.OnAnswerAsync(method, response.Time, cancellationToken).ConfigureAwait(false);
+                    // The call has answered: its bookkeeping is not cancellable, so the answer is never lost.
+                    await _throttle.OnAnswerAsync(method, response.Time, CancellationToken.None).ConfigureAwait(false);
                     _throttle.OnCleanAnswer();
                     return response;
                 }
