@@ -18,9 +18,8 @@ namespace Bitrix.Transport;
 internal sealed class BitrixTransport : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
-    private readonly HttpClient? _http;
-    private readonly Func<HttpClient>? _httpSource;
-    private readonly bool _ownsHttp;
+    private readonly Func<HttpClient> _http;
+    private readonly HttpClient? _owned;
     private readonly bool _redactedUrls;
     private readonly PortalEndpoint _endpoint;
     private readonly OAuthSession? _oauth;
@@ -28,10 +27,9 @@ internal sealed class BitrixTransport : IDisposable
     private readonly ILogger _logger;
 
     public BitrixTransport(HttpClient http, bool ownsHttp, bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
-        : this(redactedUrls, endpoint, oauth, options, logger)
+        : this(() => http, redactedUrls, endpoint, oauth, options, logger)
     {
-        _http = http;
-        _ownsHttp = ownsHttp;
+        _owned = ownsHttp ? http : null;
     }
 
     /// <summary>
@@ -39,13 +37,13 @@ internal sealed class BitrixTransport : IDisposable
     /// request, so the factory's handler rotation applies; its primary handler is <see cref="CreateHandler"/>'s.
     /// </summary>
     public BitrixTransport(Func<HttpClient> httpSource, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
-        : this(redactedUrls: endpoint.IsWebhook, endpoint, oauth, options, logger)
+        : this(httpSource, redactedUrls: endpoint.IsWebhook, endpoint, oauth, options, logger)
     {
-        _httpSource = httpSource;
     }
 
-    private BitrixTransport(bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
+    private BitrixTransport(Func<HttpClient> http, bool redactedUrls, PortalEndpoint endpoint, OAuthSession? oauth, BitrixClientOptions options, ILogger logger)
     {
+        _http = http;
         _redactedUrls = redactedUrls;
         _endpoint = endpoint;
         _oauth = oauth;
@@ -54,8 +52,6 @@ internal sealed class BitrixTransport : IDisposable
     }
 
     public PortalEndpoint Endpoint => _endpoint;
-
-    private HttpClient Http => _http ?? _httpSource!();
 
     /// <summary>
     /// A handler that keeps the webhook code out of every URL above the socket and leaves
@@ -94,7 +90,7 @@ internal sealed class BitrixTransport : IDisposable
         catch (BitrixException e) when (_oauth is not null && token is not null && e.ErrorCode is BitrixErrorCodes.ExpiredToken or BitrixErrorCodes.InvalidToken)
         {
             // The server refused the call before running it, so resending after renewal is safe.
-            await _oauth.RefreshAsync(Http, token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            await _oauth.RefreshAsync(_http(), token, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
             return await SendFollowingMovesAsync(method, parameters, _oauth.AccessToken, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -167,7 +163,7 @@ internal sealed class BitrixTransport : IDisposable
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
-            var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -226,9 +222,6 @@ internal sealed class BitrixTransport : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp)
-        {
-            _http?.Dispose();
-        }
+        _owned?.Dispose();
     }
 }
