@@ -102,6 +102,8 @@ public class RowReaderTests
     [InlineData("OPPORTUNITY", "\" 0.00 \"")]
     [InlineData("OPPORTUNITY", "\"\"")]
     [InlineData("OPPORTUNITY", "\"1,5\"")]
+    [InlineData("OPPORTUNITY", "\"0.00\"")]
+    [InlineData("OPPORTUNITY", "\"12.\"")]
     [InlineData("TITLE", "\"Deal A\"")]
     [InlineData("TITLE", "\"\"")]
     [InlineData("TITLE", "\"Сделка — Вятка\"")]
@@ -198,6 +200,29 @@ public class RowReaderTests
 
         Assert.Equal(expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), deal.Opportunity);
         Assert.Null(deal.AdditionalData);
+    }
+
+    [Theory]
+    [InlineData("0.00")]
+    [InlineData("1.50")]
+    [InlineData("007.10")]
+    [InlineData("25365.47")]
+    [InlineData("123456789012345678")]
+    [InlineData("1234567890123456789")]
+    [InlineData("12345678901234567.8")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("0.0000000000000001")]
+    [InlineData("12.")]
+    [InlineData(".5")]
+    [InlineData("-0.00")]
+    public void Money_keeps_the_digits_and_scale_the_portal_sent(string text)
+    {
+        var expected = decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+        var read = Read($$"""{"OPPORTUNITY":"{{text}}"}""").Opportunity;
+
+        Assert.Equal(expected, read);
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), read!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

@@ -1019,6 +1019,47 @@ namespace Bitrix
             return ReadInt64Element(e, out value);
         }
 
+        /// <summary>
+        /// The portal's money shape, <c>25365.47</c> (digits, at most one point with digits after it, up to 18 digits, no
+        /// sign), as a decimal with the same scale the general parser gives; any other text is left to it.
+        /// </summary>
+        private static bool TryPlainDecimal(global::System.ReadOnlySpan<byte> text, out decimal value)
+        {
+            value = 0;
+            if (text.Length == 0 || text.Length > 19)
+            {
+                return false;
+            }
+
+            long mantissa = 0;
+            var point = -1;
+            for (var i = 0; i < text.Length; i++)
+            {
+                var b = text[i];
+                if (b >= (byte)'0' && b <= (byte)'9')
+                {
+                    mantissa = (mantissa * 10) + (b - (byte)'0');
+                }
+                else if (b == (byte)'.' && point < 0 && i > 0 && i < text.Length - 1)
+                {
+                    point = i;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            if (point < 0 && text.Length > 18)
+            {
+                return false;
+            }
+
+            var scale = point < 0 ? 0 : text.Length - point - 1;
+            value = new decimal((int)(mantissa & 0xFFFFFFFF), (int)(mantissa >> 32), 0, false, (byte)scale);
+            return true;
+        }
+
         /// <summary>Reads a decimal (money) from a number or a numeric string, without going through double.</summary>
         public static bool ReadDecimal(global::System.Text.Json.JsonElement e, out decimal? value)
         {
@@ -1034,7 +1075,7 @@ namespace Bitrix
                             return true;
                         }
 
-                        if (decimal.TryParse(text, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out var d))
+                        if (TryPlainDecimal(text, out var d) || decimal.TryParse(text, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d))
                         {
                             value = d;
                             return true;
@@ -1149,13 +1190,10 @@ namespace Bitrix
             {
                 case (byte)'"':
                     // Plain ASCII without escapes (most portal values) is the bytes themselves; anything else is decoded by the document.
-                    if (TryUnquoted(raw, out var text) && global::System.Text.Ascii.IsValid(text))
-                    {
-                        value = text.Length == 0 ? string.Empty : global::System.Text.Encoding.ASCII.GetString(text);
-                        return true;
-                    }
-
-                    break;
+                    value = TryUnquoted(raw, out var text) && global::System.Text.Ascii.IsValid(text)
+                        ? (text.Length == 0 ? string.Empty : global::System.Text.Encoding.ASCII.GetString(text))
+                        : e.GetString();
+                    return true;
                 case (byte)'n':
                 case (byte)'f':
                     value = null;
