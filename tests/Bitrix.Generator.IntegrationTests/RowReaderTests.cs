@@ -88,6 +88,190 @@ public class RowReaderTests
         Assert.Equal(expected, Read($$"""{"OPENED":{{json}}}""").Opened);
     }
 
+    [Theory]
+    [InlineData("ID", "\"42\"")]
+    [InlineData("ID", "\" -42 \"")]
+    [InlineData("ID", "\"+7\"")]
+    [InlineData("ID", "\"\"")]
+    [InlineData("ID", "\"12.5\"")]
+    [InlineData("ID", "\"1e3\"")]
+    [InlineData("ID", "\"9223372036854775808\"")]
+    [InlineData("ID", "\"x\"")]
+    [InlineData("OPPORTUNITY", "\"25365.47\"")]
+    [InlineData("OPPORTUNITY", "\"-1.5e2\"")]
+    [InlineData("OPPORTUNITY", "\" 0.00 \"")]
+    [InlineData("OPPORTUNITY", "\"\"")]
+    [InlineData("OPPORTUNITY", "\"1,5\"")]
+    [InlineData("OPPORTUNITY", "\"0.00\"")]
+    [InlineData("OPPORTUNITY", "\"12.\"")]
+    [InlineData("TITLE", "\"Deal A\"")]
+    [InlineData("TITLE", "\"\"")]
+    [InlineData("TITLE", "\"Сделка — Вятка\"")]
+    [InlineData("TITLE", "\"a\\\\b\\\"c\\\\u2014\"")]
+    [InlineData("OPENED", "\"Y\"")]
+    [InlineData("OPENED", "\"n\"")]
+    [InlineData("OPENED", "\"0\"")]
+    [InlineData("OPENED", "\"false\"")]
+    [InlineData("OPENED", "\"\"")]
+    [InlineData("OPENED", "\"X\"")]
+    [InlineData("OPENED", "\"YY\"")]
+    [InlineData("BEGINDATE", "\"2023-01-09T00:00:00+03:00\"")]
+    [InlineData("BEGINDATE", "\"2023-01-09\"")]
+    [InlineData("BEGINDATE", "\"09.01.2023\"")]
+    [InlineData("BEGINDATE", "\"\"")]
+    [InlineData("BEGINDATE", "\"soon\"")]
+    [InlineData("DATE_CREATE", "\"2024-09-02T10:15:00+03:00\"")]
+    [InlineData("DATE_CREATE", "\"2024-09-02T10:15:00Z\"")]
+    [InlineData("DATE_CREATE", "\"2024-09-02T10:15:00.25-05:30\"")]
+    [InlineData("DATE_CREATE", "\"2024-09-02 10:15:00\"")]
+    [InlineData("DATE_CREATE", "\"2024-02-30T10:15:00+03:00\"")]
+    [InlineData("DATE_CREATE", "\"\"")]
+    public void Strings_read_the_same_with_and_without_escapes(string field, string json)
+    {
+        // Every character escaped (\u00XX) sends the value through the document's own unescaping: the plain
+        // bytes, read directly, must give the same record (and the same unread fields).
+        var plain = Read($$"""{"{{field}}":{{json}}}""");
+        var escaped = Read($$"""{"{{field}}":{{EscapeEveryCharacter(json)}}}""");
+
+        Assert.Equal(plain with { AdditionalData = null }, escaped with { AdditionalData = null });
+        Assert.Equal(plain.AdditionalData?.Keys, escaped.AdditionalData?.Keys);
+    }
+
+    [Fact]
+    public void Strings_keep_their_exact_text()
+    {
+        Assert.Equal("Сделка — Вятка", Read("""{"TITLE":"Сделка — Вятка"}""").Title);
+        Assert.Equal("Deal \u2014 A/B \"q\"\t", Read("""{"TITLE":"Deal \u2014 A\/B \"q\"\t"}""").Title);
+        Assert.Equal(string.Empty, Read("""{"TITLE":""}""").Title);
+        Assert.Equal(" padded ", Read("""{"TITLE":" padded "}""").Title);
+        Assert.Equal("1.5e3", Read("""{"TITLE":1.5e3}""").Title);
+        Assert.Equal("-0", Read("""{"TITLE":-0}""").Title);
+        Assert.Null(Read("""{"TITLE":false}""").Title);
+        Assert.Null(Read("""{"TITLE":null}""").Title);
+        Assert.True(Read("""{"TITLE":true}""").AdditionalData!.ContainsKey("TITLE"));
+        Assert.True(Read("""{"TITLE":{"a":1}}""").AdditionalData!.ContainsKey("TITLE"));
+    }
+
+    [Theory]
+    [InlineData("42", 42L)]
+    [InlineData("-42", -42L)]
+    [InlineData("\" 42 \"", 42L)]
+    [InlineData("\"-0\"", 0L)]
+    [InlineData("true", 1L)]
+    [InlineData("false", null)]
+    [InlineData("null", null)]
+    [InlineData("\"\"", null)]
+    [InlineData("[]", null)]
+    [InlineData("  42  ", 42L)]
+    public void Integers_read_from_every_shape(string json, long? expected)
+    {
+        var deal = Read($$"""{"ID":{{json}}}""");
+
+        Assert.Equal(expected, deal.Id);
+        Assert.Null(deal.AdditionalData);
+    }
+
+    [Theory]
+    [InlineData("1e3")]
+    [InlineData("12.5")]
+    [InlineData("9223372036854775808")]
+    [InlineData("\"1e3\"")]
+    [InlineData("[1]")]
+    [InlineData("{}")]
+    public void Integers_that_are_not_are_kept_unread(string json)
+    {
+        var deal = Read($$"""{"ID":{{json}}}""");
+
+        Assert.Null(deal.Id);
+        Assert.True(deal.AdditionalData!.ContainsKey("ID"));
+    }
+
+    [Theory]
+    [InlineData("\"25365.47\"", "25365.47")]
+    [InlineData("25365.47", "25365.47")]
+    [InlineData("\"-1.5E2\"", "-150")]
+    [InlineData("\"+0.10\"", "0.10")]
+    [InlineData("\"\"", null)]
+    [InlineData("false", null)]
+    [InlineData("null", null)]
+    public void Money_reads_from_every_shape(string json, string? expected)
+    {
+        var deal = Read($$"""{"OPPORTUNITY":{{json}}}""");
+
+        Assert.Equal(expected is null ? null : decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), deal.Opportunity);
+        Assert.Null(deal.AdditionalData);
+    }
+
+    [Theory]
+    [InlineData("0.00")]
+    [InlineData("1.50")]
+    [InlineData("007.10")]
+    [InlineData("25365.47")]
+    [InlineData("123456789012345678")]
+    [InlineData("1234567890123456789")]
+    [InlineData("12345678901234567.8")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("0.0000000000000001")]
+    [InlineData("12.")]
+    [InlineData(".5")]
+    [InlineData("-0.00")]
+    public void Money_keeps_the_digits_and_scale_the_portal_sent(string text)
+    {
+        var expected = decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+        var read = Read($$"""{"OPPORTUNITY":"{{text}}"}""").Opportunity;
+
+        Assert.Equal(expected, read);
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), read!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("\"2024-09-02T10:15:00\\u002B03:00\"", 180)]
+    [InlineData("\"2024\\u002D09\\u002d02T10:15:00\\u002B03:00\"", 180)]
+    [InlineData("\"2024-09-02T10:15:00\\/\"", null)]
+    [InlineData("\"2024-09-02T10:15:00\\u002B03:00\\u00e9\"", null)]
+    public void Escaped_date_times_read_like_plain_ones(string json, int? offsetMinutes)
+    {
+        var deal = Read($$"""{"DATE_CREATE":{{json}}}""");
+
+        if (offsetMinutes is { } minutes)
+        {
+            Assert.Equal(new DateTimeOffset(2024, 9, 2, 10, 15, 0, TimeSpan.FromMinutes(minutes)), deal.DateCreate);
+            Assert.Equal(TimeSpan.FromMinutes(minutes), deal.DateCreate!.Value.Offset);
+        }
+        else
+        {
+            Assert.Null(deal.DateCreate);
+            Assert.True(deal.AdditionalData!.ContainsKey("DATE_CREATE"));
+        }
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    [InlineData("\"y\"", true)]
+    [InlineData("\"false\"", false)]
+    public void Flags_read_from_literals_and_numbers(string json, bool expected)
+    {
+        Assert.Equal(expected, Read($$"""{"OPENED":{{json}}}""").Opened);
+    }
+
+    private static string EscapeEveryCharacter(string json)
+    {
+        // A JSON string literal with each of its characters (escapes included, as what they stand for) written as \uXXXX.
+        using var document = JsonDocument.Parse(json);
+        var text = document.RootElement.GetString()!;
+        var escaped = new System.Text.StringBuilder("\"");
+        foreach (var c in text)
+        {
+            escaped.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+        }
+
+        return escaped.Append('"').ToString();
+    }
+
     private static Deal Read(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -892,8 +892,210 @@ namespace Bitrix
             return true;
         }
 
+        /// <summary>
+        /// The value's raw UTF-8 bytes (one look-up in the document): <c>"</c> starts a string, <c>n</c> null,
+        /// <c>t</c>/<c>f</c> a boolean; anything else (numbers, arrays, objects) is read through the element.
+        /// </summary>
+        private static global::System.ReadOnlySpan<byte> Raw(global::System.Text.Json.JsonElement e)
+            => global::System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e);
+
+        /// <summary>The text of a raw string token without its quotes, when it has no escapes.</summary>
+        private static bool TryUnquoted(global::System.ReadOnlySpan<byte> raw, out global::System.ReadOnlySpan<byte> text)
+        {
+            text = raw.Slice(1, raw.Length - 2);
+            return global::System.MemoryExtensions.IndexOf(text, (byte)'\\') < 0;
+        }
+
+        /// <summary>
+        /// Unescapes a short string token's text into <paramref name="buffer"/> when every escape stands for an ASCII
+        /// character (<c>\u002B</c>, <c>\/</c>, ...); anything else (non-ASCII, too long) is left to the document.
+        /// </summary>
+        private static bool TryUnescapeAscii(global::System.ReadOnlySpan<byte> text, global::System.Span<byte> buffer, out global::System.ReadOnlySpan<byte> unescaped)
+        {
+            unescaped = default;
+            var length = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (length == buffer.Length)
+                {
+                    return false;
+                }
+
+                var b = text[i];
+                if (b == (byte)'\\')
+                {
+                    if (++i == text.Length)
+                    {
+                        return false;
+                    }
+
+                    switch (text[i])
+                    {
+                        case (byte)'"':
+                        case (byte)'\\':
+                        case (byte)'/':
+                            b = text[i];
+                            break;
+                        case (byte)'u':
+                            if (i + 4 >= text.Length)
+                            {
+                                return false;
+                            }
+
+                            var code = 0;
+                            for (var k = 1; k <= 4; k++)
+                            {
+                                var h = text[i + k];
+                                var digit = h >= (byte)'0' && h <= (byte)'9' ? h - (byte)'0'
+                                    : h >= (byte)'a' && h <= (byte)'f' ? h - (byte)'a' + 10
+                                    : h >= (byte)'A' && h <= (byte)'F' ? h - (byte)'A' + 10
+                                    : -1;
+                                if (digit < 0)
+                                {
+                                    return false;
+                                }
+
+                                code = (code * 16) + digit;
+                            }
+
+                            if (code is < 0x20 or >= 0x80)
+                            {
+                                return false;
+                            }
+
+                            b = (byte)code;
+                            i += 4;
+                            break;
+                        default:
+                            return false;
+                    }
+                }
+                else if (b >= 0x80)
+                {
+                    return false;
+                }
+
+                buffer[length++] = b;
+            }
+
+            unescaped = buffer.Slice(0, length);
+            return true;
+        }
+
         /// <summary>Reads an integer from a number or a numeric string.</summary>
         public static bool ReadInt64(global::System.Text.Json.JsonElement e, out long? value)
+        {
+            var raw = Raw(e);
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    if (TryUnquoted(raw, out var text))
+                    {
+                        value = null;
+                        if (text.Length == 0)
+                        {
+                            return true;
+                        }
+
+                        if (long.TryParse(text, global::System.Globalization.NumberStyles.AllowLeadingSign | global::System.Globalization.NumberStyles.AllowLeadingWhite | global::System.Globalization.NumberStyles.AllowTrailingWhite, global::System.Globalization.CultureInfo.InvariantCulture, out var n))
+                        {
+                            value = n;
+                            return true;
+                        }
+
+                        return false;
+                    }
+
+                    break;
+                case (byte)'n':
+                case (byte)'f':
+                    value = null;
+                    return true;
+                case (byte)'t':
+                    value = 1;
+                    return true;
+            }
+
+            return ReadInt64Element(e, out value);
+        }
+
+        /// <summary>
+        /// The portal's money shape, <c>25365.47</c> (digits, at most one point with digits after it, up to 18 digits, no
+        /// sign), as a decimal with the same scale the general parser gives; any other text is left to it.
+        /// </summary>
+        private static bool TryPlainDecimal(global::System.ReadOnlySpan<byte> text, out decimal value)
+        {
+            value = 0;
+            if (text.Length == 0 || text.Length > 19)
+            {
+                return false;
+            }
+
+            long mantissa = 0;
+            var point = -1;
+            for (var i = 0; i < text.Length; i++)
+            {
+                var b = text[i];
+                if (b >= (byte)'0' && b <= (byte)'9')
+                {
+                    mantissa = (mantissa * 10) + (b - (byte)'0');
+                }
+                else if (b == (byte)'.' && point < 0 && i > 0 && i < text.Length - 1)
+                {
+                    point = i;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            if (point < 0 && text.Length > 18)
+            {
+                return false;
+            }
+
+            var scale = point < 0 ? 0 : text.Length - point - 1;
+            value = new decimal((int)(mantissa & 0xFFFFFFFF), (int)(mantissa >> 32), 0, false, (byte)scale);
+            return true;
+        }
+
+        /// <summary>Reads a decimal (money) from a number or a numeric string, without going through double.</summary>
+        public static bool ReadDecimal(global::System.Text.Json.JsonElement e, out decimal? value)
+        {
+            var raw = Raw(e);
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    if (TryUnquoted(raw, out var text))
+                    {
+                        value = null;
+                        if (text.Length == 0)
+                        {
+                            return true;
+                        }
+
+                        if (TryPlainDecimal(text, out var d) || decimal.TryParse(text, global::System.Globalization.NumberStyles.Float, global::System.Globalization.CultureInfo.InvariantCulture, out d))
+                        {
+                            value = d;
+                            return true;
+                        }
+
+                        return false;
+                    }
+
+                    break;
+                case (byte)'n':
+                case (byte)'f':
+                    value = null;
+                    return true;
+            }
+
+            return ReadDecimalElement(e, out value);
+        }
+
+        /// <summary>Reads an integer from a number or a numeric string.</summary>
+        private static bool ReadInt64Element(global::System.Text.Json.JsonElement e, out long? value)
         {
             value = null;
             if (IsEmpty(e))
@@ -927,7 +1129,7 @@ namespace Bitrix
         }
 
         /// <summary>Reads a decimal (money) from a number or a numeric string, without going through double.</summary>
-        public static bool ReadDecimal(global::System.Text.Json.JsonElement e, out decimal? value)
+        private static bool ReadDecimalElement(global::System.Text.Json.JsonElement e, out decimal? value)
         {
             value = null;
             if (IsEmpty(e))
@@ -983,6 +1185,140 @@ namespace Bitrix
         /// <summary>Reads text; a number or a boolean is kept as its JSON text. An empty string stays empty.</summary>
         public static bool ReadString(global::System.Text.Json.JsonElement e, out string? value)
         {
+            var raw = Raw(e);
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    // Plain ASCII without escapes (most portal values) is the bytes themselves; anything else is decoded by the document.
+                    value = TryUnquoted(raw, out var text) && global::System.Text.Ascii.IsValid(text)
+                        ? (text.Length == 0 ? string.Empty : global::System.Text.Encoding.ASCII.GetString(text))
+                        : e.GetString();
+                    return true;
+                case (byte)'n':
+                case (byte)'f':
+                    value = null;
+                    return true;
+            }
+
+            return ReadStringElement(e, out value);
+        }
+
+        /// <summary>Reads a flag: <c>"Y"</c>/<c>"N"</c>, <c>true</c>/<c>false</c>, <c>"1"</c>/<c>"0"</c>, 1/0.</summary>
+        public static bool ReadBoolean(global::System.Text.Json.JsonElement e, out bool? value)
+        {
+            var raw = Raw(e);
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    if (raw.Length == 3)
+                    {
+                        switch (raw[1])
+                        {
+                            case (byte)'Y':
+                            case (byte)'y':
+                            case (byte)'1':
+                                value = true;
+                                return true;
+                            case (byte)'N':
+                            case (byte)'n':
+                            case (byte)'0':
+                                value = false;
+                                return true;
+                        }
+
+                        value = null;
+                        return false;
+                    }
+
+                    break;
+                case (byte)'n':
+                    value = null;
+                    return true;
+                case (byte)'t':
+                    value = true;
+                    return true;
+                case (byte)'f':
+                    value = false;
+                    return true;
+            }
+
+            return ReadBooleanElement(e, out value);
+        }
+
+        /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T00:00:00+03:00</c> (the portal's calendar day) or <c>02.09.2024</c>.</summary>
+        public static bool ReadDate(global::System.Text.Json.JsonElement e, out global::System.DateOnly? value)
+        {
+            var raw = Raw(e);
+            global::System.Span<byte> buffer = stackalloc byte[32];
+            scoped global::System.ReadOnlySpan<byte> text;
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    // The portal's dates may come with escapes (\u002B for the offset's +): those are unescaped here.
+                    if (TryUnquoted(raw, out text) || TryUnescapeAscii(text, buffer, out text))
+                    {
+                        if (text.Length == 0)
+                        {
+                            value = null;
+                            return true;
+                        }
+
+                        if (TryIsoOffset(text, out var fast))
+                        {
+                            // The calendar day as the portal wrote it, whatever the offset.
+                            value = global::System.DateOnly.FromDateTime(fast.DateTime);
+                            return true;
+                        }
+                    }
+
+                    break;
+                case (byte)'n':
+                case (byte)'f':
+                    value = null;
+                    return true;
+            }
+
+            return ReadDateElement(e, out value);
+        }
+
+        /// <summary>Reads a date and time with its offset (ISO 8601); a value without an offset is taken as UTC.</summary>
+        public static bool ReadDateTime(global::System.Text.Json.JsonElement e, out global::System.DateTimeOffset? value)
+        {
+            var raw = Raw(e);
+            global::System.Span<byte> buffer = stackalloc byte[32];
+            scoped global::System.ReadOnlySpan<byte> text;
+            switch (raw[0])
+            {
+                case (byte)'"':
+                    // The portal's dates may come with escapes (\u002B for the offset's +): those are unescaped here.
+                    if (TryUnquoted(raw, out text) || TryUnescapeAscii(text, buffer, out text))
+                    {
+                        if (text.Length == 0)
+                        {
+                            value = null;
+                            return true;
+                        }
+
+                        if (TryIsoOffset(text, out var fast))
+                        {
+                            value = fast;
+                            return true;
+                        }
+                    }
+
+                    break;
+                case (byte)'n':
+                case (byte)'f':
+                    value = null;
+                    return true;
+            }
+
+            return ReadDateTimeElement(e, out value);
+        }
+
+        /// <summary>Reads text; a number or a boolean is kept as its JSON text. An empty string stays empty.</summary>
+        private static bool ReadStringElement(global::System.Text.Json.JsonElement e, out string? value)
+        {
             switch (e.ValueKind)
             {
                 case global::System.Text.Json.JsonValueKind.String:
@@ -1003,7 +1339,7 @@ namespace Bitrix
         }
 
         /// <summary>Reads a flag: <c>"Y"</c>/<c>"N"</c>, <c>true</c>/<c>false</c>, <c>"1"</c>/<c>"0"</c>, 1/0.</summary>
-        public static bool ReadBoolean(global::System.Text.Json.JsonElement e, out bool? value)
+        private static bool ReadBooleanElement(global::System.Text.Json.JsonElement e, out bool? value)
         {
             value = null;
             switch (e.ValueKind)
@@ -1070,7 +1406,7 @@ namespace Bitrix
         }
 
         /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T00:00:00+03:00</c> (the portal's calendar day) or <c>02.09.2024</c>.</summary>
-        public static bool ReadDate(global::System.Text.Json.JsonElement e, out global::System.DateOnly? value)
+        private static bool ReadDateElement(global::System.Text.Json.JsonElement e, out global::System.DateOnly? value)
         {
             value = null;
             if (IsEmpty(e))
@@ -1124,7 +1460,7 @@ namespace Bitrix
         }
 
         /// <summary>Reads a date and time with its offset (ISO 8601); a value without an offset is taken as UTC.</summary>
-        public static bool ReadDateTime(global::System.Text.Json.JsonElement e, out global::System.DateTimeOffset? value)
+        private static bool ReadDateTimeElement(global::System.Text.Json.JsonElement e, out global::System.DateTimeOffset? value)
         {
             value = null;
             if (IsEmpty(e))
