@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator;
 
@@ -13,6 +15,8 @@ namespace Bitrix.Benchmarks;
 /// </summary>
 internal static class DealJson
 {
+    private static readonly JsonSerializerOptions WireFormat = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The default export select of the macro benchmarks.</summary>
     public static readonly string[] FiveFields = ["ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "DATE_CREATE"];
 
@@ -52,7 +56,8 @@ internal static class DealJson
             throw new InvalidOperationException($"expected {rows} rows of {expectedFields} fields, got {all.Count} of {((JsonObject)all[0]!).Count}");
         }
 
-        return Encoding.UTF8.GetBytes(new JsonObject { ["result"] = all, ["total"] = rows }.ToJsonString());
+        // Written as the portal (and the emulator) writes it: '+' of date offsets and Cyrillic text unescaped.
+        return Encoding.UTF8.GetBytes(new JsonObject { ["result"] = all, ["total"] = rows }.ToJsonString(WireFormat));
     }
 
     /// <summary>The emulator's own answer (the whole envelope with <c>time</c>) to a first <c>crm.deal.list</c> page.</summary>
