@@ -163,6 +163,8 @@ internal sealed class BitrixTransport : IDisposable
         timeout.CancelAfter(_options.RequestTimeout);
         try
         {
+            // A call cancelled while it waited for its turn is not started.
+            cancellationToken.ThrowIfCancellationRequested();
             var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             return response;
         }

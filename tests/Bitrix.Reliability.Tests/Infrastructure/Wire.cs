@@ -50,6 +50,9 @@ public sealed class Wire : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // A send whose token is already cancelled never reaches a socket (SocketsHttpHandler refuses it
+        // at once); the in-memory emulator behind this handler must refuse it the same way, uncounted.
+        cancellationToken.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _started);
         Interlocked.Exchange(ref _lastStart, Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _inFlight);
