@@ -77,6 +77,19 @@ public sealed class BitrixEmulator : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Reseeds the data with another ID layout (kept for later resets) and clears limits, tokens and statistics.</summary>
+    public Task ResetAsync(IdLayout idLayout, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Enum.IsDefined(idLayout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(idLayout), idLayout, "Not an ID layout.");
+        }
+
+        _portal.Reset(idLayout);
+        return Task.CompletedTask;
+    }
+
     /// <summary>The exact IDs that exist now, ascending, for an entity (<c>crm.deal</c>, <c>crm.lead</c>, <c>tasks.task</c>, ...).</summary>
     public Task<IReadOnlyList<long>> GetIdsAsync(string entity, CancellationToken cancellationToken = default)
     {

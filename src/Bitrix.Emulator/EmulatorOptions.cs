@@ -24,8 +24,14 @@ public sealed class EmulatorOptions
     /// <summary>Seeded tasks.</summary>
     public int Tasks { get; set; } = 200;
 
-    /// <summary>Seeded users (employees); deals are assigned among them.</summary>
+    /// <summary>Seeded users (employees); deals are assigned among them. Users are numbered 1..N whatever <see cref="IdLayout"/> says.</summary>
     public int Users { get; set; } = 20;
+
+    /// <summary>
+    /// How the seeded IDs of every CRM, activity and task table are spread: real portals have holes,
+    /// so the default is <see cref="IdLayout.Gaps"/>. <c>GET /_emulator/ids</c> gives the exact set.
+    /// </summary>
+    public IdLayout IdLayout { get; set; } = IdLayout.Gaps;
 
     /// <summary>The webhook as <c>USER_ID/CODE</c>; requests to <c>/rest/USER_ID/CODE/METHOD</c> are accepted.</summary>
     public string Webhook { get; set; } = "1/emulatorsecret";
@@ -104,6 +110,22 @@ public sealed class EmulatorOptions
         copy.FaultKinds = [.. FaultKinds];
         return copy;
     }
+}
+
+/// <summary>How seeded IDs are spread over their range (deterministic per <see cref="EmulatorOptions.Seed"/> and entity).</summary>
+public enum IdLayout
+{
+    /// <summary>1, 2, 3 ... N: a portal where nothing was ever deleted.</summary>
+    Dense,
+
+    /// <summary>Small random holes of deleted rows and now and then a larger one: about 1.7 IDs per row (the default).</summary>
+    Gaps,
+
+    /// <summary>Dense stretches between long deleted runs (2,000 to 100,000 IDs), sparser in the oldest rows and denser towards the newest.</summary>
+    Blocks,
+
+    /// <summary>For tests: a quarter of the rows sparse, half in a twentieth of the span, a quarter sparse, and the last row alone near 10⁹.</summary>
+    Adversarial,
 }
 
 /// <summary>Bitrix24 plans that differ in REST limits.</summary>

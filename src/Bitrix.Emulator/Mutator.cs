@@ -41,7 +41,7 @@ internal sealed class Mutator : IDisposable
                     var deals = data.Deals;
                     if (_random.Next(2) == 0 || deals.Count == 0)
                     {
-                        deals.Seed(1);
+                        deals.SeedNext(1);
                         _portal.Stats.Inserted();
                     }
                     else

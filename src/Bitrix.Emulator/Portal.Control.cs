@@ -17,7 +17,18 @@ internal sealed partial class Portal
             case "stats":
                 return Json(200, StatsJson(Snapshot()));
             case "reset" when isPost:
-                Reset();
+                IdLayout? layout = null;
+                if ((parameters.GetString("idLayout") ?? parameters.GetString("id_layout")) is { } layoutName)
+                {
+                    if (!Bitrix.Emulator.Data.IdLayouts.TryParse(layoutName, out var parsed))
+                    {
+                        return Json(400, new JsonObject { ["error"] = "INVALID_ID_LAYOUT", ["error_description"] = "idLayout takes dense, gaps, blocks or adversarial" });
+                    }
+
+                    layout = parsed;
+                }
+
+                Reset(layout);
                 return Json(200, new JsonObject { ["result"] = true });
             case "ids":
                 var entity = parameters.GetString("entity") ?? "crm.deal";

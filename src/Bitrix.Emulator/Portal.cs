@@ -70,10 +70,15 @@ internal sealed partial class Portal : IDisposable
         }
     }
 
-    public void Reset()
+    public void Reset(IdLayout? idLayout = null)
     {
         lock (_gate)
         {
+            if (idLayout is { } layout)
+            {
+                Options.IdLayout = layout;
+            }
+
             _mutator?.Dispose();
             Data = new PortalData(Options);
             Bucket.Reset();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Bitrix.Emulator.Data;
 using Bitrix.Emulator.Faults;
 
 namespace Bitrix.Emulator;
@@ -19,6 +20,7 @@ internal static class Program
         ["--activities"] = ("seeded activities", (o, v) => o.Activities = Int(v)),
         ["--tasks"] = ("seeded tasks", (o, v) => o.Tasks = Int(v)),
         ["--users"] = ("seeded users", (o, v) => o.Users = Int(v)),
+        ["--id-layout"] = ("dense | gaps (default) | blocks | adversarial: how seeded IDs are spread", (o, v) => o.IdLayout = ParseIdLayout(v)),
         ["--webhook"] = ("USER_ID/CODE of the accepted webhook", (o, v) => o.Webhook = v),
         ["--plan"] = ("standard | enterprise", (o, v) => o.Plan = Enum.Parse<EmulatorPlan>(v, ignoreCase: true)),
         ["--bucket-capacity"] = ("leaky bucket size X (overrides the plan)", (o, v) => o.BucketCapacity = Num(v)),
@@ -114,6 +116,9 @@ internal static class Program
             Console.WriteLine($"  {flag,-26} {help}");
         }
     }
+
+    private static IdLayout ParseIdLayout(string v)
+        => IdLayouts.TryParse(v, out var layout) ? layout : throw new FormatException($"--id-layout takes dense, gaps, blocks or adversarial; got '{v}'");
 
     private static int Int(string v) => int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
 

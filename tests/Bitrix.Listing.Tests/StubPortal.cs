@@ -25,9 +25,11 @@ public enum Garbage
 /// <summary>
 /// A hand-written portal for one legacy list method (rows <c>{"ID": "n"}</c>): answers single
 /// calls and batches of pages, resolves <c>$result[name][49][ID]</c> references itself and answers
-/// a reference that does not resolve with garbage. Optionally omits <c>total</c>.
+/// a reference that does not resolve with garbage. Optionally omits <c>total</c>, or overstates
+/// it by <paramref name="overcount"/> rows (rows deleted between the count and the read), so that
+/// a reader that plans its pages from counts still chains past the end.
 /// </summary>
-public sealed class StubPortal(IReadOnlyList<long> ids, Garbage garbage, bool withTotal = true) : HttpMessageHandler
+public sealed class StubPortal(IReadOnlyList<long> ids, Garbage garbage, bool withTotal = true, int overcount = 0) : HttpMessageHandler
 {
     private long _requests;
 
@@ -153,7 +155,7 @@ public sealed class StubPortal(IReadOnlyList<long> ids, Garbage garbage, bool wi
 
         var skip = Math.Max(0, start);
         var page = matching.Skip((int)skip).Take(50).ToList();
-        long? total = start >= 0 && withTotal ? matching.Count : null;
+        long? total = start >= 0 && withTotal ? matching.Count + (matching.Count > 0 ? overcount : 0) : null;
         long? next = start >= 0 && skip + 50 < matching.Count ? skip + 50 : null;
         return (page, total, next);
     }

@@ -28,7 +28,24 @@ internal sealed class EntityTable
     /// <summary>The sorted IDs of existing rows.</summary>
     public IReadOnlyList<long> Ids => _ids;
 
-    public void Seed(int count)
+    /// <summary>Adds seeded rows with the given ascending IDs, all above <see cref="MaxId"/>.</summary>
+    public void Seed(IReadOnlyList<long> ids)
+    {
+        foreach (var id in ids)
+        {
+            if (id <= MaxId)
+            {
+                throw new ArgumentException("seeded IDs must increase", nameof(ids));
+            }
+
+            _ids.Add(id);
+            _rows[id] = new Row(id);
+            MaxId = id;
+        }
+    }
+
+    /// <summary>Adds <paramref name="count"/> seeded rows numbered on from <see cref="MaxId"/>.</summary>
+    public void SeedNext(int count)
     {
         for (var i = 0; i < count; i++)
         {

@@ -10,18 +10,18 @@ internal sealed class PortalData
 {
     public PortalData(EmulatorOptions options)
     {
-        Seed = new SeedData(options.Seed, options.Users, options.Contacts, options.Companies);
-        Deals = CrmTable("crm.deal", "crm.deal.fields", options.Deals);
-        Leads = CrmTable("crm.lead", "crm.lead.fields", options.Leads);
-        Contacts = CrmTable("crm.contact", "crm.contact.fields", options.Contacts);
-        Companies = CrmTable("crm.company", "crm.company.fields", options.Companies);
+        Seed = new SeedData(options);
+        Deals = CrmTable("crm.deal", "crm.deal.fields");
+        Leads = CrmTable("crm.lead", "crm.lead.fields");
+        Contacts = CrmTable("crm.contact", "crm.contact.fields");
+        Companies = CrmTable("crm.company", "crm.company.fields");
         var dealCount = options.Deals;
         Activities = new EntityTable("crm.activity", EntityCatalog.Load("crm.activity.fields"), (id, f) => Seed.ActivityValue(id, f, dealCount));
-        Activities.Seed(options.Activities);
+        Activities.Seed(Seed.SeededIds("crm.activity"));
         Tasks = new EntityTable("tasks.task", EntityCatalog.Load("tasks.task.getFields"), Seed.TaskValue);
-        Tasks.Seed(options.Tasks);
+        Tasks.Seed(Seed.SeededIds("tasks.task"));
         Users = new EntityTable("user", UserCatalog(), Seed.UserValue);
-        Users.Seed(Seed.Users);
+        Users.SeedNext(Seed.Users);
     }
 
     public SeedData Seed { get; }
@@ -89,10 +89,10 @@ internal sealed class PortalData
         _ => 0,
     };
 
-    private EntityTable CrmTable(string name, string catalog, int count)
+    private EntityTable CrmTable(string name, string catalog)
     {
         var table = new EntityTable(name, EntityCatalog.Load(catalog), (id, field) => Seed.CrmValue(name, id, field));
-        table.Seed(count);
+        table.Seed(Seed.SeededIds(name));
         return table;
     }
 

@@ -29,13 +29,52 @@ internal sealed class SeedData
     private static readonly string[] Industries = ["IT", "TELECOM", "MANUFACTURING", "BANKING", "CONSULTING", "FINANCE", "GOVERNMENT", "DELIVERY", "ENTERTAINMENT", "OTHER"];
 
     private readonly long _seed;
+    private readonly Dictionary<string, long[]> _seededIds = new(StringComparer.Ordinal);
 
-    public SeedData(long seed, int users, int contacts, int companies)
+    public SeedData(EmulatorOptions options)
     {
-        _seed = seed;
-        Users = Math.Max(1, users);
-        ContactCount = contacts;
-        CompanyCount = companies;
+        _seed = options.Seed;
+        Users = Math.Max(1, options.Users);
+        ContactCount = options.Contacts;
+        CompanyCount = options.Companies;
+        Layout(options, "crm.deal", options.Deals);
+        Layout(options, "crm.lead", options.Leads);
+        Layout(options, "crm.contact", options.Contacts);
+        Layout(options, "crm.company", options.Companies);
+        Layout(options, "crm.activity", options.Activities);
+        Layout(options, "tasks.task", options.Tasks);
+    }
+
+    private void Layout(EmulatorOptions options, string entity, int count)
+        => _seededIds[entity] = IdLayouts.Generate(options.IdLayout, count, options.Seed, entity);
+
+    /// <summary>The IDs an entity is seeded with, ascending (users: none, they are numbered 1..N).</summary>
+    public IReadOnlyList<long> SeededIds(string entity) => _seededIds.GetValueOrDefault(entity) ?? [];
+
+    /// <summary>The seeded ID of the <paramref name="ordinal"/>-th row (1-based) of an entity.</summary>
+    private long SeededId(string entity, long ordinal)
+        => _seededIds.TryGetValue(entity, out var ids) && ordinal >= 1 && ordinal <= ids.Length ? ids[ordinal - 1] : ordinal;
+
+    /// <summary>
+    /// The position of a row among the entity's rows (1-based): seeded rows by their rank, rows
+    /// seeded later (mutation) after the last one. Dates follow it, so they stay in a realistic
+    /// range whatever the IDs look like.
+    /// </summary>
+    private long Ordinal(string entity, long id)
+    {
+        if (!_seededIds.TryGetValue(entity, out var ids) || ids.Length == 0)
+        {
+            return id;
+        }
+
+        var index = Array.BinarySearch(ids, id);
+        if (index >= 0)
+        {
+            return index + 1;
+        }
+
+        var last = ids[^1];
+        return id > last ? ids.Length + Math.Min(id - last, 10_000_000) : ~index + 1;
     }
 
     public int Users { get; }
@@ -96,7 +135,7 @@ internal sealed class SeedData
 
     public static string FormatDate(DateOnly value) => FormatDateTime(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), PortalOffset));
 
-    private DateTimeOffset Created(string entity, long id) => Epoch.AddMinutes(id * 7 + Range(entity, id, "created", 0, 6));
+    private DateTimeOffset Created(string entity, long id) => Epoch.AddMinutes(Ordinal(entity, id) * 7 + Range(entity, id, "created", 0, 6));
 
     private static string S(long v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -193,9 +232,9 @@ internal sealed class SeedData
             case "TAX_VALUE":
                 return "0.00";
             case "COMPANY_ID":
-                return CompanyCount == 0 || Hash(entity, id, field) % 4 == 0 ? "0" : S(Range(entity, id, field, 1, CompanyCount));
+                return CompanyCount == 0 || Hash(entity, id, field) % 4 == 0 ? "0" : S(SeededId("crm.company", Range(entity, id, field, 1, CompanyCount)));
             case "CONTACT_ID":
-                return ContactCount == 0 || Hash(entity, id, field) % 5 == 0 ? "0" : S(Range(entity, id, field, 1, ContactCount));
+                return ContactCount == 0 || Hash(entity, id, field) % 5 == 0 ? "0" : S(SeededId("crm.contact", Range(entity, id, field, 1, ContactCount)));
             case "CONTACT_IDS":
                 return CrmValue(entity, id, "CONTACT_ID") is "0" or null ? Array.Empty<string>() : new[] { (string)CrmValue(entity, id, "CONTACT_ID")! };
             case "COMPANY_IDS":
@@ -249,7 +288,7 @@ internal sealed class SeedData
         return field switch
         {
             "ID" => S(id),
-            "OWNER_ID" => S(dealCount == 0 ? 0 : Range(e, id, field, 1, dealCount)),
+            "OWNER_ID" => S(dealCount == 0 ? 0 : SeededId("crm.deal", Range(e, id, field, 1, dealCount))),
             "OWNER_TYPE_ID" => "2",
             "TYPE_ID" => Hash(e, id, field) % 2 == 0 ? "2" : "4",
             "PROVIDER_ID" => Hash(e, id, "TYPE_ID") % 2 == 0 ? "VOXIMPLANT_CALL" : "CRM_EMAIL",

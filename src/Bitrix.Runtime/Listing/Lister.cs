@@ -13,10 +13,11 @@ namespace Bitrix.Listing;
 /// Reads whole lists (PROTOCOL §3). The cursor strategies walk IDs with <c>start=-1</c>, chaining
 /// 50 pages per batch through <c>$result[prev][49][ID]</c>, up to a snapshot bound taken at the
 /// start, so every row that exists throughout is returned exactly once whatever is inserted or
-/// deleted meanwhile; the parallel cursor splits the ID range and still yields rows in ID order.
+/// deleted meanwhile; the parallel cursor reads counted pieces of the ID range concurrently and
+/// still yields rows in ID order.
 /// The offset strategy honours any order the caller asks for, de-duplicating by ID.
 /// </summary>
-internal sealed class Lister
+internal sealed partial class Lister
 {
     public const int PageSize = 50;
     public const int PagesPerBatch = 50;
@@ -151,62 +152,9 @@ internal sealed class Lister
             }
         }
 
-        var ranges = Split(low.Value, high.Value, run.ExpectedTotal);
-        if (descending)
+        await foreach (var row in ParallelCursorAsync(run, low.Value, high.Value, run.ExpectedTotal, descending, cancellationToken).ConfigureAwait(false))
         {
-            ranges.Reverse();
-        }
-
-        // Ranges are read concurrently but yielded in order, a window of them at a time.
-        var window = new Queue<Task<List<JsonElement>>>();
-        var next = 0;
-        while (next < ranges.Count || window.Count > 0)
-        {
-            while (next < ranges.Count && window.Count < _parallelism + 1)
-            {
-                var (lo, hi) = ranges[next++];
-                window.Enqueue(ReadRangeAsync(run, lo, hi, descending, cancellationToken));
-            }
-
-            foreach (var row in await window.Dequeue().ConfigureAwait(false))
-            {
-                yield return row;
-            }
-
-            run.Report(force: false);
-        }
-    }
-
-    /// <summary>Splits (low-1, high] into ranges expected to hold about one batch of rows each.</summary>
-    private static List<(long LowerExclusive, long UpperInclusive)> Split(long low, long high, long? total)
-    {
-        var width = high - low + 1;
-        var rows = Math.Max(1, Math.Min(total ?? width, width));
-        var count = (int)Math.Clamp((rows + RowsPerBatch - 1) / RowsPerBatch, 1, 100_000);
-        var step = Math.Max(1, (width + count - 1) / count);
-        var ranges = new List<(long, long)>(count);
-        for (var lo = low - 1; lo < high; lo += step)
-        {
-            ranges.Add((lo, Math.Min(high, lo + step)));
-        }
-
-        return ranges;
-    }
-
-    /// <summary>Reads (lowerExclusive, upperInclusive] with chained batches until a page comes back short.</summary>
-    private async Task<List<JsonElement>> ReadRangeAsync(Run run, long lowerExclusive, long upperInclusive, bool descending, CancellationToken cancellationToken)
-    {
-        var rows = new List<JsonElement>();
-        long? last = null;
-        while (true)
-        {
-            var (next, exhausted) = await ReadBatchAsync(run, lowerExclusive, upperInclusive, last, descending, rows, cancellationToken).ConfigureAwait(false);
-            if (exhausted)
-            {
-                return rows;
-            }
-
-            last = next;
+            yield return row;
         }
     }
 
