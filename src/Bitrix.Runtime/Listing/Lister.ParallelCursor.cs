@@ -26,10 +26,11 @@ internal sealed partial class Lister
     /// the next batch beside other pieces' pages. IDs grow on a portal, so a count taken inside
     /// the snapshot range can only fall (deletions); it bounds the piece exactly.
     /// </summary>
-    private async IAsyncEnumerable<JsonElement> ParallelCursorAsync(Run run, long low, long high, long? total, bool descending, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonElement> ParallelCursorAsync(Run run, List<long?> lowIds, List<long?> highIds, long? total, bool descending, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var (low, high) = (lowIds[0]!.Value, highIds[0]!.Value);
         var plan = new CursorPlan(run.Query.Profile, descending, total ?? high - low + 1);
-        plan.Start(low - 1, high, total);
+        plan.Start(low - 1, high, total, Edge(lowIds, ascending: true), Edge(highIds, ascending: false));
         var inFlight = new List<(Task<Dictionary<string, CommandOutcome>> Task, List<Segment> Segments)>();
         try
         {
@@ -73,6 +74,25 @@ internal sealed partial class Lister
                 _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>The 50th ID of a full probe page whose IDs run strictly in its direction; null otherwise.</summary>
+    private static long? Edge(List<long?> ids, bool ascending)
+    {
+        if (ids.Count != PageSize)
+        {
+            return null;
+        }
+
+        for (var i = 1; i < ids.Count; i++)
+        {
+            if (ids[i] is not { } id || ids[i - 1] is not { } before || (ascending ? id <= before : id >= before))
+            {
+                return null;
+            }
+        }
+
+        return ids[^1];
     }
 
     private static List<PackedCommand> Commands(Run run, List<Segment> segments)
@@ -165,8 +185,11 @@ internal sealed partial class Lister
         /// <summary>
         /// Cuts the snapshot range for the first batch: one piece, a chain of as many pages as the
         /// probe's count needs, when the list fits one batch; otherwise up to 50 counted pieces.
+        /// The probes' pages name the lowest and the highest 50 IDs: those two ends become pieces
+        /// of 50 known rows, and only the span between them is cut by width, so that a lone row
+        /// far above (or below) the rest cannot stretch every piece but one into emptiness.
         /// </summary>
-        public void Start(long lowerExclusive, long upperInclusive, long? total)
+        public void Start(long lowerExclusive, long upperInclusive, long? total, long? lowEdge, long? highEdge)
         {
             if (total is { } small && small <= RowsPerBatch)
             {
@@ -175,8 +198,25 @@ internal sealed partial class Lister
                 return;
             }
 
-            var count = (int)Math.Clamp(total is { } t ? (t + PageSize - 1) / PageSize : MaxPieces, 1, MaxPieces);
-            var pieces = Cut(lowerExclusive, upperInclusive, count, PagesPerBatch / count);
+            Piece? head = null;
+            Piece? tail = null;
+            if (lowEdge is { } le && highEdge is { } he && le < he - 1)
+            {
+                // IDs only grow: no row can appear inside these ends later, so 50 bounds them.
+                head = new Piece(lowerExclusive, le, descending, 1) { Counted = true, Count = PageSize };
+                tail = new Piece(he - 1, upperInclusive, descending, 1) { Counted = true, Count = PageSize };
+                (lowerExclusive, upperInclusive) = (le, he - 1);
+            }
+
+            var slots = MaxPieces - (head is null ? 0 : 2);
+            var count = (int)Math.Clamp(total is { } t ? (t + PageSize - 1) / PageSize : slots, 1, slots);
+            var pieces = Cut(lowerExclusive, upperInclusive, count, slots / count);
+            if (head is not null)
+            {
+                pieces.Insert(descending ? pieces.Count : 0, head);
+                pieces.Insert(descending ? 0 : pieces.Count, tail!);
+            }
+
             _pieces.AddRange(pieces);
         }
 

@@ -120,8 +120,10 @@ internal sealed partial class Lister
             ],
             cancellationToken).ConfigureAwait(false);
         run.Requests++;
-        var low = ProbeId(run, probes, "low");
-        var high = ProbeId(run, probes, "high");
+        var lowIds = ProbeIds(run, probes, "low");
+        var highIds = ProbeIds(run, probes, "high");
+        long? low = lowIds.Count > 0 ? lowIds[0] : null;
+        long? high = highIds.Count > 0 ? highIds[0] : null;
         run.ExpectedTotal = probes.GetValueOrDefault("low")?.Total;
         if (low is null || high is null)
         {
@@ -152,7 +154,7 @@ internal sealed partial class Lister
             }
         }
 
-        await foreach (var row in ParallelCursorAsync(run, low.Value, high.Value, run.ExpectedTotal, descending, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in ParallelCursorAsync(run, lowIds, highIds, run.ExpectedTotal, descending, cancellationToken).ConfigureAwait(false))
         {
             yield return row;
         }
@@ -225,7 +227,8 @@ internal sealed partial class Lister
     private static bool Continues(long id, long? last, long lowerExclusive, long upperInclusive, bool descending)
         => id > lowerExclusive && id <= upperInclusive && (last is not { } l || (descending ? id < l : id > l));
 
-    private static long? ProbeId(Run run, Dictionary<string, CommandOutcome> probes, string name)
+    /// <summary>The IDs of a probe page in its order; empty when the list is, cut at the first row without an ID.</summary>
+    private static List<long?> ProbeIds(Run run, Dictionary<string, CommandOutcome> probes, string name)
     {
         if (!probes.TryGetValue(name, out var outcome))
         {
@@ -237,12 +240,18 @@ internal sealed partial class Lister
             throw error.ToException(run.Method, name);
         }
 
+        var ids = new List<long?>();
         foreach (var row in ListMethodProfile.Rows(outcome.Result!.Value, run.Query.Profile.WrapperKey))
         {
-            return run.Query.Profile.IdOf(row);
+            var id = run.Query.Profile.IdOf(row);
+            ids.Add(id);
+            if (id is null)
+            {
+                break;
+            }
         }
 
-        return null;
+        return ids;
     }
 
     private static string PageName(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
