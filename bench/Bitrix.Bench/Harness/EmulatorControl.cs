@@ -30,6 +30,13 @@ internal sealed class EmulatorControl : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Reseeds with another ID layout (<c>dense</c>, <c>gaps</c>, <c>blocks</c>, <c>adversarial</c>), kept for later resets.</summary>
+    public async Task ResetAsync(string idLayout, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri(_reset + "?idLayout=" + Uri.EscapeDataString(idLayout)), null, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
     public void Dispose() => _http.Dispose();
 }
 

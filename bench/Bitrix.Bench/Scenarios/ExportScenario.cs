@@ -27,6 +27,9 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
 
     private static readonly string[] AllStrategies = ["auto", "offset", "chained", "parallel"];
 
+    /// <summary>The emulator's seeded ID layouts; <c>gaps</c> is its default.</summary>
+    private static readonly string[] AllLayouts = ["dense", "gaps", "blocks", "adversarial"];
+
     public string Name => faults ? "faults" : "export";
 
     public string Summary => faults
@@ -37,6 +40,8 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         Options:
           --deals N            seeded deals (default {(faults ? "20000" : "200000")})
           --strategies LIST    comma-separated among {string.Join(", ", AllStrategies)} (default {(faults ? "auto" : "all")})
+          --id-layout LIST     comma-separated among {string.Join(", ", AllLayouts)} or all: each strategy runs on each
+                               layout of seeded IDs (default gaps, the emulator's default)
           --cap-seconds S      stop a strategy that runs longer than S seconds and report how far it got (default 120)
           --select FIELDS      comma-separated select (default {string.Join(",", DefaultSelect)})
           --latency-scale S    multiplier of the emulator's modelled server time really waited (default 1)
@@ -64,6 +69,13 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
     {
         var deals = arguments.Int("deals", faults ? 20_000 : 200_000, min: 1);
         var strategies = arguments.Choices("strategies", faults ? ["auto"] : AllStrategies);
+        var layouts = arguments.String("id-layout") switch
+        {
+            null => ["gaps"],
+            "all" => AllLayouts,
+            _ => arguments.Choices("id-layout", AllLayouts),
+        };
+
         var capSeconds = arguments.Double("cap-seconds", 120, min: 0.1);
         var select = (arguments.String("select") ?? string.Join(",", DefaultSelect))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -87,13 +99,14 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         var report = new ScenarioReport(Name, output)
             .Parameter("plan", plan)
             .Parameter("deals", deals)
+            .Parameter("id-layout", string.Join(",", layouts))
             .Parameter("latency-scale", latencyScale)
             .Parameter("cap-seconds", capSeconds)
             .Parameter("select", string.Join(",", select))
             .Parameter("warmup-rounds", warmupRounds)
             .Parameter("fresh", fresh)
             .Parameter("emulator", "own process, loopback");
-        IEnumerable<string> emulatorArguments = LimitsSetup.EmulatorArguments(plan, latencyScale, deals);
+        IEnumerable<string> emulatorArguments = [.. LimitsSetup.EmulatorArguments(plan, latencyScale, deals), "--id-layout", layouts[0]];
         if (faultRate > 0)
         {
             emulatorArguments = emulatorArguments.Concat(["--fault-rate", Invariant(faultRate), "--fault-kinds", faultKinds, "--slow-delay", Invariant(slowDelay)]);
@@ -118,37 +131,41 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         }
 
         await using var sharedScope = shared;
-        foreach (var strategy in strategies)
+        foreach (var layout in layouts)
         {
-            ExportRow row;
-            if (shared is not null)
+            foreach (var strategy in strategies)
             {
-                using var control = new EmulatorControl(shared.WebhookUrl);
-                await control.ResetAsync(cancellationToken).ConfigureAwait(false);
-                row = await RunOneAsync(shared, clientOptions(plan.Plan, new InMemoryRateLimitStore()), plan, latencyScale, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, emulatorArguments, cancellationToken).ConfigureAwait(false);
-                RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
-                row = await RunOneAsync(emulator, clientOptions(plan.Plan, InMemoryRateLimitStore.Shared), plan, latencyScale, deals, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
-            }
+                ExportRow row;
+                if (shared is not null)
+                {
+                    using var control = new EmulatorControl(shared.WebhookUrl);
+                    await control.ResetAsync(layout, cancellationToken).ConfigureAwait(false);
+                    row = await RunOneAsync(shared, clientOptions(plan.Plan, new InMemoryRateLimitStore()), plan, latencyScale, deals, layout, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await using var emulator = await EmulatorProcess.StartAsync(emulatorDll, [.. emulatorArguments, "--id-layout", layout], cancellationToken).ConfigureAwait(false);
+                    RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
+                    row = await RunOneAsync(emulator, clientOptions(plan.Plan, InMemoryRateLimitStore.Shared), plan, latencyScale, deals, layout, strategy, select, capSeconds, cancellationToken).ConfigureAwait(false);
+                }
 
-            rows.Add(row);
-            Console.WriteLine($"{strategy}{(row.Capped ? " (capped)" : "")}: {row.Measured.Summary()}, ids {row.IdCheck}");
-            if (row.Error is not null)
-            {
-                report.Fail($"{strategy}: the read failed: {row.Error}");
-            }
+                rows.Add(row);
+                var name = $"{strategy} on {layout}";
+                Console.WriteLine($"{name}{(row.Capped ? " (capped)" : "")}: {row.Measured.Summary()}, ids {row.IdCheck}");
+                if (row.Error is not null)
+                {
+                    report.Fail($"{name}: the read failed: {row.Error}");
+                }
 
-            if (!row.IdsMatch)
-            {
-                report.Fail($"{strategy}: ID MISMATCH: {row.IdCheck}");
-            }
+                if (!row.IdsMatch)
+                {
+                    report.Fail($"{name}: ID MISMATCH: {row.IdCheck}");
+                }
 
-            if (!row.Capped)
-            {
-                report.FailOnRefusals(strategy, row.Measured.Rejected503, row.Measured.Rejected429);
+                if (!row.Capped)
+                {
+                    report.FailOnRefusals(name, row.Measured.Rejected503, row.Measured.Rejected429);
+                }
             }
         }
 
@@ -192,7 +209,7 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         _ => throw new ArgumentException($"unknown strategy '{strategy}'"),
     };
 
-    private static async Task<ExportRow> RunOneAsync(EmulatorProcess emulator, BitrixClientOptions clientOptions, LimitPlanChoice plan, double latencyScale, int deals, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
+    private static async Task<ExportRow> RunOneAsync(EmulatorProcess emulator, BitrixClientOptions clientOptions, LimitPlanChoice plan, double latencyScale, int deals, string layout, string strategy, string[] select, double capSeconds, CancellationToken cancellationToken)
     {
         using (var control = new EmulatorControl(emulator.WebhookUrl))
         {
@@ -232,6 +249,7 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         var expected = await ExpectedIdsAsync(emulator.WebhookUrl, cancellationToken).ConfigureAwait(false);
         var (match, check) = CheckIds(ids, expected, complete: !capped && error is null);
         return new ExportRow(
+            layout,
             strategy,
             plan.ToString(),
             deals,
@@ -304,23 +322,23 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
     private static MarkdownTable Table(IEnumerable<ExportRow> rows, bool faults)
     {
         var table = faults
-            ? MarkdownTable.WithLimits("strategy", "plan", "of deals", "rows/s", "list operating s", "faults injected", "retries by reason", "ids")
-            : MarkdownTable.WithLimits("strategy", "plan", "of deals", "rows/s", "list operating s", "ids");
+            ? MarkdownTable.WithLimits("ID layout", "strategy", "plan", "of deals", "rows/s", "list operating s", "faults injected", "retries by reason", "ids")
+            : MarkdownTable.WithLimits("ID layout", "strategy", "plan", "of deals", "rows/s", "list operating s", "operating ms / 2,500 rows", "requests − floor", "ids");
         foreach (var r in rows)
         {
             var m = r.Measured;
             string[] own =
             [
+                r.Layout,
                 r.Strategy + (r.Capped ? " (capped)" : r.Error is not null ? " (FAILED)" : ""),
                 r.Plan,
                 r.Deals.ToString(CultureInfo.InvariantCulture),
                 (m.Rows / Math.Max(m.WallSeconds, 1e-9)).ToString("F0", CultureInfo.InvariantCulture),
                 r.ListOperatingSeconds.ToString("F2", CultureInfo.InvariantCulture),
             ];
-            if (faults)
-            {
-                own = [.. own, MarkdownTable.Counts(m.FaultsInjected), MarkdownTable.Counts(r.RetriesByReason)];
-            }
+            own = faults
+                ? [.. own, MarkdownTable.Counts(m.FaultsInjected), MarkdownTable.Counts(r.RetriesByReason)]
+                : [.. own, (r.ListOperatingSeconds * 1000 * 2_500 / Math.Max(1, m.Rows)).ToString("F1", CultureInfo.InvariantCulture), (m.Requests - m.Floor.MinRequests).ToString("+0;-0;0", CultureInfo.InvariantCulture)];
 
             table.Add(m, [.. own, r.IdsMatch ? (r.IdCheck.StartsWith("subset", StringComparison.Ordinal) ? "subset ok" : "equal") : "MISMATCH"]);
         }
@@ -335,6 +353,7 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
 /// <param name="RefusalsSeenByClient">503 and 429 answers the client's meter heard (injected 503 pages included).</param>
 /// <param name="RetriesByReason">The client's resends after transient failures, by reason.</param>
 internal sealed record ExportRow(
+    string Layout,
     string Strategy,
     string Plan,
     int Deals,
