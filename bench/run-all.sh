@@ -62,7 +62,7 @@ if [ $smoke = 1 ]; then
   step burst $bench burst --quick $out
   step bulk-add $bench bulk-add --quick $out
   step rate-two-processes $bench rate-two-processes --quick $out
-  step export $bench export --deals 3000 --strategies auto --cap-seconds 30 $out
+  step export $bench export --deals 3000 --strategies auto --id-layout all --cap-seconds 30 $out
   step faults $bench faults --deals 10000 --fault-rate 0.3 --cap-seconds 60 $out
 else
   step emulator-throughput $bench emulator-throughput --seconds 10 --concurrency 16 $out
@@ -72,6 +72,11 @@ else
   # Without auto-batching 500 calls at the standard plan take (500 - 50) / 2 = 225 s; --auto-batch both adds them.
   step burst $bench burst --auto-batch on $out
   step bulk-add $bench bulk-add $out
+  # Every ID layout the emulator seeds (dense, gaps, blocks, adversarial), at both latency scales,
+  # then 20,000 rows (inside the free burst: requests and server time per 2,500 rows count there).
+  step export-layouts-0.1 $bench export --deals 200000 --strategies auto,chained --id-layout all --latency-scale 0.1 --cap-seconds 90 $out
+  step export-layouts-1 $bench export --deals 200000 --strategies auto,chained --id-layout all --latency-scale 1 --cap-seconds 90 $out
+  step export-layouts-20k $bench export --deals 20000 --strategies auto,chained --id-layout all --latency-scale 1 $out
   step export $bench export --deals 200000 --strategies auto,auto,auto,offset --cap-seconds 60 $out
   step faults $bench faults --deals 200000 --strategies auto,auto,auto $out
   step micro $micro --inProcess --job short --artifacts "$run/micro"
