@@ -110,3 +110,32 @@ public sealed class IdLayoutTests(ITestOutputHelper output)
         Assert.InRange(recorder.Requests, 1, 1 + ((expected.Count + RowsPerBatch - 1) / RowsPerBatch) + 2);
     }
 }
+
+/// <summary>Pages refused for the method's operating time inside packed batches: each piece resumes from its last row.</summary>
+public sealed class PackedRefusalTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(IdLayout.Gaps)]
+    [InlineData(IdLayout.Adversarial)]
+    public async Task Pages_refused_mid_batch_are_asked_again_and_the_set_stays_exact(IdLayout layout)
+    {
+        var recorder = new Recorder();
+        await using var portal = new Portal(
+            o =>
+            {
+                (o.IdLayout, o.Deals) = (layout, 20_000);
+
+                // About four batches of pages fit the budget; it frees a second after it fills.
+                o.OperatingLimitSeconds = 0.5;
+                o.OperatingWindow = TimeSpan.FromSeconds(1);
+            },
+            recorder.Wrap);
+
+        var ids = await portal.ListIdsAsync("crm.deal.list", new JsonObject { ["select"] = new JsonArray("ID") }, ListStrategy.ParallelCursor);
+
+        var stats = await portal.Emulator.GetStatsAsync();
+        output.WriteLine($"{layout}: {recorder.Requests} requests, {stats.Rejected429} pages refused with 429");
+        Assert.Equal(await portal.Emulator.GetIdsAsync("crm.deal"), ids);
+        Assert.True(stats.Rejected429 > 0, "the budget never refused a page");
+    }
+}
