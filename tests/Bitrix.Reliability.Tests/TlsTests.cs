@@ -50,8 +50,9 @@ public sealed class TlsTests(ITestOutputHelper output)
         await using (var trusting = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), Options(logs, dangerous: true)))
         {
             Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("DangerousAcceptAnyServerCertificate", StringComparison.Ordinal));
-            var deal = await trusting.CallAsync("crm.deal.get", new JsonObject { ["id"] = 1 });
-            Assert.Equal("1", deal.GetProperty("ID").GetString());
+            var first = (await emulator.GetIdsAsync("crm.deal"))[0];
+            var deal = await trusting.CallAsync("crm.deal.get", new JsonObject { ["id"] = first });
+            Assert.Equal(first.ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
             var added = await trusting.CallManyAsync("crm.deal.add", Enumerable.Range(0, 120).Select(i => (JsonObject?)new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"tls {i}" } }));
             Assert.All(added, r => Assert.True(r.IsSuccess, r.ToString()));
             var ids = new List<long>();
