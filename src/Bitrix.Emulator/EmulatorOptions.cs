@@ -161,7 +161,7 @@ public enum FaultKind
 }
 
 /// <summary>
-/// Modelled server time per command (PROTOCOL §5), charged to the method's operating budget,
+/// Modelled server time per command (docs/protocol.md §5), charged to the method's operating budget,
 /// reported in <c>time</c>, and waited for (scaled by <see cref="EmulatorOptions.LatencyScale"/>).
 /// </summary>
 public sealed record CostModel

@@ -5,7 +5,7 @@ using Bitrix.Emulator.Protocol;
 
 namespace Bitrix.Emulator;
 
-/// <summary><c>batch</c> (PROTOCOL §4): up to 50 commands, halt, references, PHP-shaped answer maps.</summary>
+/// <summary><c>batch</c> (docs/protocol.md §4): up to 50 commands, halt, references, PHP-shaped answer maps.</summary>
 internal sealed partial class Portal
 {
     public const int MaxBatchCommands = 50;

@@ -17,7 +17,7 @@ public sealed class CliContext
     /// <summary>Plain standard output: help text and JSON results.</summary>
     public TextWriter Out { get; init; } = System.Console.Out;
 
-    /// <summary>Standard error: one line per failure.</summary>
+    /// <summary>Standard error: one line per failure, and one per retry of a transient failure before it.</summary>
     public TextWriter Error { get; init; } = System.Console.Error;
 
     /// <summary>Reads an environment variable (<c>BITRIX_WEBHOOK</c>).</summary>
@@ -67,7 +67,8 @@ public sealed class CliContext
             throw new CliException("the webhook is not an http(s) URL: expected https://PORTAL/rest/USER_ID/CODE/");
         }
 
-        var options = new BitrixClientOptions { RateLimit = RateLimitPlan.Standard };
+        // Retries are announced on standard error as they happen (reason, attempt), not only after the last one.
+        var options = new BitrixClientOptions { RateLimit = RateLimitPlan.Standard, LoggerFactory = new RetryNotices(Error, ProgramName) };
         ConfigureClient?.Invoke(options);
         return BitrixClient.FromWebhook(webhook, options);
     }

@@ -17,9 +17,18 @@ internal sealed record ExportPlan(IReadOnlyList<string>? Select, IReadOnlyList<s
     {
         var method = $"crm.{settings.Entity}";
         var byUpper = catalog.Keys.ToDictionary(k => k.ToUpperInvariant(), k => k, StringComparer.Ordinal);
-        string Known(string field, string option) => byUpper.TryGetValue(field.ToUpperInvariant(), out var name)
-            ? name
-            : throw new CliException($"unknown field '{field}' in {option}: {method}.fields has no such field{Suggestion(field, catalog.Keys)}");
+        // Every unknown name is collected, so that one run names all the misspellings, not only the first.
+        var unknown = new List<(string Field, string Option)>();
+        string Known(string field, string option)
+        {
+            if (byUpper.TryGetValue(field.ToUpperInvariant(), out var name))
+            {
+                return name;
+            }
+
+            unknown.Add((field, option));
+            return field;
+        }
 
         // The generated record's fields the portal has, in schema order; multifields are not in "*" and are named.
         var typed = CrmEntities.TypedFields(settings.Entity).Where(f => catalog.ContainsKey(f.Name)).ToList();
@@ -29,6 +38,7 @@ internal sealed record ExportPlan(IReadOnlyList<string>? Select, IReadOnlyList<s
         var filters = settings.Filters.Select(f => f with { Field = Known(f.Field, "--filter") }).ToList();
         if (settings.Select is null)
         {
+            ThrowIfUnknown(unknown, method, catalog.Keys);
             return new ExportPlan(multifields.Count == 0 ? null : ["*", .. multifields], WithIdFirst(typedColumns), filters);
         }
 
@@ -55,6 +65,7 @@ internal sealed record ExportPlan(IReadOnlyList<string>? Select, IReadOnlyList<s
             }
         }
 
+        ThrowIfUnknown(unknown, method, catalog.Keys);
         if (!select.Contains("ID", StringComparer.Ordinal) && !select.Contains("*", StringComparer.Ordinal))
         {
             select.Insert(0, "ID");
@@ -64,6 +75,22 @@ internal sealed record ExportPlan(IReadOnlyList<string>? Select, IReadOnlyList<s
     }
 
     private static List<string> WithIdFirst(IEnumerable<string> columns) => ["ID", .. columns.Where(c => c != "ID").Distinct(StringComparer.Ordinal)];
+
+    private static void ThrowIfUnknown(List<(string Field, string Option)> unknown, string method, IEnumerable<string> known)
+    {
+        if (unknown.Count == 1)
+        {
+            var (field, option) = unknown[0];
+            throw new CliException($"unknown field '{field}' in {option}: {method}.fields has no such field{Suggestion(field, known)}");
+        }
+
+        if (unknown.Count > 1)
+        {
+            var names = string.Join("; ", unknown.GroupBy(u => u.Option).Select(g =>
+                $"in {g.Key}: {string.Join(", ", g.Select(u => $"'{u.Field}'{Suggestion(u.Field, known)}"))}"));
+            throw new CliException($"{unknown.Count} unknown fields ({names}): {method}.fields has no such fields");
+        }
+    }
 
     private static string Suggestion(string field, IEnumerable<string> known)
     {

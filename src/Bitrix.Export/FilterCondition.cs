@@ -12,7 +12,7 @@ namespace Bitrix.Export;
 /// <param name="Value">The value: a string, or a list (comma-separated) for <c>@</c> and <c>!@</c>.</param>
 public sealed record FilterCondition(string Operator, string Field, JsonNode? Value)
 {
-    /// <summary>The operators of the REST API's list filters (PROTOCOL §3), longest first.</summary>
+    /// <summary>The operators of the REST API's list filters (docs/protocol.md §3), longest first.</summary>
     private static readonly string[] Operators = ["!=%", "!%=", ">=", "<=", "!=", "!@", "!%", "=%", "%=", ">", "<", "=", "!", "@", "%"];
 
     /// <summary>The filter key as sent: operator and field, <c>&gt;=DATE_CREATE</c>.</summary>

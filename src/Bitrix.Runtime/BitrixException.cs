@@ -48,7 +48,7 @@ public class BitrixException : Exception
     }
 }
 
-/// <summary>Error codes the client reacts to (PROTOCOL §2).</summary>
+/// <summary>Error codes the client reacts to (docs/protocol.md §2).</summary>
 public static class BitrixErrorCodes
 {
     /// <summary>503: the leaky bucket is full.</summary>

@@ -14,6 +14,8 @@ public class ErrorTests(PortalFixture portal) : IClassFixture<PortalFixture>
         { ["export", "-o", "OUT", "--entity", "invoice", "-w", "WEBHOOK"], "bitrix: Argument 'invoice' not recognized. Must be one of: 'deal' 'lead' 'contact' 'company'" },
         { ["export", "-o", "OUT", "--select", "TITEL", "-w", "WEBHOOK"], "bitrix: unknown field 'TITEL' in --select: crm.deal.fields has no such field (did you mean 'TITLE'?)" },
         { ["export", "-o", "OUT", "--filter", "NOPE=1", "-w", "WEBHOOK"], "bitrix: unknown field 'NOPE' in --filter: crm.deal.fields has no such field" },
+        { ["export", "-o", "OUT", "--select", "TITEL,OPORTUNITY,ID,STAGEID", "-w", "WEBHOOK"], "bitrix: 3 unknown fields (in --select: 'TITEL' (did you mean 'TITLE'?), 'OPORTUNITY' (did you mean 'OPPORTUNITY'?), 'STAGEID' (did you mean 'STAGE_ID'?)): crm.deal.fields has no such fields" },
+        { ["export", "-o", "OUT", "--select", "TITEL", "--filter", "NOPE=1", "-w", "WEBHOOK"], "bitrix: 2 unknown fields (in --filter: 'NOPE'; in --select: 'TITEL' (did you mean 'TITLE'?)): crm.deal.fields has no such fields" },
         { ["export", "-o", "OUT", "--filter", "ID>5", "-w", "WEBHOOK"], "bitrix: --filter 'ID>5': the operator goes before the field: '>ID=5'" },
         { ["export", "-o", "OUT", "--max", "0", "-w", "WEBHOOK"], "bitrix: --max must be at least 1" },
         { ["export", "-o", "OUT", "--bogus"], "bitrix: Unrecognized command or argument '--bogus'." },
@@ -49,12 +51,33 @@ public class ErrorTests(PortalFixture portal) : IClassFixture<PortalFixture>
         var run = await Cli.RunAsync(actual);
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.StartsWith(line, run.Error, StringComparison.Ordinal);
-        Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+        // Retries of a transient failure are announced before it; the failure itself is one line.
+        var failure = Assert.Single(run.Error.TrimEnd('\n').Split('\n'), l => !l.StartsWith("bitrix: retry ", StringComparison.Ordinal));
+        Assert.StartsWith(line, failure, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.All, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", run.All, StringComparison.Ordinal);
         Assert.DoesNotContain(badCode, run.Error, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(folder.Path));
+    }
+
+    [Theory]
+    [InlineData("export", "crm.deal.fields")]
+    [InlineData("call", "crm.deal.list")]
+    public async Task A_refused_connection_announces_each_retry_with_its_reason_and_attempt_before_the_error(string command, string method)
+    {
+        using var folder = new TempFolder();
+        var unreachable = $"http://127.0.0.1:{FreePort()}/rest/1/code/";
+        string[] args = command == "export" ? ["export", "-o", folder.File("out.csv"), "-w", unreachable] : ["call", method, "-w", unreachable];
+
+        var run = await Cli.RunAsync(args);
+
+        var lines = run.Error.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"bitrix: retry 1 of 1 in ", lines[0], StringComparison.Ordinal);
+        Assert.Contains($": {method} failed (TRANSPORT_FAILURE: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Connection refused (127.0.0.1:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("bitrix: cannot reach the portal: Connection refused (127.0.0.1:", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("/rest/1/code/", run.Error, StringComparison.Ordinal);
     }
 
     private static int FreePort()

@@ -1,6 +1,6 @@
 namespace Bitrix.Generator.IntegrationTests;
 
-/// <summary>Every filter operator of PROTOCOL §3 is expressible, and the JSON is what the REST API takes.</summary>
+/// <summary>Every filter operator of docs/protocol.md §3 is expressible, and the JSON is what the REST API takes.</summary>
 public class FilterTests
 {
     [Theory]

@@ -5,13 +5,13 @@ using System.Text.Json;
 namespace Bitrix.Generator.IntegrationTests;
 
 /// <summary>
-/// What real portals sent (shared/fixtures/real-responses) reads into the generated records without
+/// What real portals sent (tests/fixtures/real-responses) reads into the generated records without
 /// loss: every member is either a typed property holding the same value, or kept as sent in AdditionalData.
 /// </summary>
 public class FixtureTests
 {
     private static readonly string Fixtures = Path.Combine(
-        typeof(FixtureTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SharedFixtures").Value!,
+        typeof(FixtureTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestFixtures").Value!,
         "real-responses");
 
     [Fact]

@@ -18,7 +18,7 @@ internal static class GeneratorHarness
 
     public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(TestsDirectory, "..", ".."));
 
-    public static string FixturesDirectory { get; } = Path.GetFullPath(Metadata("SharedFixtures"));
+    public static string FixturesDirectory { get; } = Path.GetFullPath(Metadata("TestFixtures"));
 
     /// <summary>The schemas the package ships, as (virtual path, text).</summary>
     public static IReadOnlyList<SchemaFile> ShippedSchemas() =>

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Bitrix.Listing.Tests;
 
-/// <summary>The last batch of a chain runs past the end of the list, where references do not resolve (PROTOCOL §4).</summary>
+/// <summary>The last batch of a chain runs past the end of the list, where references do not resolve (docs/protocol.md §4).</summary>
 public sealed class BrokenChainTests
 {
     private const int RowsPerBatch = 2_500;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace Bitrix.Package.Tests;
 
@@ -6,9 +7,12 @@ namespace Bitrix.Package.Tests;
 /// Once for the class: packs the three packages from the builds of the referenced projects into a
 /// private feed, copies Consumer/ next to it, restores it into a private package folder (so that no
 /// package cached by an earlier run can stand in for the one just packed), builds and runs it, then
-/// builds it once more with a misspelt field. Each step runs only if the one before succeeded.
+/// builds it once more with a misspelt field. Then, as a user outside the repository would: an app
+/// whose nuget.config is the one README.md tells to write (the feed by absolute path) compiles every
+/// C# block of README.md and runs them against the package's emulator, and a net8.0 app tries to build
+/// with the package. Each step runs only if the packing succeeded.
 /// </summary>
-public sealed class PackageFixture : IDisposable
+public sealed partial class PackageFixture : IDisposable
 {
     public PackageFixture()
     {
@@ -37,15 +41,40 @@ public sealed class PackageFixture : IDisposable
 
         // --disable-build-servers: no MSBuild node or compiler server outlives the test.
         Build = Dotnet.Run(ConsumerDirectory, environment, "build", "-c", "Release", "--disable-build-servers", $"-p:TypedBitrixVersion={Version}");
-        if (!Build.Succeeded)
+        if (Build.Succeeded)
         {
-            return;
+            Run = Dotnet.Run(ConsumerDirectory, environment, Path.Combine(ConsumerDirectory, "bin", "Release", "net10.0", "Consumer.dll"));
+            WrongFieldBuild = Dotnet.Run(ConsumerDirectory, environment, "build", "-c", "Release", "--no-restore", "--disable-build-servers",
+                $"-p:TypedBitrixVersion={Version}", "-p:WrongField=true");
         }
 
-        Run = Dotnet.Run(ConsumerDirectory, environment, Path.Combine(ConsumerDirectory, "bin", "Release", "net10.0", "Consumer.dll"));
-        WrongFieldBuild = Dotnet.Run(ConsumerDirectory, environment, "build", "-c", "Release", "--no-restore", "--disable-build-servers",
-            $"-p:TypedBitrixVersion={Version}", "-p:WrongField=true");
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md"));
+        Snippets = ReadmeSnippet.Extract(readme);
+        ReadmeDirectory = Path.Combine(WorkDirectory, "readme-app");
+        WriteReadmeApp(readme);
+        ReadmeBuild = Dotnet.Run(ReadmeDirectory, environment, "build", "-c", "Release", "--disable-build-servers");
+        if (ReadmeBuild.Succeeded)
+        {
+            ReadmeRun = Dotnet.Run(ReadmeDirectory, environment, Path.Combine(ReadmeDirectory, "bin", "Release", "net10.0", "ReadmeApp.dll"));
+        }
+
+        Net8Directory = Path.Combine(WorkDirectory, "net8-app");
+        WriteNet8App(readme);
+        Net8Build = Dotnet.Run(Net8Directory, environment, "build", "-c", "Release", "--disable-build-servers");
     }
+
+    /// <summary>Every C# block of README.md.</summary>
+    public List<ReadmeSnippet> Snippets { get; } = [];
+
+    public string ReadmeDirectory { get; } = "";
+
+    public string Net8Directory { get; } = "";
+
+    public CommandResult? ReadmeBuild { get; }
+
+    public CommandResult? ReadmeRun { get; }
+
+    public CommandResult? Net8Build { get; }
 
     public string RepositoryRoot { get; }
 
@@ -70,7 +99,90 @@ public sealed class PackageFixture : IDisposable
     public CommandResult? WrongFieldBuild { get; }
 
     /// <summary>Every command so far, for a failure message.</summary>
-    public string Log => string.Join("\n\n", Pack.Append(Build).Append(Run).Append(WrongFieldBuild).OfType<CommandResult>());
+    public string Log => string.Join("\n\n", Pack.Append(Build).Append(Run).Append(WrongFieldBuild).Append(ReadmeBuild).Append(ReadmeRun).Append(Net8Build).OfType<CommandResult>());
+
+    /// <summary>
+    /// The nuget.config README.md tells a user to write in an app's folder (the heredoc after
+    /// <c>cat &gt; nuget.config &lt;&lt;EOF</c>), with the feed this test packed as <c>$feed</c>.
+    /// </summary>
+    public static string ReadmeNugetConfig(string readme, string feed)
+    {
+        var match = NugetConfigHeredoc().Match(readme.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.True(match.Success, "README.md has no 'cat > nuget.config <<EOF ... EOF' block");
+        Assert.Contains("$feed", match.Groups[1].Value, StringComparison.Ordinal);
+        return match.Groups[1].Value.Replace("$feed", feed, StringComparison.Ordinal);
+    }
+
+    /// <summary>The packages README.md has users add with a pinned version (the host, OpenTelemetry).</summary>
+    public static List<(string Id, string Version)> ReadmePinnedPackages(string readme)
+        => [.. PinnedPackage().Matches(readme).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Distinct()];
+
+    [GeneratedRegex(@"cat > nuget\.config <<EOF\n(.*?)\nEOF\n", RegexOptions.Singleline)]
+    private static partial Regex NugetConfigHeredoc();
+
+    [GeneratedRegex(@"dotnet add package ([\w.]+) --version ([\w.\-]+)")]
+    private static partial Regex PinnedPackage();
+
+    private void WriteReadmeApp(string readme)
+    {
+        Directory.CreateDirectory(ReadmeDirectory);
+        CopyIsolation(ReadmeDirectory);
+        File.WriteAllText(Path.Combine(ReadmeDirectory, "nuget.config"), ReadmeNugetConfig(readme, Feed));
+        var pinned = string.Concat(ReadmePinnedPackages(readme).Select(p => $"""
+
+                <PackageReference Include="{p.Id}" Version="{p.Version}" />
+            """));
+        File.WriteAllText(Path.Combine(ReadmeDirectory, "ReadmeApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <!-- What `dotnet new console` makes, plus the packages README.md names; one file per README C# block. -->
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TypedBitrix" Version="[{Version}]" />
+                <PackageReference Include="Bitrix.Emulator" Version="[{Version}]" />{pinned}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(ReadmeDirectory, "Program.cs"), ReadmeSnippet.HarnessSource(Snippets));
+        foreach (var snippet in Snippets)
+        {
+            File.WriteAllText(Path.Combine(ReadmeDirectory, $"Snippet{snippet.Number}.cs"), snippet.ToSource());
+        }
+    }
+
+    private void WriteNet8App(string readme)
+    {
+        Directory.CreateDirectory(Net8Directory);
+        CopyIsolation(Net8Directory);
+        File.WriteAllText(Path.Combine(Net8Directory, "nuget.config"), ReadmeNugetConfig(readme, Feed));
+        File.WriteAllText(Path.Combine(Net8Directory, "Net8App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net8.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TypedBitrix" Version="[{Version}]" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Net8Directory, "Program.cs"), "Console.WriteLine(typeof(Bitrix.BitrixClient));\n");
+    }
+
+    /// <summary>The consumer's Directory.* files: nothing of a folder above the app is imported.</summary>
+    private void CopyIsolation(string to)
+    {
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.Copy(Path.Combine(RepositoryRoot, "tests", "Bitrix.Package.Tests", "Consumer", name), Path.Combine(to, name));
+        }
+    }
 
     public string PackagePath(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
 

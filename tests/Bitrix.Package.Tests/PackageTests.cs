@@ -3,8 +3,13 @@ using System.Xml.Linq;
 
 namespace Bitrix.Package.Tests;
 
+/// <summary>The packages are packed and the consumer apps built once for every test class of the collection.</summary>
+[CollectionDefinition("packages")]
+public sealed class PackagesCollection : ICollectionFixture<PackageFixture>;
+
 /// <summary>The packages as a user gets them: their contents, and an app that references only them.</summary>
-public sealed class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+[Collection("packages")]
+public sealed class PackageTests(PackageFixture fixture)
 {
     [Fact]
     public void TypedBitrix_holds_the_runtime_the_generator_as_an_analyzer_the_schemas_and_the_props()
@@ -17,6 +22,8 @@ public sealed class PackageTests(PackageFixture fixture) : IClassFixture<Package
         Assert.Contains("analyzers/dotnet/cs/Bitrix.Generator.CodeFixes.dll", entries);
         Assert.Contains("build/TypedBitrix.props", entries);
         Assert.Contains("buildTransitive/TypedBitrix.props", entries);
+        Assert.Contains("build/TypedBitrix.targets", entries);
+        Assert.Contains("buildTransitive/TypedBitrix.targets", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("schema/crm.deal.json", entries);
         Assert.Contains("schema/bitrix.schema.json", entries);

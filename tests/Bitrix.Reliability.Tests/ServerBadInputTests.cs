@@ -74,7 +74,7 @@ public sealed class ServerBadInputTests(ITestOutputHelper output)
         return (ids, await adds);
     }
 
-    /// <summary>PROTOCOL §1: invalid JSON in the body is treated as no parameters.</summary>
+    /// <summary>docs/protocol.md §1: invalid JSON in the body is treated as no parameters.</summary>
     private static async Task<string> BrokenJsonAsync(HttpClient raw, Uri webhook)
     {
         string[] bodies = ["{", "{\"filter\":", "[[[[", "{\"a\":1,}", "\u0000\u0001\u0002", "{\"select\":[\"ID\"]" + new string(']', 100), "nul", "\"just a string\"", "{\"filter\":{\">ID\":NaN}}"];

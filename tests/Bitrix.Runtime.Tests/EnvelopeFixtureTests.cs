@@ -10,7 +10,7 @@ namespace Bitrix.Runtime.Tests;
 
 /// <summary>
 /// The envelope parser and the batch reader against every answer captured from live portals
-/// (shared/fixtures/real-responses, counts from its README), and against shapes the docs allow.
+/// (tests/fixtures/real-responses, counts from its README), and against shapes the docs allow.
 /// </summary>
 public sealed class EnvelopeFixtureTests
 {

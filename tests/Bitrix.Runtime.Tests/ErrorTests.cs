@@ -252,6 +252,25 @@ public sealed class ErrorTests
         Assert.Equal("webhookUrl", e.ParamName);
     }
 
+    [Fact]
+    public void A_placeholder_webhook_with_a_Cyrillic_code_is_refused_with_a_message_that_says_why()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => BitrixClient.FromWebhook("https://ваш-портал.bitrix24.ru/rest/1/код_вебхука/"));
+
+        Assert.StartsWith("'https://ваш-портал.bitrix24.ru/rest/1/***/' is not a webhook URL: its code has characters a portal never issues (a code is Latin letters and digits)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("placeholder", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("код_вебхука", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_webhook_whose_user_ID_is_not_a_number_is_refused_with_a_message_that_says_so()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => BitrixClient.FromWebhook($"https://portal.example/rest/admin/{Secret}/"));
+
+        Assert.Contains("the user ID after /rest/ must be a number", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

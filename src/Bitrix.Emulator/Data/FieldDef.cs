@@ -42,7 +42,7 @@ internal sealed class FieldDef
         _ => FieldKind.Text,
     };
 
-    /// <summary>LIKE does not apply to links and statuses (PROTOCOL §3): they compare exactly.</summary>
+    /// <summary>LIKE does not apply to links and statuses (docs/protocol.md §3): they compare exactly.</summary>
     public bool SupportsLike => Type is not ("crm_status" or "crm_contact" or "crm_company");
 }
 

@@ -5,7 +5,7 @@ using Bitrix.Emulator.Protocol;
 
 namespace Bitrix.Emulator.Data;
 
-/// <summary>A filter operator: the prefix of a filter key (PROTOCOL §3).</summary>
+/// <summary>A filter operator: the prefix of a filter key (docs/protocol.md §3).</summary>
 internal enum FilterOp
 {
     Equal,

@@ -1,7 +1,7 @@
 namespace Bitrix.Emulator.Limits;
 
 /// <summary>
-/// The portal's request counter (PROTOCOL §5): each accepted request adds one, the counter drains
+/// The portal's request counter (docs/protocol.md §5): each accepted request adds one, the counter drains
 /// continuously, and a request arriving while it is at capacity or above is refused and not counted.
 /// </summary>
 internal sealed class LeakyBucket

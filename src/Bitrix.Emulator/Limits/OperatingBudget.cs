@@ -1,7 +1,7 @@
 namespace Bitrix.Emulator.Limits;
 
 /// <summary>
-/// Server time per method, summed in ten baskets over a sliding window (PROTOCOL §5). When a
+/// Server time per method, summed in ten baskets over a sliding window (docs/protocol.md §5). When a
 /// method's sum exceeds the limit, further calls are refused with 429 until the oldest basket
 /// expires: <c>operating_reset_at</c> = first call of the oldest basket + the window.
 /// </summary>

@@ -17,7 +17,7 @@ internal sealed record ItemField(string Camel, string Upper, FieldDef Storage, F
 }
 
 /// <summary>
-/// The crm.item view of a legacy CRM table (PROTOCOL §3, §6): the same rows under camelCase names
+/// The crm.item view of a legacy CRM table (docs/protocol.md §3, §6): the same rows under camelCase names
 /// with JSON-typed values. For deals the documented <c>crm.item.fields</c> catalog leads, and the
 /// deal fields it leaves out follow under derived names; leads, contacts and companies are derived
 /// from their legacy catalogs. The view is rebuilt per call because user fields can be declared at any time.

@@ -7,7 +7,7 @@ namespace Bitrix.Emulator.Methods;
 
 /// <summary>
 /// <c>user.get</c>, <c>user.current</c>, <c>user.fields</c> and <c>department.get</c>. These take
-/// top-level <c>SORT</c>/<c>ORDER</c> and filter keys (PROTOCOL §3); users print <c>ACTIVE</c> as a
+/// top-level <c>SORT</c>/<c>ORDER</c> and filter keys (docs/protocol.md §3); users print <c>ACTIVE</c> as a
 /// JSON boolean and <c>UF_DEPARTMENT</c> as a list of numbers (docs: api-reference/user/user-get.md).
 /// </summary>
 internal static class UserMethods

@@ -8,7 +8,7 @@ namespace Bitrix.Emulator.Protocol;
 /// <summary>Facts for the <c>time</c> object of an answer or of one batch command.</summary>
 internal readonly record struct TimeInfo(DateTimeOffset Start, double Processing, double? Operating, long? OperatingResetAt);
 
-/// <summary>Writes the portal's response envelopes (PROTOCOL §2).</summary>
+/// <summary>Writes the portal's response envelopes (docs/protocol.md §2).</summary>
 internal static class Envelope
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -2,7 +2,7 @@ namespace Bitrix.Emulator.Protocol;
 
 /// <summary>
 /// An error the portal answers with: the Bitrix code, its description and the HTTP status
-/// PROTOCOL.md §2 gives for it. Thrown by method handlers and turned into the error envelope.
+/// docs/protocol.md §2 gives for it. Thrown by method handlers and turned into the error envelope.
 /// </summary>
 internal sealed class PortalError : Exception
 {

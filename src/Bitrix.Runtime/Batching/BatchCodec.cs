@@ -9,7 +9,7 @@ internal readonly record struct PackedCommand(string Name, string Method, JsonOb
 /// <summary>What a batch answer says about one command.</summary>
 internal sealed record CommandOutcome(JsonElement? Result, BitrixError? Error, long? Total, long? Next, BitrixTime? Time);
 
-/// <summary>Builds <c>batch</c> bodies and reads batch answers in all their PHP shapes (PROTOCOL §4).</summary>
+/// <summary>Builds <c>batch</c> bodies and reads batch answers in all their PHP shapes (docs/protocol.md §4).</summary>
 internal static class BatchCodec
 {
     public static JsonObject Build(IEnumerable<PackedCommand> commands, bool halt)

@@ -35,8 +35,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Warning, "Bitrix24 refused {Method} with {ErrorCode}; waiting and sending again")]
     public static partial void Refused(ILogger logger, string method, string errorCode);
 
-    [LoggerMessage(11, LogLevel.Warning, "Bitrix24 call {Method} failed transiently ({ErrorCode}); retry {Attempt} after {DelaySeconds:0.00} s")]
-    public static partial void Retrying(ILogger logger, string method, string errorCode, int attempt, double delaySeconds);
+    /// <summary>A transient failure about to be retried; <paramref name="reason"/> is the exception's description, already free of secrets.</summary>
+    [LoggerMessage(11, LogLevel.Warning, "Bitrix24 call {Method} failed transiently ({ErrorCode}: {Reason}); retry {Attempt} of {MaxRetries} after {DelaySeconds:0.00} s")]
+    public static partial void Retrying(ILogger logger, string method, string errorCode, string reason, int attempt, int maxRetries, double delaySeconds);
 
     [LoggerMessage(12, LogLevel.Warning, "Bitrix24 list {Method} changed size during an offset read ({Before} -> {Now} rows): rows may have been missed; a cursor strategy reads a consistent snapshot")]
     public static partial void CountChanged(ILogger logger, string method, long before, long now);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Bitrix.Listing;
 
 /// <summary>
-/// Reads whole lists (PROTOCOL §3). The cursor strategies walk IDs with <c>start=-1</c>, chaining
+/// Reads whole lists (docs/protocol.md §3). The cursor strategies walk IDs with <c>start=-1</c>, chaining
 /// 50 pages per batch through <c>$result[prev][49][ID]</c>, up to a snapshot bound taken at the
 /// start, so every row that exists throughout is returned exactly once whatever is inserted or
 /// deleted meanwhile; the parallel cursor reads counted pieces of the ID range concurrently and

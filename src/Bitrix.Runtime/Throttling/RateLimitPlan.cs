@@ -1,7 +1,7 @@
 namespace Bitrix;
 
 /// <summary>
-/// A portal's leaky bucket (PROTOCOL §5): each request adds one, the counter drains continuously,
+/// A portal's leaky bucket (docs/protocol.md §5): each request adds one, the counter drains continuously,
 /// and a request arriving at capacity is refused with 503.
 /// </summary>
 /// <param name="Capacity">The bucket size X (standard 50, enterprise 250).</param>

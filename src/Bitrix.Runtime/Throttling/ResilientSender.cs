@@ -46,10 +46,11 @@ internal sealed class ResilientSender
                 OnRetry = args =>
                 {
                     var method = args.Context.Properties.GetValue(MethodKey, "?");
-                    var code = (args.Outcome.Exception as BitrixException)?.ErrorCode ?? "?";
+                    var failure = args.Outcome.Exception as BitrixException;
+                    var code = failure?.ErrorCode ?? "?";
                     BitrixMetrics.Retries.Add(1, new KeyValuePair<string, object?>("reason", code));
                     BitrixTelemetry.Resent(code);
-                    Log.Retrying(_logger, method, code, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+                    Log.Retrying(_logger, method, code, failure?.Description ?? "?", args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay.TotalSeconds);
                     _throttle.OnTransientError();
                     return ValueTask.CompletedTask;
                 },

@@ -38,10 +38,23 @@ internal sealed class PortalEndpoint
 
         var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length < 3 || !segments[0].Equals("rest", StringComparison.OrdinalIgnoreCase)
-            || !segments[1].All(char.IsAsciiDigit) || !segments[2].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
             || segments.Length > 4 || !string.IsNullOrEmpty(uri.Query))
         {
             throw new ArgumentException($"'{Mask(webhookUrl)}' is not a webhook URL: expected https://PORTAL/rest/USER_ID/CODE/.", nameof(webhookUrl));
+        }
+
+        // The URL has the right shape: say which part a portal would never have issued (the code itself is never shown).
+        if (!segments[1].All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException($"'{Mask(webhookUrl)}' is not a webhook URL: the user ID after /rest/ must be a number (https://PORTAL/rest/USER_ID/CODE/).", nameof(webhookUrl));
+        }
+
+        if (!segments[2].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            throw new ArgumentException(
+                $"'{Mask(webhookUrl)}' is not a webhook URL: its code has characters a portal never issues (a code is Latin letters and digits) — "
+                + "is it still a placeholder? Copy the whole URL of the portal's incoming webhook.",
+                nameof(webhookUrl));
         }
 
         return new PortalEndpoint(new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), segments[1], segments[2]);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.Conformance;
 
-/// <summary><c>batch</c> (PROTOCOL §4): map and list cmd, the 50-command limit, nesting, halt, references, result maps and accounting.</summary>
+/// <summary><c>batch</c> (docs/protocol.md §4): map and list cmd, the 50-command limit, nesting, halt, references, result maps and accounting.</summary>
 public sealed class BatchTests : PortalTestBase
 {
     [Fact]

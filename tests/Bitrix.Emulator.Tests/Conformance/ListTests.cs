@@ -5,7 +5,7 @@ using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Conformance;
 
-/// <summary>Legacy lists (PROTOCOL §3): paging, every filter operator, order and select.</summary>
+/// <summary>Legacy lists (docs/protocol.md §3): paging, every filter operator, order and select.</summary>
 public sealed class ListTests : PortalTestBase
 {
     private static readonly string[] DealColumns = ["ID", "TITLE", "OPPORTUNITY", "STAGE_ID", "ASSIGNED_BY_ID", "DATE_CREATE", "CONTACT_ID", "COMPANY_ID", "BEGINDATE"];

@@ -4,7 +4,7 @@ using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Conformance;
 
-/// <summary>Legacy add/update/delete/get (PROTOCOL §6): int IDs that only grow, null erases, multifields by ID, legacy errors.</summary>
+/// <summary>Legacy add/update/delete/get (docs/protocol.md §6): int IDs that only grow, null erases, multifields by ID, legacy errors.</summary>
 public sealed class WriteTests : PortalTestBase
 {
     [Theory]

@@ -4,7 +4,7 @@ using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Control;
 
-/// <summary>A portal whose domain moved (PROTOCOL §7): every REST call answers 302 to the same path and query on the new host.</summary>
+/// <summary>A portal whose domain moved (docs/protocol.md §7): every REST call answers 302 to the same path and query on the new host.</summary>
 public sealed class MovedPortalTests : PortalTestBase
 {
     private static readonly Uri NewHost = new("https://moved-portal.bitrix24.example/");

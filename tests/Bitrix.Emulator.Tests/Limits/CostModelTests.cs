@@ -5,7 +5,7 @@ using Bitrix.Emulator.Tests.Support;
 namespace Bitrix.Emulator.Tests.Limits;
 
 /// <summary>
-/// The modelled cost (PROTOCOL §5): <c>time.processing</c> is exactly the model — list page
+/// The modelled cost (docs/protocol.md §5): <c>time.processing</c> is exactly the model — list page
 /// <c>2 ms + 9 µs × (start + rows) + 0.5 µs × total</c>, no count term with <c>start=-1</c>, get 2 ms,
 /// writes 5 ms — and the statistics add the same seconds up.
 /// </summary>

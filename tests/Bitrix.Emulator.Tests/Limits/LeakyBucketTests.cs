@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.Limits;
 
-/// <summary>The leaky bucket (PROTOCOL §5) on a fake clock: X accepted, then 503; drains Y per second continuously; refusals are not counted.</summary>
+/// <summary>The leaky bucket (docs/protocol.md §5) on a fake clock: X accepted, then 503; drains Y per second continuously; refusals are not counted.</summary>
 public sealed class LeakyBucketTests : PortalTestBase
 {
     private const string Refusal = """{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}""";

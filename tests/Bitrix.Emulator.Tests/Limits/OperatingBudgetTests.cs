@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Bitrix.Emulator.Tests.Limits;
 
 /// <summary>
-/// The per-method operating budget (PROTOCOL §5, limits.md): a tiny limit and large modelled
+/// The per-method operating budget (docs/protocol.md §5, limits.md): a tiny limit and large modelled
 /// costs drive one method past it; that method gets 429 until <c>operating_reset_at</c>, others
 /// go on; <c>time.operating</c> and <c>operating_reset_at</c> tell the truth.
 /// </summary>

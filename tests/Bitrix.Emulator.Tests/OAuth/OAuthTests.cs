@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.OAuth;
 
-/// <summary>OAuth applications (PROTOCOL §1, §2, §7): where the token may travel, its errors, and refresh at /oauth/token/.</summary>
+/// <summary>OAuth applications (docs/protocol.md §1, §2, §7): where the token may travel, its errors, and refresh at /oauth/token/.</summary>
 public sealed class OAuthTests : PortalTestBase
 {
     private static readonly string[] TokenAnswerKeys =

@@ -4,7 +4,7 @@ using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Protocol;
 
-/// <summary>Webhook addressing (PROTOCOL §1) and the routing errors of §2.</summary>
+/// <summary>Webhook addressing (docs/protocol.md §1) and the routing errors of §2.</summary>
 public sealed class AddressingTests : PortalTestBase
 {
     [Theory]

@@ -6,7 +6,7 @@ using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Protocol;
 
-/// <summary>Request bodies (PROTOCOL §1): GET query, JSON, form-urlencoded and multipart with PHP keys, their merge, and server quirks.</summary>
+/// <summary>Request bodies (docs/protocol.md §1): GET query, JSON, form-urlencoded and multipart with PHP keys, their merge, and server quirks.</summary>
 public sealed class BodyTests : PortalTestBase
 {
     private static readonly (string Key, string Value)[] ListParameters =

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Bitrix.Emulator.Tests.Support;
 
-/// <summary>The shared read-only fixtures (<c>/work/shared/fixtures</c>), copied next to the test assembly.</summary>
+/// <summary>The read-only fixtures of <c>tests/fixtures</c> (captured answers, documented catalogs), copied next to the test assembly.</summary>
 internal static class Fixtures
 {
     public static string Root => Path.Combine(AppContext.BaseDirectory, "fixtures");
@@ -19,7 +19,7 @@ internal static class Fixtures
     private static JsonNode Load(string relative)
     {
         var path = Path.Combine(Root, relative);
-        Assert.True(File.Exists(path), $"fixture {path} is missing: the shared fixtures are expected at /work/shared/fixtures");
+        Assert.True(File.Exists(path), $"fixture {path} is missing: the fixtures are copied from tests/fixtures at build time");
         return JsonNode.Parse(File.ReadAllText(path))!;
     }
 }

@@ -44,7 +44,7 @@ public sealed class Lab : IAsyncDisposable
         return options;
     }
 
-    /// <summary>The six fault kinds of PROTOCOL's chaos runs.</summary>
+    /// <summary>Every fault kind the emulator injects: 500, HTML 502, 503, reset, truncated and slow answers.</summary>
     public static IList<FaultKind> AllFaults => [FaultKind.InternalError, FaultKind.BadGatewayHtml, FaultKind.ServiceUnavailable, FaultKind.Reset, FaultKind.Truncate, FaultKind.Slow];
 
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
