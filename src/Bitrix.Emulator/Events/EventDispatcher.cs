@@ -201,8 +201,9 @@ internal sealed class EventDispatcher : IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or HttpRequestException)
         {
+            // The portal is shutting down: what is still queued is lost, as on a portal that stops.
         }
     }
 }
