@@ -60,6 +60,7 @@ public sealed class BitrixEmulator : IAsyncDisposable
         var (app, address) = await KestrelHost.StartAsync(_portal, url, cancellationToken).ConfigureAwait(false);
         _app = app;
         BaseAddress = address;
+        _portal.Events.Domain = address.Authority;
     }
 
     /// <summary>What the portal has seen and holds.</summary>
@@ -120,6 +121,28 @@ public sealed class BitrixEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(declaration);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_portal.DeclareUserField(declaration));
+    }
+
+    /// <summary>
+    /// Declares a smart process (as <c>crm.type.add</c> does) with its funnels, each with the default stages
+    /// (<c>DT{entityTypeId}_{categoryId}:NEW</c> ... <c>:SUCCESS</c>, <c>:FAIL</c>); returns its entityTypeId.
+    /// Its user fields are declared with <see cref="DeclareUserFieldAsync"/> on the entity <c>crm.item.{entityTypeId}</c>.
+    /// </summary>
+    public Task<long> DeclareSmartProcessAsync(SmartProcessDeclaration declaration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_portal.DeclareSmartProcess(declaration));
+    }
+
+    /// <summary>The application token the portal's outbound events carry in <c>auth[application_token]</c>: what an event endpoint checks.</summary>
+    public string ApplicationToken => _portal.Events.ApplicationToken;
+
+    /// <summary>What the outbound event queue has queued, delivered and lost.</summary>
+    public Task<EmulatorEventStats> GetEventStatsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_portal.Events.Stats);
     }
 
     /// <summary>Issues an OAuth token pair as if an application had been installed.</summary>

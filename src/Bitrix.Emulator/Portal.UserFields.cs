@@ -24,10 +24,11 @@ internal sealed partial class Portal
 
     internal string DeclareUserFieldLocked(UserFieldDeclaration declaration)
     {
-        var table = Data.FindTable(declaration.Entity);
-        if (table is null || PortalData.EntityTypeIdOf(table) == 0)
+        var smartProcess = SmartProcessOf(declaration.Entity);
+        var table = smartProcess?.Table ?? Data.FindTable(declaration.Entity);
+        if (table is null || (smartProcess is null && PortalData.EntityTypeIdOf(table) == 0))
         {
-            throw new ArgumentException($"user fields can be declared on crm.deal, crm.lead, crm.contact and crm.company, not '{declaration.Entity}'", nameof(declaration));
+            throw new ArgumentException($"user fields can be declared on crm.deal, crm.lead, crm.contact, crm.company and crm.item.<entityTypeId> of a smart process, not '{declaration.Entity}'", nameof(declaration));
         }
 
         if (!UserFieldTypes.Contains(declaration.Type))
@@ -36,12 +37,13 @@ internal sealed partial class Portal
         }
 
         var name = declaration.FieldName.ToUpperInvariant();
-        if (!name.StartsWith("UF_CRM_", StringComparison.Ordinal))
+        var prefix = smartProcess?.UserFieldPrefix ?? "UF_CRM_";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal))
         {
-            name = "UF_CRM_" + name;
+            name = prefix + (name.StartsWith("UF_CRM_", StringComparison.Ordinal) ? name["UF_CRM_".Length..] : name);
         }
 
-        if (name.Length <= "UF_CRM_".Length || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (name.Length <= prefix.Length || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
             throw new ArgumentException($"invalid user field name '{declaration.FieldName}'", nameof(declaration));
         }
@@ -88,6 +90,59 @@ internal sealed partial class Portal
         declared.RemoveAll(f => f.FieldName == name);
         declared.Add(new UserFieldDef(Data.NextUserFieldId++, table.Name, name, declaration.Type, declaration.Multiple, declaration.Mandatory, label, items));
         return name;
+    }
+
+    /// <summary>A smart process named as <c>crm.item.{entityTypeId}</c>: its user fields are <c>UF_CRM_{typeId}_*</c>.</summary>
+    private SmartProcesses.SmartProcessType? SmartProcessOf(string entity)
+        => entity.StartsWith("crm.item.", StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(entity["crm.item.".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var entityTypeId)
+                ? SmartProcesses.Find(entityTypeId) ?? throw new ArgumentException($"no smart process with entityTypeId {entityTypeId}", nameof(entity))
+                : null;
+
+    /// <summary>Declares a smart process as crm.type.add does, with extra funnels; returns its entityTypeId.</summary>
+    public long DeclareSmartProcess(SmartProcessDeclaration declaration)
+    {
+        var fields = new JsonObject
+        {
+            ["title"] = declaration.Title,
+            ["code"] = declaration.Code,
+            ["isStagesEnabled"] = declaration.IsStagesEnabled ? "Y" : "N",
+            ["isCategoriesEnabled"] = declaration.Categories.Count > 1 ? "Y" : "N",
+            ["isClientEnabled"] = "Y",
+            ["isBeginCloseDatesEnabled"] = "Y",
+            ["isObserversEnabled"] = "Y",
+        };
+        if (declaration.EntityTypeId is { } id)
+        {
+            fields["entityTypeId"] = id;
+        }
+
+        lock (_gate)
+        {
+            SmartProcesses.SmartProcessType type;
+            try
+            {
+                type = Methods.CrmTypeMethods.Declare(this, fields, Time.GetUtcNow());
+            }
+            catch (PortalError e)
+            {
+                throw new ArgumentException(e.Message, nameof(declaration));
+            }
+
+            for (var i = 0; i < declaration.Categories.Count; i++)
+            {
+                if (i == 0)
+                {
+                    type.Categories[0] = type.Categories[0] with { Name = declaration.Categories[0] };
+                }
+                else
+                {
+                    type.Categories.Add(SmartProcesses.NewCategory(type, declaration.Categories[i], isDefault: false));
+                }
+            }
+
+            return type.EntityTypeId;
+        }
     }
 
     /// <summary>

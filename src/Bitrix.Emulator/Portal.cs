@@ -5,7 +5,9 @@ using Bitrix.Emulator.Faults;
 using Bitrix.Emulator.Limits;
 using Bitrix.Emulator.Methods;
 using Bitrix.Emulator.OAuth;
+using Bitrix.Emulator.Events;
 using Bitrix.Emulator.Protocol;
+using Bitrix.Emulator.SmartProcesses;
 
 namespace Bitrix.Emulator;
 
@@ -39,6 +41,7 @@ internal sealed partial class Portal : IDisposable
         _faults = new FaultInjector(Options.FaultRate, Options.FaultKinds, Options.Seed);
         Tokens = new TokenStore(Time, Options.AccessTokenLifetime, Options.RefreshTokenLifetime);
         Data = new PortalData(Options);
+        Events = new EventDispatcher(this);
         _methods = MethodRegistry.CreateDefault();
         StartMutator();
     }
@@ -48,6 +51,15 @@ internal sealed partial class Portal : IDisposable
     public TimeProvider Time { get; }
 
     public PortalData Data { get; private set; }
+
+    /// <summary>The smart processes (crm.type.*) and their items.</summary>
+    public SmartProcessStore SmartProcesses { get; private set; } = new();
+
+    /// <summary>Event handlers bound with event.bind and the queue that delivers to them.</summary>
+    public EventDispatcher Events { get; }
+
+    /// <summary>Whether the request being executed came with an application's OAuth token (not a webhook): read under the lock.</summary>
+    public bool CurrentCallIsApplication { get; private set; }
 
     public StatsCollector Stats { get; } = new();
 
@@ -81,6 +93,8 @@ internal sealed partial class Portal : IDisposable
 
             _mutator?.Dispose();
             Data = new PortalData(Options);
+            SmartProcesses = new SmartProcessStore();
+            Events.Reset();
             Bucket.Reset();
             Budget.Reset();
             Tokens.Reset();
@@ -100,7 +114,11 @@ internal sealed partial class Portal : IDisposable
         }
     }
 
-    public void Dispose() => _mutator?.Dispose();
+    public void Dispose()
+    {
+        _mutator?.Dispose();
+        Events.Dispose();
+    }
 
     private void StartMutator()
     {
@@ -190,6 +208,7 @@ internal sealed partial class Portal : IDisposable
         Outcome outcome;
         lock (_gate)
         {
+            CurrentCallIsApplication = !route.IsWebhook;
             outcome = Execute(route.Method, new RequestParams(values), started);
         }
 
@@ -297,6 +316,7 @@ internal sealed partial class Portal : IDisposable
         try
         {
             result = handler(context);
+            Events.Written(method, parameters, result, now);
         }
         catch (PortalError e)
         {

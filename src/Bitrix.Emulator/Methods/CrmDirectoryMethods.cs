@@ -11,7 +11,7 @@ namespace Bitrix.Emulator.Methods;
 /// </summary>
 internal static class CrmDirectoryMethods
 {
-    private sealed record Status(string EntityId, string StatusId, string Name, bool System = false, string? Semantics = null, string? Color = null);
+    private sealed record Status(string EntityId, string StatusId, string Name, bool System = false, string? Semantics = null, string? Color = null, string? CategoryId = null, int? Sort = null);
 
     private static readonly string[] StageColors = ["#39A8EF", "#2FC6F6", "#55D0E0", "#47E4C2", "#FFA900"];
 
@@ -96,7 +96,25 @@ internal static class CrmDirectoryMethods
     }
 
     /// <summary>Entities whose entries carry a process/success/failure semantics and a colour.</summary>
-    private static bool IsStageLike(string entityId) => entityId is "STATUS" || entityId.StartsWith("DEAL_STAGE", StringComparison.Ordinal);
+    private static bool IsStageLike(string entityId)
+        => entityId is "STATUS" || entityId.StartsWith("DEAL_STAGE", StringComparison.Ordinal) || entityId.StartsWith("DYNAMIC_", StringComparison.Ordinal);
+
+    /// <summary>The stages of the portal's smart processes: <c>DYNAMIC_{entityTypeId}_STAGE_{categoryId}</c> entries.</summary>
+    private static IEnumerable<Status> SmartProcessStages(CallContext context)
+    {
+        foreach (var type in context.Portal.SmartProcesses.Types)
+        {
+            foreach (var category in type.Categories)
+            {
+                foreach (var stage in category.Stages)
+                {
+                    yield return new Status(
+                        category.StatusEntityId(type.EntityTypeId), stage.StatusId, stage.Name, System: stage.Semantics != "P" || stage == category.Stages[0],
+                        Semantics: stage.Semantics == "P" ? null : stage.Semantics, Color: stage.Color, CategoryId: category.Id.ToString(CultureInfo.InvariantCulture), Sort: stage.Sort);
+                }
+            }
+        }
+    }
 
     /// <summary>The whole matching directory at once (the method is not paged), with <c>total</c>.</summary>
     private static JsonNode StatusList(CallContext context)
@@ -107,7 +125,7 @@ internal static class CrmDirectoryMethods
             throw PortalError.Legacy("Parameter 'filter' must be array.");
         }
 
-        var table = StatusTable();
+        var table = StatusTable(SmartProcessStages(context));
         var filter = FilterParser.Parse(JsonValues.AsObject(filterNode), table.Catalog, k => k, strict: false);
         var order = RowFormat.Order(table.Catalog, context.Params["order"]);
         var rows = Paging.All(table, filter, order);
@@ -144,7 +162,7 @@ internal static class CrmDirectoryMethods
     }
 
     /// <summary>The directory as a table, so that the shared filter and order apply; it is small and rebuilt per call.</summary>
-    private static EntityTable StatusTable()
+    private static EntityTable StatusTable(IEnumerable<Status> smartProcessStages)
     {
         static FieldDef F(string name, string type, bool readOnly = false) => new(name, new JsonObject
         {
@@ -165,9 +183,9 @@ internal static class CrmDirectoryMethods
         ]);
         var table = new EntityTable("crm.status", catalog, (_, _) => null);
         var sorts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var status in Statuses)
+        foreach (var status in Statuses.Concat(smartProcessStages))
         {
-            var sort = sorts[status.EntityId] = sorts.GetValueOrDefault(status.EntityId) + 10;
+            var sort = sorts[status.EntityId] = status.Sort ?? sorts.GetValueOrDefault(status.EntityId) + 10;
             var stageLike = IsStageLike(status.EntityId);
             table.Insert(new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -177,7 +195,7 @@ internal static class CrmDirectoryMethods
                 ["NAME_INIT"] = status.System ? status.Name : string.Empty,
                 ["SORT"] = sort.ToString(CultureInfo.InvariantCulture),
                 ["SYSTEM"] = status.System ? "Y" : "N",
-                ["CATEGORY_ID"] = status.EntityId.StartsWith("DEAL_STAGE_", StringComparison.Ordinal) ? status.EntityId["DEAL_STAGE_".Length..] : null,
+                ["CATEGORY_ID"] = status.CategoryId ?? (status.EntityId.StartsWith("DEAL_STAGE_", StringComparison.Ordinal) ? status.EntityId["DEAL_STAGE_".Length..] : null),
                 ["COLOR"] = stageLike ? status.Color ?? "#ACE9FB" : null,
                 ["SEMANTICS"] = status.Semantics,
             });
@@ -200,6 +218,7 @@ internal static class CrmDirectoryMethods
             3 => [Category(0, "Contacts", 100, 3)],
             4 => [Category(0, "Companies", 100, 4)],
             1 => throw new PortalError("ENTITY_TYPE_NOT_SUPPORTED", "Entity type LEAD is not supported", 400),
+            { } id when context.Portal.SmartProcesses.Find(id) is { } type => type.Categories.Select(c => Category(c.Id, c.Name, c.Sort, type.EntityTypeId, c.IsDefault)).ToList(),
             _ => throw PortalError.NotFound("Smart process not found"),
         };
 
@@ -207,7 +226,7 @@ internal static class CrmDirectoryMethods
         return new JsonObject { ["categories"] = new JsonArray([.. page]) };
     }
 
-    private static JsonObject Category(long id, string name, int sort, long entityTypeId)
+    private static JsonObject Category(long id, string name, int sort, long entityTypeId, bool? isDefault = null)
     {
         var category = new JsonObject
         {
@@ -215,9 +234,9 @@ internal static class CrmDirectoryMethods
             ["name"] = name,
             ["sort"] = sort,
             ["entityTypeId"] = entityTypeId,
-            ["isDefault"] = id == 0 ? "Y" : "N",
+            ["isDefault"] = (isDefault ?? id == 0) ? "Y" : "N",
         };
-        if (id != 0)
+        if (id != 0 && isDefault is null)
         {
             category["originId"] = string.Empty;
             category["originatorId"] = string.Empty;

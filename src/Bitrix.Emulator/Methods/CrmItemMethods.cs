@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator.Data;
 using Bitrix.Emulator.Protocol;
+using Bitrix.Emulator.SmartProcesses;
 
 namespace Bitrix.Emulator.Methods;
 
 /// <summary>
 /// <c>crm.item.*</c> for leads, deals, contacts and companies (entityTypeId 1, 2, 3, 4): views onto
-/// the legacy tables, so a write through either API is visible through the other.
+/// the legacy tables, so a write through either API is visible through the other; and for declared
+/// smart processes (crm.type.*), each with its own table, funnels and stages.
 /// </summary>
 internal static class CrmItemMethods
 {
@@ -50,6 +53,7 @@ internal static class CrmItemMethods
     {
         var view = View(context);
         var split = Split(view, context.Params.GetObject("fields"));
+        SmartProcessDefaults(context, view, split.Legacy, existing: null);
         var legacy = new CallContext(context.Portal, context.Data, context.Method, new RequestParams(new JsonObject { ["fields"] = split.Legacy }), context.Now);
         var id = CrmLegacyMethods.Add(legacy, view.Table).GetValue<long>();
         var row = view.Table.Find(id)!;
@@ -62,6 +66,7 @@ internal static class CrmItemMethods
         var view = View(context);
         var row = FindRow(context, view);
         var split = Split(view, context.Params.GetObject("fields"));
+        SmartProcessDefaults(context, view, split.Legacy, row);
         var parameters = new JsonObject { ["id"] = row.Id, ["fields"] = split.Legacy };
         CrmLegacyMethods.Update(new CallContext(context.Portal, context.Data, context.Method, new RequestParams(parameters), context.Now), view.Table);
         WriteItemOnly(view, row, split.ItemOnly);
@@ -77,7 +82,63 @@ internal static class CrmItemMethods
     }
 
     private static ItemView View(CallContext context)
-        => ItemView.For(context.Data, context.Params.GetLong("entityTypeId")) ?? throw PortalError.NotFound("Smart process not found");
+    {
+        var entityTypeId = context.Params.GetLong("entityTypeId");
+        if (ItemView.For(context.Data, entityTypeId) is { } view)
+        {
+            return view;
+        }
+
+        return entityTypeId is { } id && context.Portal.SmartProcesses.Find(id) is { } type
+            ? ItemView.ForTable(type.Table, id)
+            : throw PortalError.NotFound("Smart process not found");
+    }
+
+    /// <summary>
+    /// A smart-process item without a funnel goes to the default one, and without a stage to the
+    /// funnel's first stage; a stage of another funnel, or an unknown funnel, is refused.
+    /// </summary>
+    private static void SmartProcessDefaults(CallContext context, ItemView view, JsonObject legacy, Row? existing)
+    {
+        if (context.Portal.SmartProcesses.Find(view.EntityTypeId) is not { } type)
+        {
+            return;
+        }
+
+        var categoryText = legacy.TryGetPropertyValue("CATEGORY_ID", out var c) ? JsonValues.AsString(c) : existing is null ? null : view.Table.GetValue(existing, "CATEGORY_ID") as string;
+        SmartProcessCategory category;
+        if (string.IsNullOrEmpty(categoryText))
+        {
+            category = type.DefaultCategory;
+        }
+        else
+        {
+            category = long.TryParse(categoryText, NumberStyles.None, CultureInfo.InvariantCulture, out var categoryId) && type.Categories.FirstOrDefault(x => x.Id == categoryId) is { } found
+                ? found
+                : throw PortalError.InvalidArgValue($"Category {categoryText} not found");
+        }
+
+        legacy["CATEGORY_ID"] = category.Id.ToString(CultureInfo.InvariantCulture);
+        var requested = legacy.TryGetPropertyValue("STAGE_ID", out var s) ? JsonValues.AsString(s) : null;
+        if (!string.IsNullOrEmpty(requested))
+        {
+            if (!category.Stages.Any(x => x.StatusId == requested))
+            {
+                throw PortalError.InvalidArgValue($"Stage {requested} not found in category {category.Id}");
+            }
+        }
+        else
+        {
+            var current = existing is null ? null : view.Table.GetValue(existing, "STAGE_ID") as string;
+            legacy["STAGE_ID"] = category.Stages.Any(x => x.StatusId == current) ? current : category.Stages[0].StatusId;
+        }
+
+        if (existing is null)
+        {
+            legacy["OPPORTUNITY"] ??= "0";
+            legacy["CURRENCY_ID"] ??= "RUB";
+        }
+    }
 
     private static bool OriginalNames(CallContext context) => JsonValues.IsYes(context.Params["useOriginalUfNames"]);
 

@@ -97,6 +97,12 @@ internal sealed class ItemView
     public static ItemView? For(PortalData data, long? entityTypeId)
         => entityTypeId is { } id && data.TableForEntityType(id) is { } table ? new ItemView(table, id) : null;
 
+    /// <summary>The view of a smart process's own table, whose storage names follow the legacy ones (DATE_CREATE for createdTime, ...).</summary>
+    public static ItemView ForTable(EntityTable table, long entityTypeId) => new(table, entityTypeId);
+
+    /// <summary>The storage name of a crm.item upper name: <c>CREATED_TIME</c> is kept as <c>DATE_CREATE</c>, as in the legacy tables.</summary>
+    public static string StorageName(string upper) => ItemToLegacy.GetValueOrDefault(upper, upper);
+
     /// <summary>Finds a field by its camelCase name, or a user field by its original name.</summary>
     public ItemField? Find(string name) => _byName.GetValueOrDefault(name);
 

@@ -24,6 +24,8 @@ internal sealed class MethodRegistry
         CrmDirectoryMethods.Register(registry);
         DealContactMethods.Register(registry);
         UserFieldMethods.Register(registry);
+        CrmTypeMethods.Register(registry);
+        EventMethods.Register(registry);
         return registry;
     }
 }

@@ -517,7 +517,7 @@ internal static class EntityEmitter
     private static string IdType(EntitySpec e) => e.IdIsString ? "string" : "long";
 
     private static string CommonParameters(EntitySpec e)
-        => string.Concat(e.CommonParameters.Select(p => ParameterDeclaration(e, p) + ", "));
+        => string.Concat(e.CommonParameters.Where(p => p.FixedValue is null).Select(p => ParameterDeclaration(e, p) + ", "));
 
     private static string ParameterDeclaration(EntitySpec e, ParameterSpec p)
     {
@@ -537,6 +537,12 @@ internal static class EntityEmitter
     private static void WriteSetParameter(SourceWriter w, ParameterSpec p, string target)
     {
         var key = SchemaParser.Literal(p.Key);
+        if (p.FixedValue is { } fixedValue)
+        {
+            w.Line($"{target}[{key}] = {fixedValue};");
+            return;
+        }
+
         var value = p.Type switch
         {
             ParameterType.Json => $"{p.CSharpName}?.DeepClone()",
@@ -572,7 +578,7 @@ internal static class EntityEmitter
 
     private static void DocCommon(SourceWriter w, EntitySpec e)
     {
-        foreach (var p in e.CommonParameters)
+        foreach (var p in e.CommonParameters.Where(p => p.FixedValue is null))
         {
             w.Line($"/// <param name=\"{p.CSharpName.TrimStart('@')}\">{SourceWriter.Xml(p.Description.Length > 0 ? p.Description : p.Key)}</param>");
         }
@@ -832,12 +838,13 @@ internal static class EntityEmitter
             _ => $"global::System.Threading.Tasks.Task<{JsonElement}>",
         };
         var all = e.CommonParameters.Concat(m.Parameters).ToList();
-        var required = all.Where(p => p.IsRequired).Select(p => ParameterDeclaration(e, p));
-        var optional = all.Where(p => !p.IsRequired).Select(p => ParameterDeclaration(e, p));
+        var declared = all.Where(p => p.FixedValue is null).ToList();
+        var required = declared.Where(p => p.IsRequired).Select(p => ParameterDeclaration(e, p));
+        var optional = declared.Where(p => !p.IsRequired).Select(p => ParameterDeclaration(e, p));
         var declarations = string.Concat(required.Concat(optional).Select(d => d + ", "));
         var description = m.Description.Length > 0 ? m.Description : $"Calls <c>{m.Method}</c>.";
         w.Line($"/// <summary>{SourceWriter.Xml(description)}{(m.Description.Length > 0 ? $" (<c>{m.Method}</c>)" : string.Empty)}{ReadNote(m)}</summary>");
-        foreach (var p in all)
+        foreach (var p in declared)
         {
             w.Line($"/// <param name=\"{p.CSharpName.TrimStart('@')}\">{SourceWriter.Xml(p.Description.Length > 0 ? p.Description : "The parameter " + p.Key + ".")}</param>");
         }

@@ -89,8 +89,8 @@ internal enum ParameterType
     Ids,
 }
 
-/// <summary>A parameter of a method: wire key, C# name, type.</summary>
-internal sealed record ParameterSpec(string Key, string CSharpName, ParameterType Type, bool IsRequired, string Description);
+/// <summary>A parameter of a method: wire key, C# name, type; a fixed value (a C# literal) is always sent and is not a C# parameter.</summary>
+internal sealed record ParameterSpec(string Key, string CSharpName, ParameterType Type, bool IsRequired, string Description, string? FixedValue = null);
 
 /// <summary>A REST method of an entity and how its parameters and answer are shaped.</summary>
 internal sealed record MethodSpec(

@@ -26,7 +26,7 @@ internal sealed class SchemaParser
         "orderStyle", "selectParameter", "firstRow", "result", "parameters", "description",
     ];
 
-    private static readonly string[] ParameterProperties = ["name", "csharpName", "type", "required", "description"];
+    private static readonly string[] ParameterProperties = ["name", "csharpName", "type", "required", "value", "description"];
 
     /// <summary>Member names the generated types use themselves; a field mapped to one of them gets a suffix.</summary>
     private static readonly string[] ReservedMembers =
@@ -370,6 +370,10 @@ internal sealed class SchemaParser
             {
                 ReadEnumerationItems(items, enumItems);
             }
+            else if (type == "crm_status" && items is { Kind: JsonKind.Array })
+            {
+                ReadStatusItems(items, enumItems);
+            }
         }
 
         if (kind == ValueKind.Json)
@@ -483,6 +487,27 @@ internal sealed class SchemaParser
 
             var title = value?.Kind == JsonKind.String ? value.Text! : id.Text!;
             result.Add(new EnumItemSpec(Identifiers.Unique(Identifiers.ToPascal(title), taken), id.Text!, title));
+        }
+    }
+
+    /// <summary>
+    /// Items of a status field (a smart process's stages pulled from its funnels): string codes such as
+    /// <c>DT1036_8:NEW</c>, named after their title, or after the code when titles repeat across funnels.
+    /// </summary>
+    private static void ReadStatusItems(JsonValueNode items, List<EnumItemSpec> result)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items.Items)
+        {
+            var id = item.Get("ID") ?? item.Get("id") ?? item.Get("STATUS_ID");
+            var value = item.Get("VALUE") ?? item.Get("value") ?? item.Get("NAME");
+            if (id is null || id.Kind != JsonKind.String || string.IsNullOrEmpty(id.Text))
+            {
+                continue;
+            }
+
+            var title = value?.Kind == JsonKind.String && !string.IsNullOrEmpty(value.Text) ? value.Text! : id.Text!;
+            result.Add(new EnumItemSpec(Identifiers.Unique(Identifiers.ToPascal(title), taken), Literal(id.Text!), title));
         }
     }
 
@@ -688,11 +713,39 @@ internal sealed class SchemaParser
 
             var csharp = OptionalString(p, "csharpName") ?? nameNode.Text!;
             var csharpName = Identifiers.ToParameterName(csharp);
-            result.Add(new ParameterSpec(nameNode.Text!, csharpName, type, p.Get("required")?.AsBool() ?? true, OptionalString(p, "description") ?? string.Empty));
+            string? fixedValue = null;
+            if (p.Get("value") is { IsNull: false } valueNode)
+            {
+                fixedValue = FixedValue(valueNode, type);
+                if (fixedValue is null)
+                {
+                    Report("BTX0003", valueNode, $"{where}.{nameNode.Text}.value", type switch
+                    {
+                        ParameterType.Int64 => "an integer",
+                        ParameterType.String => "a string",
+                        ParameterType.Boolean => "true or false",
+                        _ => "no value: only integer, string and boolean parameters take a fixed value",
+                    }, valueNode.Describe());
+                    continue;
+                }
+            }
+
+            result.Add(new ParameterSpec(nameNode.Text!, csharpName, type, p.Get("required")?.AsBool() ?? true, OptionalString(p, "description") ?? string.Empty, fixedValue));
         }
 
         return result;
     }
+
+    /// <summary>The C# literal of a parameter's fixed value, or null when the value does not suit the type.</summary>
+    private static string? FixedValue(JsonValueNode node, ParameterType type) => type switch
+    {
+        ParameterType.Int64 when node.Kind == JsonKind.Number
+            && long.TryParse(node.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            => n.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L",
+        ParameterType.String when node.Kind == JsonKind.String => Literal(node.Text!),
+        ParameterType.Boolean when node.Kind is JsonKind.True or JsonKind.False => node.Kind == JsonKind.True ? "true" : "false",
+        _ => null,
+    };
 
     private List<string> ReadPath(JsonValueNode? node, List<MethodSpec> methods)
     {
