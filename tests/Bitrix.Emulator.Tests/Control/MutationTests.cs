@@ -24,14 +24,16 @@ public sealed class MutationTests : PortalTestBase
         var ids = await portal.Emulator.GetIdsAsync("crm.deal");
         Assert.Equal(100, stats.MutationInserts + stats.MutationDeletes);
         Assert.True(stats.MutationInserts > 0 && stats.MutationDeletes > 0, $"{stats.MutationInserts} inserts, {stats.MutationDeletes} deletes");
+        var top = seeded[^1];
+        Assert.Equal(120, seeded.Count);
         Assert.Equal(120 + stats.MutationInserts - stats.MutationDeletes, ids.Count);
-        Assert.Equal(120 + stats.MutationInserts, stats.MaxIds["crm.deal"]);
+        Assert.Equal(top + stats.MutationInserts, stats.MaxIds["crm.deal"]);
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        var inserted = ids.Where(id => id > 120).ToList();
-        Assert.All(inserted, id => Assert.InRange(id, 121, 120 + stats.MutationInserts));
+        var inserted = ids.Where(id => id > top).ToList();
+        Assert.All(inserted, id => Assert.InRange(id, top + 1, top + stats.MutationInserts));
         // Every delete removed either a seeded deal or an inserted one.
-        Assert.Equal(stats.MutationDeletes, (seeded.Count - ids.Count(id => id <= 120)) + (stats.MutationInserts - inserted.Count));
+        Assert.Equal(stats.MutationDeletes, (seeded.Count - ids.Count(id => id <= top)) + (stats.MutationInserts - inserted.Count));
     }
 
     [Fact]
