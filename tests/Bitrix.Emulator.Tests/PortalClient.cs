@@ -20,6 +20,12 @@ public sealed class PortalClient : IAsyncDisposable
 
     public Uri Webhook => Emulator.WebhookUrl;
 
+    /// <summary>The IDs an entity has now, ascending. Seeded IDs have holes: a row's ID is not its rank.</summary>
+    public Task<IReadOnlyList<long>> IdsAsync(string entity) => Emulator.GetIdsAsync(entity);
+
+    /// <summary>The ID of the row at a rank (0 = the oldest) in an entity's ascending IDs.</summary>
+    public async Task<long> IdAsync(string entity, int rank) => (await Emulator.GetIdsAsync(entity))[rank];
+
     /// <summary>An emulator answered in memory; latency 0 unless the options say otherwise.</summary>
     public static PortalClient InProcess(EmulatorOptions? options = null)
     {

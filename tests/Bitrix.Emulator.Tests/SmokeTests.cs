@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -10,12 +11,14 @@ public sealed class SmokeTests
     {
         await using var portal = PortalClient.InProcess(new EmulatorOptions { Deals = 120, LatencyScale = 0 });
 
+        var first = await portal.IdAsync("crm.deal", 0);
+
         var answer = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" } });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var rows = answer.Result!.AsArray();
         Assert.Equal(50, rows.Count);
-        Assert.Equal("1", (string?)rows[0]!["ID"]);
+        Assert.Equal(first.ToString(CultureInfo.InvariantCulture), (string?)rows[0]!["ID"]);
         Assert.Equal(50, (long?)answer.Json!["next"]);
         Assert.Equal(120, (long?)answer.Json!["total"]);
         Assert.NotNull(answer.Json!["time"]?["date_start"]);
@@ -25,6 +28,7 @@ public sealed class SmokeTests
     public async Task A_batch_chains_a_cursor_through_a_result_reference()
     {
         await using var portal = PortalClient.InProcess(new EmulatorOptions { Deals = 120, LatencyScale = 0 });
+        var fiftyFirst = await portal.IdAsync("crm.deal", 50);
 
         var answer = await portal.PostJsonAsync("batch", new
         {
@@ -37,7 +41,7 @@ public sealed class SmokeTests
         });
 
         var results = answer.Result!["result"]!;
-        Assert.Equal("51", (string?)results["p1"]![0]!["ID"]);
+        Assert.Equal(fiftyFirst.ToString(CultureInfo.InvariantCulture), (string?)results["p1"]![0]!["ID"]);
         Assert.Equal("array", JsonValueKindOf(answer.Result!["result_error"]));
     }
 

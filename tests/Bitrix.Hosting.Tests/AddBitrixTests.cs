@@ -26,10 +26,11 @@ public sealed class AddBitrixTests
         await using var provider = services.BuildServiceProvider();
 
         var bx = provider.GetRequiredService<BitrixClient>();
-        var deal = await bx.CallAsync("crm.deal.get", new { id = 1 });
+        var first = (await emulator.GetIdsAsync("crm.deal"))[0];
+        var deal = await bx.CallAsync("crm.deal.get", new { id = first });
         var list = await bx.CallAsync("crm.deal.list", new { select = new[] { "ID" } });
 
-        Assert.Equal("1", deal.GetProperty("ID").GetString());
+        Assert.Equal(first.ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
         Assert.Equal(50, list.GetArrayLength());
         Assert.Same(bx, provider.GetRequiredService<BitrixClient>());
         // The caller's own handler from the builder ran for both requests.
@@ -74,9 +75,10 @@ public sealed class AddBitrixTests
 
         // Auto-batching from configuration is live: concurrent gets share batches.
         var bx = provider.GetRequiredService<BitrixClient>();
-        var gets = Enumerable.Range(1, 20).Select(id => bx.CallAsync("crm.deal.get", new { id }));
+        var ids = (await emulator.GetIdsAsync("crm.deal")).Take(20).ToList();
+        var gets = ids.Select(id => bx.CallAsync("crm.deal.get", new { id }));
         var deals = await Task.WhenAll(gets);
-        Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
         Assert.True((await emulator.GetStatsAsync()).Requests < 20);
     }
 
@@ -199,12 +201,13 @@ public sealed class AddBitrixTests
         await using var provider = services.BuildServiceProvider();
         var bx = provider.GetRequiredService<BitrixClient>();
 
-        var before = await bx.CallAsync("crm.deal.get", new { id = 2 });
+        var ids = await emulator.GetIdsAsync("crm.deal");
+        var before = await bx.CallAsync("crm.deal.get", new { id = ids[1] });
         await emulator.ExpireOAuthTokensAsync();
-        var after = await bx.CallAsync("crm.deal.get", new { id = 3 });
+        var after = await bx.CallAsync("crm.deal.get", new { id = ids[2] });
 
-        Assert.Equal("2", before.GetProperty("ID").GetString());
-        Assert.Equal("3", after.GetProperty("ID").GetString());
+        Assert.Equal(ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture), before.GetProperty("ID").GetString());
+        Assert.Equal(ids[2].ToString(System.Globalization.CultureInfo.InvariantCulture), after.GetProperty("ID").GetString());
         var renewal = Assert.Single(renewed);
         foreach (var secret in new[] { tokens.AccessToken, tokens.RefreshToken, renewal.AccessToken, renewal.RefreshToken, emulator.Options.OAuthClientSecret })
         {

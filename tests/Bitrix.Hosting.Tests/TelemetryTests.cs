@@ -23,7 +23,7 @@ public sealed class TelemetryTests
         using (Sdk.CreateTracerProviderBuilder().AddSource(BitrixDiagnostics.ActivitySourceName, "System.Net.Http").AddInMemoryExporter(spans).Build())
         {
             await using var bx = CreateClient(emulator);
-            await bx.CallAsync("crm.deal.get", new { id = 4 });
+            await bx.CallAsync("crm.deal.get", new { id = (await emulator.GetIdsAsync("crm.deal"))[3] });
         }
 
         var call = Assert.Single(spans, s => s.Source.Name == BitrixDiagnostics.ActivitySourceName);
@@ -50,8 +50,9 @@ public sealed class TelemetryTests
         using (Sdk.CreateTracerProviderBuilder().AddSource(BitrixDiagnostics.ActivitySourceName).AddInMemoryExporter(spans).Build())
         {
             await using var bx = CreateClient(emulator);
+            var first = (await emulator.GetIdsAsync("crm.deal"))[0];
             var batch = new BitrixBatch()
-                .Add("first", "crm.deal.get", new System.Text.Json.Nodes.JsonObject { ["id"] = 1 })
+                .Add("first", "crm.deal.get", new System.Text.Json.Nodes.JsonObject { ["id"] = first })
                 .Add("missing", "crm.deal.get", new System.Text.Json.Nodes.JsonObject { ["id"] = 999_999 })
                 .Add("page", "crm.deal.list", new System.Text.Json.Nodes.JsonObject { ["select"] = new System.Text.Json.Nodes.JsonArray("ID") });
             result = await bx.BatchAsync(batch);
@@ -90,7 +91,7 @@ public sealed class TelemetryTests
                 rows++;
             }
 
-            for (var id = 1; id <= 30; id++)
+            foreach (var id in (await emulator.GetIdsAsync("crm.deal")).Take(30))
             {
                 await bx.CallAsync("crm.deal.get", new { id });
             }
@@ -160,8 +161,9 @@ public sealed class TelemetryTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var bx = CreateClient(emulator);
+        var id = (await emulator.GetIdsAsync("crm.deal"))[0];
 
-        await bx.CallAsync("crm.deal.get", new { id = 1 });
+        await bx.CallAsync("crm.deal.get", new { id });
 
         Assert.Null(Activity.Current);
         Assert.Equal(0, seen);

@@ -16,7 +16,8 @@ public sealed class AutoBatchTests
     public async Task Five_hundred_concurrent_gets_take_at_most_twelve_requests_and_each_caller_gets_its_own_deal()
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 600), Fast.Options(o => { o.AutoBatch = true; }));
-        var ids = Enumerable.Range(1, 500).OrderBy(i => (i * 31) % 503).ToList();
+        var seeded = await portal.IdsAsync();
+        var ids = Enumerable.Range(1, 500).OrderBy(i => (i * 31) % 503).Select(i => seeded[i - 1]).ToList();
 
         var deals = await Task.WhenAll(ids.Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })));
 
@@ -35,7 +36,9 @@ public sealed class AutoBatchTests
     public async Task A_per_call_error_surfaces_only_on_that_call()
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 200), Fast.Options(o => { o.AutoBatch = true; }));
-        var ids = Enumerable.Range(1, 120).Select(i => i is 37 or 71 ? 900000 + i : i).ToList();
+        var seeded = await portal.IdsAsync();
+        Assert.True(seeded[^1] < 900000);
+        var ids = Enumerable.Range(1, 120).Select(i => i is 37 or 71 ? 900000 + i : seeded[i - 1]).ToList();
 
         var calls = ids.Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
         await Task.WhenAll(calls.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
@@ -64,7 +67,8 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
-        var calls = Enumerable.Range(1, 120).Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
+        var seeded = await portal.IdsAsync();
+        var calls = seeded.Take(120).Select(id => portal.Client.CallAsync("crm.deal.get", new { ID = id })).ToList();
         await Task.WhenAll(calls.Take(100));
 
         Assert.Equal(2, await portal.RequestsAsync());
@@ -74,7 +78,7 @@ public sealed class AutoBatchTests
         var deals = await Task.WhenAll(calls);
 
         Assert.Equal(3, await portal.RequestsAsync());
-        Assert.Equal(Enumerable.Range(1, 120).Select(i => i.ToString(CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
+        Assert.Equal(seeded.Take(120).Select(i => i.ToString(CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
         Assert.Equal([50, 50, 20], portal.Recorder.RestRequests.Select(r => r.Json!["cmd"]!.AsObject().Count));
     }
 
@@ -84,15 +88,16 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
-        var call = portal.Client.CallAsync("crm.deal.get", new { ID = 4 });
+        var id = await portal.IdAsync("crm.deal", 3);
+        var call = portal.Client.CallAsync("crm.deal.get", new { ID = id });
         Assert.Equal(0, await portal.RequestsAsync());
         clock.Advance(Window);
         var deal = await call;
 
-        Assert.Equal("4", deal.GetProperty("ID").GetString());
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
         var sent = portal.Recorder.RestRequests.Single();
         Assert.Equal("crm.deal.get", sent.RestMethod);
-        Assert.Equal("""{"ID":4}""", sent.BodyText);
+        Assert.Equal($$"""{"ID":{{id}}}""", sent.BodyText);
     }
 
     [Fact]
@@ -101,13 +106,14 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 120), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
-        var get = portal.Client.CallAsync("crm.deal.get", new { ID = 9 });
+        var id = await portal.IdAsync("crm.deal", 8);
+        var get = portal.Client.CallAsync("crm.deal.get", new { ID = id });
         var list = portal.Client.CallAsync("crm.deal.list", new { select = new[] { "ID" }, start = 100 });
         var fields = portal.Client.CallAsync("crm.deal.fields");
         var added = portal.Client.CallAsync<long>("crm.deal.add", new { fields = new { TITLE = "Auto-batched" } });
         clock.Advance(Window);
 
-        Assert.Equal("9", (await get).GetProperty("ID").GetString());
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (await get).GetProperty("ID").GetString());
         Assert.Equal(20, (await list).GetArrayLength());
         Assert.Equal("integer", (await fields).GetProperty("ID").GetProperty("type").GetString());
         Assert.Equal((await portal.Emulator.GetIdsAsync("crm.deal"))[^1], await added);
@@ -119,16 +125,17 @@ public sealed class AutoBatchTests
     {
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
-        var update = portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { COMMENTS = "set" } });
+        var id = await portal.IdAsync("crm.deal", 2);
+        var update = portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = "set" } });
         clock.Advance(Window);
         await update;
 
         // No clock advance: a call with null never waits for a window (the guard turns a hang into a failure).
-        var erased = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { COMMENTS = (string?)null } }).WaitAsync(TimeSpan.FromSeconds(30));
+        var erased = await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = (string?)null } }).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(erased.GetBoolean());
-        Assert.Equal("""{"id":3,"fields":{"COMMENTS":null}}""", portal.Recorder.RestRequests[^1].BodyText);
-        var get = portal.Client.CallAsync("crm.deal.get", new { id = 3 });
+        Assert.Equal($$$"""{"id":{{{id}}},"fields":{"COMMENTS":null}}""", portal.Recorder.RestRequests[^1].BodyText);
+        var get = portal.Client.CallAsync("crm.deal.get", new { id });
         clock.Advance(Window);
         Assert.Equal(JsonValueKind.Null, (await get).GetProperty("COMMENTS").ValueKind);
     }
@@ -139,8 +146,10 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
+        var id = await portal.IdAsync("crm.deal", 2);
+
         // No clock advance: neither call waits for a window (the guard turns a hang into a failure).
-        var noop = await portal.Client.CallAsync("crm.deal.update", new { id = 3, fields = new { } }).WaitAsync(TimeSpan.FromSeconds(30));
+        var noop = await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { } }).WaitAsync(TimeSpan.FromSeconds(30));
         var none = await portal.Client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = Array.Empty<int>() } }).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(noop.GetBoolean());
@@ -178,10 +187,11 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
         using var cancel = new CancellationTokenSource();
+        var ids = await portal.IdsAsync();
 
-        var kept1 = portal.Client.CallAsync("crm.deal.get", new { ID = 1 });
-        var dropped = portal.Client.CallAsync("crm.deal.get", new { ID = 2 }, cancel.Token);
-        var kept2 = portal.Client.CallAsync("crm.deal.get", new { ID = 3 });
+        var kept1 = portal.Client.CallAsync("crm.deal.get", new { ID = ids[0] });
+        var dropped = portal.Client.CallAsync("crm.deal.get", new { ID = ids[1] }, cancel.Token);
+        var kept2 = portal.Client.CallAsync("crm.deal.get", new { ID = ids[2] });
         await cancel.CancelAsync();
 
         // The cancelled caller is released without waiting for the window (the fake clock has
@@ -189,9 +199,9 @@ public sealed class AutoBatchTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dropped).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(kept1.IsCompleted);
         clock.Advance(Window);
-        Assert.Equal("1", (await kept1).GetProperty("ID").GetString());
-        Assert.Equal("3", (await kept2).GetProperty("ID").GetString());
-        Assert.Equal(["crm.deal.get?ID=1", "crm.deal.get?ID=3"], portal.Recorder.RestRequests.Single().Json!["cmd"]!.AsObject().Select(p => (string?)p.Value));
+        Assert.Equal(ids[0].ToString(CultureInfo.InvariantCulture), (await kept1).GetProperty("ID").GetString());
+        Assert.Equal(ids[2].ToString(CultureInfo.InvariantCulture), (await kept2).GetProperty("ID").GetString());
+        Assert.Equal([$"crm.deal.get?ID={ids[0]}", $"crm.deal.get?ID={ids[2]}"], portal.Recorder.RestRequests.Single().Json!["cmd"]!.AsObject().Select(p => (string?)p.Value));
     }
 
     [Fact]
@@ -200,13 +210,15 @@ public sealed class AutoBatchTests
         var clock = new FakeTimeProvider();
         await using var portal = TestPortal.Create(TestPortal.Options(), Fast.Options(o => { o.AutoBatch = true; o.AutoBatchWindow = Window; o.TimeProvider = clock; }));
 
-        var batch = await portal.Client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { ID = 1 }));
-        var many = await portal.Client.CallManyAsync("crm.deal.get", [new { ID = 2 }]);
-        var raw = await portal.Client.CallRawAsync("crm.deal.get", new { ID = 3 });
+        var ids = await portal.IdsAsync();
+
+        var batch = await portal.Client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { ID = ids[0] }));
+        var many = await portal.Client.CallManyAsync("crm.deal.get", [new { ID = ids[1] }]);
+        var raw = await portal.Client.CallRawAsync("crm.deal.get", new { ID = ids[2] });
 
         Assert.True(batch["0"].IsSuccess);
         Assert.True(many[0].IsSuccess);
-        Assert.Equal("3", raw.Result.GetProperty("ID").GetString());
+        Assert.Equal(ids[2].ToString(CultureInfo.InvariantCulture), raw.Result.GetProperty("ID").GetString());
         Assert.Equal(3, await portal.RequestsAsync());
     }
 }

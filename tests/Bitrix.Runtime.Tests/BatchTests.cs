@@ -13,8 +13,9 @@ public sealed class BatchTests
     public async Task Named_commands_give_results_by_name_with_their_totals_nexts_and_times()
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 120));
+        var id = await portal.IdAsync("crm.deal", 2);
         var batch = new BitrixBatch()
-            .Add("deal", "crm.deal.get", new { ID = 3 })
+            .Add("deal", "crm.deal.get", new { ID = id })
             .Add("page", "crm.deal.list", new { select = new[] { "ID" }, order = new { ID = "ASC" } })
             .Add("tail", "crm.deal.list", new { select = new[] { "ID" }, start = 100 })
             .Add("fields", "crm.deal.fields");
@@ -24,7 +25,7 @@ public sealed class BatchTests
         Assert.Equal(["deal", "page", "tail", "fields"], result.Commands.Select(c => c.Name));
         Assert.Equal(["crm.deal.get", "crm.deal.list", "crm.deal.list", "crm.deal.fields"], result.Commands.Select(c => c.Method));
         Assert.All(result.Commands, c => Assert.True(c.IsSuccess));
-        Assert.Equal("3", result["deal"].Result!.Value.GetProperty("ID").GetString());
+        Assert.Equal(Text(id), result["deal"].Result!.Value.GetProperty("ID").GetString());
         Assert.Null(result["deal"].Total);
         Assert.Null(result["deal"].Next);
         Assert.Equal(50, result["page"].Result!.Value.GetArrayLength());
@@ -52,8 +53,10 @@ public sealed class BatchTests
     public async Task Listed_commands_are_named_by_position_and_come_back_in_order()
     {
         await using var portal = TestPortal.Create();
+        var seeded = await portal.IdsAsync();
+        var ids = new[] { seeded[8], seeded[3], seeded[6] };
         var batch = new BitrixBatch();
-        foreach (var id in new[] { 9, 4, 7 })
+        foreach (var id in ids)
         {
             batch.Add("crm.deal.get", new { ID = id });
         }
@@ -61,7 +64,7 @@ public sealed class BatchTests
         var result = await portal.Client.BatchAsync(batch);
 
         Assert.Equal(["0", "1", "2"], result.Commands.Select(c => c.Name));
-        Assert.Equal(["9", "4", "7"], result.Commands.Select(c => c.Result!.Value.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Select(Text), result.Commands.Select(c => c.Result!.Value.GetProperty("ID").GetString()));
     }
 
     [Fact]
@@ -87,12 +90,13 @@ public sealed class BatchTests
     public async Task Without_halt_every_command_runs_and_failures_are_per_command()
     {
         await using var portal = TestPortal.Create();
+        var ids = await portal.IdsAsync();
         var batch = new BitrixBatch()
-            .Add("ok1", "crm.deal.get", new { ID = 1 })
+            .Add("ok1", "crm.deal.get", new { ID = ids[0] })
             .Add("missing", "crm.deal.get", new { ID = 999999 })
             .Add("invalid", "crm.deal.get", new { ID = 0 })
             .Add("unknown", "crm.nothing.here")
-            .Add("ok2", "crm.deal.get", new { ID = 2 });
+            .Add("ok2", "crm.deal.get", new { ID = ids[1] });
 
         var result = await portal.Client.BatchAsync(batch);
 
@@ -102,7 +106,7 @@ public sealed class BatchTests
         Assert.Equal(new BitrixError(string.Empty, "ID is not defined or invalid."), result["invalid"].Error);
         Assert.Equal("ERROR_METHOD_NOT_FOUND", result["unknown"].Error!.Code);
         Assert.Null(result["missing"].Result);
-        Assert.Equal("2", result["ok2"].Result!.Value.GetProperty("ID").GetString());
+        Assert.Equal(Text(ids[1]), result["ok2"].Result!.Value.GetProperty("ID").GetString());
 
         var e = result["missing"].Error!.ToException("crm.deal.get", "missing");
         Assert.Equal(string.Empty, e.ErrorCode);
@@ -120,7 +124,7 @@ public sealed class BatchTests
     {
         await using var portal = TestPortal.Create();
         var batch = new BitrixBatch { Halt = true }
-            .Add("first", "crm.deal.get", new { ID = 1 })
+            .Add("first", "crm.deal.get", new { ID = await portal.IdAsync("crm.deal", 0) })
             .Add("broken", "crm.deal.get", new { ID = 999999 })
             .Add("never", "crm.deal.add", new { fields = new { TITLE = "must not be created" } });
         var before = (await portal.StatsAsync()).EntityCounts["crm.deal"];
@@ -138,6 +142,7 @@ public sealed class BatchTests
     public async Task Result_references_chain_commands_inside_one_request()
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 120));
+        var ids = await portal.IdsAsync();
         var batch = new BitrixBatch()
             .Add("newest", "crm.deal.list", new { order = new { ID = "DESC" }, select = new[] { "ID" } })
             .Add("deal", "crm.deal.get", new { ID = "$result[newest][0][ID]" })
@@ -150,11 +155,11 @@ public sealed class BatchTests
         var result = await portal.Client.BatchAsync(batch);
 
         Assert.All(result.Commands, c => Assert.True(c.IsSuccess, c.Name + ": " + c.Error));
-        Assert.Equal("120", result["deal"].Result!.Value.GetProperty("ID").GetString());
-        Assert.Equal("51", result["p1"].Result!.Value[0].GetProperty("ID").GetString());
-        Assert.Equal("101", result["p2"].Result!.Value[0].GetProperty("ID").GetString());
+        Assert.Equal(Text(ids[^1]), result["deal"].Result!.Value.GetProperty("ID").GetString());
+        Assert.Equal(Text(ids[50]), result["p1"].Result!.Value[0].GetProperty("ID").GetString());
+        Assert.Equal(Text(ids[100]), result["p2"].Result!.Value[0].GetProperty("ID").GetString());
         Assert.Equal(20, result["p2"].Result!.Value.GetArrayLength());
-        Assert.Equal("Follow-up of deal 120", result["check"].Result!.Value.GetProperty("TITLE").GetString());
+        Assert.Equal($"Follow-up of deal {ids[^1]}", result["check"].Result!.Value.GetProperty("TITLE").GetString());
         Assert.Equal(1, await portal.RequestsAsync());
     }
 
@@ -162,16 +167,17 @@ public sealed class BatchTests
     public async Task A_batch_of_exactly_fifty_is_one_request()
     {
         await using var portal = TestPortal.Create();
+        var ids = await portal.IdsAsync();
         var batch = new BitrixBatch();
-        for (var i = 1; i <= BitrixBatch.MaxCommands; i++)
+        for (var i = 0; i < BitrixBatch.MaxCommands; i++)
         {
-            batch.Add("crm.deal.get", new { ID = i });
+            batch.Add("crm.deal.get", new { ID = ids[i] });
         }
 
         var result = await portal.Client.BatchAsync(batch);
 
         Assert.Equal(50, result.Commands.Count);
-        Assert.Equal(Enumerable.Range(1, 50).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), result.Commands.Select(c => c.Result!.Value.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Take(50).Select(Text), result.Commands.Select(c => c.Result!.Value.GetProperty("ID").GetString()));
         Assert.Equal(1, await portal.RequestsAsync());
     }
 
@@ -331,4 +337,6 @@ public sealed class BatchTests
         Assert.Equal(alone.Total, batched["q"].Total);
         Assert.Equal(alone.Next, batched["q"].Next);
     }
+
+    private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

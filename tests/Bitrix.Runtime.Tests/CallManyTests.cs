@@ -22,7 +22,8 @@ public sealed class CallManyTests
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 1000));
         // A shuffled order, so that "sorted by ID" cannot pass for "in input order".
-        var ids = Enumerable.Range(1, count).OrderBy(i => (i * 7919) % 1009).ToList();
+        var seeded = await portal.IdsAsync();
+        var ids = Enumerable.Range(1, count).OrderBy(i => (i * 7919) % 1009).Select(i => seeded[i - 1]).ToList();
 
         var results = await portal.Client.CallManyAsync("crm.deal.get", ids.Select(id => (object?)new { ID = id }));
 
@@ -63,12 +64,13 @@ public sealed class CallManyTests
     public async Task Per_item_errors_do_not_lose_their_siblings()
     {
         await using var portal = TestPortal.Create();
-        object?[] items = [new { ID = 1 }, new { ID = 999999 }, new { ID = 2 }, new { ID = 0 }, new { ID = 3 }, new { ID = "abc" }, new { ID = 4 }];
+        var ids = await portal.IdsAsync();
+        object?[] items = [new { ID = ids[0] }, new { ID = 999999 }, new { ID = ids[1] }, new { ID = 0 }, new { ID = ids[2] }, new { ID = "abc" }, new { ID = ids[3] }];
 
         var results = await portal.Client.CallManyAsync("crm.deal.get", items);
 
         Assert.Equal([true, false, true, false, true, false, true], results.Select(r => r.IsSuccess));
-        Assert.Equal(["1", "2", "3", "4"], results.Where(r => r.IsSuccess).Select(r => r.Result!.Value.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Take(4).Select(i => i.ToString(CultureInfo.InvariantCulture)), results.Where(r => r.IsSuccess).Select(r => r.Result!.Value.GetProperty("ID").GetString()));
         Assert.Equal(new BitrixError(string.Empty, "Not found"), results[1].Error);
         Assert.Equal(new BitrixError(string.Empty, "ID is not defined or invalid."), results[3].Error);
         Assert.Equal("ID is not defined or invalid.", results[5].Error!.Description);
@@ -83,7 +85,9 @@ public sealed class CallManyTests
     public async Task Errors_spread_over_many_batches_stay_on_their_items()
     {
         await using var portal = TestPortal.Create(TestPortal.Options(deals: 300));
-        var ids = Enumerable.Range(1, 260).Select(i => i % 13 == 0 ? 900000 + i : i).ToList();
+        var seeded = await portal.IdsAsync();
+        Assert.True(seeded[^1] < 900000);
+        var ids = Enumerable.Range(1, 260).Select(i => i % 13 == 0 ? 900000 + i : seeded[i - 1]).ToList();
 
         var results = await portal.Client.CallManyAsync("crm.deal.get", ids.Select(id => (object?)new { ID = id }));
 
@@ -106,7 +110,8 @@ public sealed class CallManyTests
     public async Task Items_holding_null_go_alone_as_json_and_the_others_are_batched()
     {
         await using var portal = TestPortal.Create();
-        for (var id = 1; id <= 6; id++)
+        var ids = (await portal.IdsAsync()).Take(6).ToArray();
+        foreach (var id in ids)
         {
             await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = "before" } });
         }
@@ -114,12 +119,12 @@ public sealed class CallManyTests
         var before = await portal.RequestsAsync();
         object?[] items =
         [
-            new { id = 1, fields = new { COMMENTS = "after 1" } },
-            new { id = 2, fields = new { COMMENTS = (string?)null } },
-            new { id = 3, fields = new { COMMENTS = "after 3" } },
-            new { id = 4, fields = new { COMMENTS = (string?)null, TITLE = "Erased" } },
-            new { id = 5, fields = new { COMMENTS = "after 5" } },
-            new { id = 6, fields = new { COMMENTS = "after 6" } },
+            new { id = ids[0], fields = new { COMMENTS = "after 1" } },
+            new { id = ids[1], fields = new { COMMENTS = (string?)null } },
+            new { id = ids[2], fields = new { COMMENTS = "after 3" } },
+            new { id = ids[3], fields = new { COMMENTS = (string?)null, TITLE = "Erased" } },
+            new { id = ids[4], fields = new { COMMENTS = "after 5" } },
+            new { id = ids[5], fields = new { COMMENTS = "after 6" } },
         ];
 
         var results = await portal.Client.CallManyAsync("crm.deal.update", items);
@@ -130,9 +135,9 @@ public sealed class CallManyTests
         Assert.Single(sent, r => r.RestMethod == "batch");
         Assert.Equal(4, sent.Single(r => r.RestMethod == "batch").Json!["cmd"]!.AsObject().Count);
         var alone = sent.Where(r => r.RestMethod == "crm.deal.update").Select(r => r.BodyText).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["""{"id":2,"fields":{"COMMENTS":null}}""", """{"id":4,"fields":{"COMMENTS":null,"TITLE":"Erased"}}"""], alone);
+        Assert.Equal(new[] { $$$"""{"id":{{{ids[1]}}},"fields":{"COMMENTS":null}}""", $$$"""{"id":{{{ids[3]}}},"fields":{"COMMENTS":null,"TITLE":"Erased"}}""" }.Order(StringComparer.Ordinal), alone);
 
-        var deals = await portal.Client.GetByIdAsync("crm.deal.get", [1, 2, 3, 4, 5, 6]);
+        var deals = await portal.Client.GetByIdAsync("crm.deal.get", ids);
         Assert.Equal(["after 1", null, "after 3", null, "after 5", "after 6"], deals.Select(d => d.Value.Result!.Value.GetProperty("COMMENTS").GetString()));
         Assert.Equal("Erased", deals[3].Value.Result!.Value.GetProperty("TITLE").GetString());
     }
@@ -141,11 +146,12 @@ public sealed class CallManyTests
     public async Task Items_holding_an_empty_list_or_object_go_alone_as_json_so_their_meaning_is_kept()
     {
         await using var portal = TestPortal.Create();
-        object?[] updates = [new { id = 1, fields = new { } }, new { id = 2, fields = new { TITLE = "Batched" } }];
+        var ids = await portal.IdsAsync();
+        object?[] updates = [new { id = ids[0], fields = new { } }, new { id = ids[1], fields = new { TITLE = "Batched" } }];
         object?[] lists =
         [
             new { filter = new Dictionary<string, object> { ["@ID"] = Array.Empty<int>() }, select = new[] { "ID" } },
-            new { filter = new Dictionary<string, object> { ["@ID"] = new[] { 3, 4 } }, select = new[] { "ID" } },
+            new { filter = new Dictionary<string, object> { ["@ID"] = new[] { ids[2], ids[3] } }, select = new[] { "ID" } },
         ];
 
         var updated = await portal.Client.CallManyAsync("crm.deal.update", updates);
@@ -158,9 +164,9 @@ public sealed class CallManyTests
         // IN () matches what it matches alone, not every row (which dropping the key would give).
         Assert.Equal(direct.Result.GetRawText(), listed[0].GetResultOrThrow().GetRawText());
         Assert.True(listed[0].Result!.Value.GetArrayLength() < 50);
-        Assert.Equal(["3", "4"], listed[1].GetResultOrThrow().EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Skip(2).Take(2).Select(i => i.ToString(CultureInfo.InvariantCulture)), listed[1].GetResultOrThrow().EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
         var sent = portal.Recorder.RestRequests;
-        Assert.Equal("""{"id":1,"fields":{}}""", sent.Single(r => r.RestMethod == "crm.deal.update").BodyText);
+        Assert.Equal($$$"""{"id":{{{ids[0]}}},"fields":{}}""", sent.Single(r => r.RestMethod == "crm.deal.update").BodyText);
         Assert.Equal(2, sent.Count(r => r.RestMethod == "batch"));
     }
 
@@ -204,14 +210,15 @@ public sealed class CallManyTests
     public async Task No_parameter_the_caller_did_not_give_reaches_the_server()
     {
         await using var portal = TestPortal.Create();
+        var ids = await portal.IdsAsync();
         var items = new List<JsonObject?>();
         for (var i = 0; i < 75; i++)
         {
             items.Add(i % 10 == 3
-                ? new JsonObject { ["id"] = i + 1, ["fields"] = new JsonObject { ["COMMENTS"] = null } }
+                ? new JsonObject { ["id"] = ids[i], ["fields"] = new JsonObject { ["COMMENTS"] = null } }
                 : new JsonObject
                 {
-                    ["id"] = i + 1,
+                    ["id"] = ids[i],
                     ["fields"] = new JsonObject
                     {
                         ["TITLE"] = $"Item {i} «ü» & = ?",

@@ -21,10 +21,11 @@ public sealed class CallTests
     public async Task CallAsync_with_an_anonymous_object_returns_the_result()
     {
         await using var portal = TestPortal.Create();
+        var id = await portal.IdAsync("crm.deal", 6);
 
-        var deal = await portal.Client.CallAsync("crm.deal.get", new { ID = 7 });
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { ID = id });
 
-        Assert.Equal("7", deal.GetProperty("ID").GetString());
+        Assert.Equal(Text(id), deal.GetProperty("ID").GetString());
         Assert.Equal(1, await portal.RequestsAsync());
     }
 
@@ -32,16 +33,18 @@ public sealed class CallTests
     public async Task Every_parameter_shape_sends_the_same_json_body_and_gets_the_same_rows()
     {
         await using var portal = TestPortal.Create();
-        const string json = """{"filter":{">=ID":10,"<ID":15,"!STAGE_ID":"NOPE"},"select":["ID","TITLE"],"order":{"ID":"DESC"}}""";
+        var ids = await portal.IdsAsync();
+        long low = ids[9], high = ids[14];
+        var json = $$$"""{"filter":{">=ID":{{{low}}},"<ID":{{{high}}},"!STAGE_ID":"NOPE"},"select":["ID","TITLE"],"order":{"ID":"DESC"}}""";
         var anonymous = new
         {
-            filter = new Dictionary<string, object> { [">=ID"] = 10, ["<ID"] = 15, ["!STAGE_ID"] = "NOPE" },
+            filter = new Dictionary<string, object> { [">=ID"] = low, ["<ID"] = high, ["!STAGE_ID"] = "NOPE" },
             select = new[] { "ID", "TITLE" },
             order = new { ID = "DESC" },
         };
         var dictionary = new Dictionary<string, object?>
         {
-            ["filter"] = new Dictionary<string, object?> { [">=ID"] = 10, ["<ID"] = 15, ["!STAGE_ID"] = "NOPE" },
+            ["filter"] = new Dictionary<string, object?> { [">=ID"] = low, ["<ID"] = high, ["!STAGE_ID"] = "NOPE" },
             ["select"] = new List<string> { "ID", "TITLE" },
             ["order"] = new Dictionary<string, string> { ["ID"] = "DESC" },
         };
@@ -59,7 +62,7 @@ public sealed class CallTests
 
         foreach (var result in results)
         {
-            Assert.Equal(["14", "13", "12", "11", "10"], result.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+            Assert.Equal(ids.Skip(9).Take(5).Reverse().Select(Text), result.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
         }
 
         var bodies = portal.Recorder.RestRequests.Select(r => r.Json!).ToList();
@@ -92,7 +95,7 @@ public sealed class CallTests
     {
         await using var portal = TestPortal.Create();
 
-        await portal.Client.CallAsync("CRM.Deal.Get", new { id = 1 });
+        await portal.Client.CallAsync("CRM.Deal.Get", new { id = await portal.IdAsync("crm.deal", 0) });
 
         Assert.EndsWith("/rest/1/emulatorsecret/crm.deal.get.json", portal.Recorder.RestRequests.Single().Uri.AbsolutePath, StringComparison.Ordinal);
     }
@@ -101,30 +104,32 @@ public sealed class CallTests
     public async Task CallAsync_of_T_by_reflection_reads_string_typed_numbers_case_insensitively()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.update", new { id = 12, fields = new { OPPORTUNITY = 19999.99m, TITLE = "Typed" } });
+        var ids = await portal.IdsAsync();
+        await portal.Client.CallAsync("crm.deal.update", new { id = ids[11], fields = new { OPPORTUNITY = 19999.99m, TITLE = "Typed" } });
 
-        var deal = await portal.Client.CallAsync<DealDto>("crm.deal.get", new { id = 12 });
-        var list = await portal.Client.CallAsync<List<DealDto>>("crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = new[] { 12, 13 } }, select = new[] { "ID", "TITLE", "OPPORTUNITY", "STAGE_ID" } });
+        var deal = await portal.Client.CallAsync<DealDto>("crm.deal.get", new { id = ids[11] });
+        var list = await portal.Client.CallAsync<List<DealDto>>("crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = new[] { ids[11], ids[12] } }, select = new[] { "ID", "TITLE", "OPPORTUNITY", "STAGE_ID" } });
 
         Assert.NotNull(deal);
-        Assert.Equal(12, deal.Id);
+        Assert.Equal(ids[11], deal.Id);
         Assert.Equal("Typed", deal.Title);
         Assert.Equal(19999.99m, deal.Opportunity);
         Assert.False(string.IsNullOrEmpty(deal.StageId));
-        Assert.Equal([12L, 13L], list!.Select(d => d.Id));
+        Assert.Equal([ids[11], ids[12]], list!.Select(d => d.Id));
     }
 
     [Fact]
     public async Task CallAsync_of_T_with_source_generated_metadata()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.update", new JsonObject { ["id"] = 3, ["fields"] = new JsonObject { ["COMMENTS"] = "generated" } });
+        var ids = await portal.IdsAsync();
+        await portal.Client.CallAsync("crm.deal.update", new JsonObject { ["id"] = ids[2], ["fields"] = new JsonObject { ["COMMENTS"] = "generated" } });
 
-        var deal = await portal.Client.CallAsync("crm.deal.get", new JsonObject { ["id"] = 3 }, TestJsonContext.Default.DealRow);
-        var rows = await portal.Client.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { ["<=ID"] = 3 }, ["select"] = new JsonArray("ID", "TITLE", "COMMENTS") }, TestJsonContext.Default.ListDealRow);
+        var deal = await portal.Client.CallAsync("crm.deal.get", new JsonObject { ["id"] = ids[2] }, TestJsonContext.Default.DealRow);
+        var rows = await portal.Client.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { ["<=ID"] = ids[2] }, ["select"] = new JsonArray("ID", "TITLE", "COMMENTS") }, TestJsonContext.Default.ListDealRow);
 
-        Assert.Equal(new DealRow("3", deal!.TITLE, "generated"), deal);
-        Assert.Equal(["1", "2", "3"], rows!.Select(r => r.ID));
+        Assert.Equal(new DealRow(Text(ids[2]), deal!.TITLE, "generated"), deal);
+        Assert.Equal(ids.Take(3).Select(Text), rows!.Select(r => r.ID));
     }
 
     [Fact]
@@ -190,28 +195,30 @@ public sealed class CallTests
     public async Task CallRawAsync_keeps_null_so_a_field_is_erased()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.update", new { id = 5, fields = new { COMMENTS = "to be erased", TITLE = "Kept" } });
-        Assert.Equal("to be erased", (await portal.Client.CallAsync("crm.deal.get", new { id = 5 })).GetProperty("COMMENTS").GetString());
+        var id = await portal.IdAsync("crm.deal", 4);
+        await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = "to be erased", TITLE = "Kept" } });
+        Assert.Equal("to be erased", (await portal.Client.CallAsync("crm.deal.get", new { id })).GetProperty("COMMENTS").GetString());
 
-        var updated = await portal.Client.CallRawAsync("crm.deal.update", new { id = 5, fields = new { COMMENTS = (string?)null } });
+        var updated = await portal.Client.CallRawAsync("crm.deal.update", new { id, fields = new { COMMENTS = (string?)null } });
 
         Assert.True(updated.Result.GetBoolean());
-        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = 5 });
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { id });
         Assert.Equal(JsonValueKind.Null, deal.GetProperty("COMMENTS").ValueKind);
         Assert.Equal("Kept", deal.GetProperty("TITLE").GetString());
         var sent = portal.Recorder.RestRequests.Single(r => r.RestMethod == "crm.deal.update" && r.BodyText.Contains("null", StringComparison.Ordinal));
-        Assert.Equal("""{"id":5,"fields":{"COMMENTS":null}}""", sent.BodyText);
+        Assert.Equal($$$"""{"id":{{{id}}},"fields":{"COMMENTS":null}}""", sent.BodyText);
     }
 
     [Fact]
     public async Task CallRawAsync_with_a_json_object_keeps_null_too()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.update", new { id = 6, fields = new { COMMENTS = "x" } });
+        var id = await portal.IdAsync("crm.deal", 5);
+        await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = "x" } });
 
-        await portal.Client.CallRawAsync("crm.deal.update", new JsonObject { ["id"] = 6, ["fields"] = new JsonObject { ["COMMENTS"] = null } });
+        await portal.Client.CallRawAsync("crm.deal.update", new JsonObject { ["id"] = id, ["fields"] = new JsonObject { ["COMMENTS"] = null } });
 
-        Assert.Equal(JsonValueKind.Null, (await portal.Client.CallAsync("crm.deal.get", new { id = 6 })).GetProperty("COMMENTS").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await portal.Client.CallAsync("crm.deal.get", new { id })).GetProperty("COMMENTS").ValueKind);
     }
 
     [Fact]
@@ -249,10 +256,13 @@ public sealed class CallTests
     public async Task CallAsync_without_auto_batching_sends_null_as_json_too()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.update", new { id = 8, fields = new { COMMENTS = "x" } });
+        var id = await portal.IdAsync("crm.deal", 7);
+        await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = "x" } });
 
-        await portal.Client.CallAsync("crm.deal.update", new { id = 8, fields = new { COMMENTS = (string?)null } });
+        await portal.Client.CallAsync("crm.deal.update", new { id, fields = new { COMMENTS = (string?)null } });
 
-        Assert.Equal(JsonValueKind.Null, (await portal.Client.CallAsync("crm.deal.get", new { id = 8 })).GetProperty("COMMENTS").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await portal.Client.CallAsync("crm.deal.get", new { id })).GetProperty("COMMENTS").ValueKind);
     }
+
+    private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

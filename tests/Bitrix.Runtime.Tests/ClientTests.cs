@@ -45,8 +45,10 @@ public sealed class ClientTests
         using var http = new HttpClient(probe);
         await using var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), Fast.Options(o => { o.MaxConcurrency = maxConcurrency; }));
 
-        var results = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 500).Select(i => (object?)new { ID = i }));
-        await Task.WhenAll(Enumerable.Range(1, 10).Select(i => client.CallAsync("crm.deal.get", new { ID = i })));
+        var ids = await emulator.GetIdsAsync("crm.deal");
+
+        var results = await client.CallManyAsync("crm.deal.get", ids.Take(500).Select(id => (object?)new { ID = id }));
+        await Task.WhenAll(ids.Take(10).Select(id => client.CallAsync("crm.deal.get", new { ID = id })));
 
         Assert.All(results, r => Assert.True(r.IsSuccess));
         Assert.Equal(maxConcurrency, probe.Max);
@@ -68,12 +70,13 @@ public sealed class ClientTests
     public async Task A_client_can_be_disposed_twice_and_refuses_work_afterwards()
     {
         await using var portal = TestPortal.Create();
-        await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var id = await portal.IdAsync("crm.deal", 0);
+        await portal.Client.CallAsync("crm.deal.get", new { id });
 
         await portal.Client.DisposeAsync();
         await portal.Client.DisposeAsync();
 
-        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => portal.Client.CallAsync("crm.deal.get", new { id = 1 }));
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => portal.Client.CallAsync("crm.deal.get", new { id }));
     }
 
     [Fact]
@@ -81,11 +84,12 @@ public sealed class ClientTests
     {
         await using var emulator = await BitrixEmulator.StartAsync(TestPortal.Options());
         await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), Fast.Options());
+        var ids = await emulator.GetIdsAsync("crm.deal");
 
-        var deal = await client.CallAsync("crm.deal.get", new { id = 2 });
-        var many = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 120).Select(i => (object?)new { id = i }));
+        var deal = await client.CallAsync("crm.deal.get", new { id = ids[1] });
+        var many = await client.CallManyAsync("crm.deal.get", ids.Take(120).Select(id => (object?)new { id }));
 
-        Assert.Equal("2", deal.GetProperty("ID").GetString());
+        Assert.Equal(ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
         Assert.All(many, r => Assert.True(r.IsSuccess));
         Assert.Equal(emulator.BaseAddress, client.PortalUrl);
         Assert.Equal(4, (await emulator.GetStatsAsync()).AnswersByStatus[200]);

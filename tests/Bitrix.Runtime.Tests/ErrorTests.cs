@@ -159,9 +159,10 @@ public sealed class ErrorTests
         options.BucketCapacity = 1;
         options.DrainPerSecond = 0;
         await using var portal = TestPortal.Create(options);
-        await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var id = await portal.IdAsync("crm.deal", 0);
+        await portal.Client.CallAsync("crm.deal.get", new { id });
 
-        var e = await Assert.ThrowsAsync<BitrixException>(() => portal.Client.CallAsync("crm.deal.get", new { id = 1 }));
+        var e = await Assert.ThrowsAsync<BitrixException>(() => portal.Client.CallAsync("crm.deal.get", new { id }));
 
         Assert.Equal(BitrixErrorCodes.QueryLimitExceeded, e.ErrorCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, e.StatusCode);
@@ -175,12 +176,13 @@ public sealed class ErrorTests
         options.OperatingLimitSeconds = 0.001;
         options.OperatingWindow = TimeSpan.FromSeconds(1);
         await using var portal = TestPortal.Create(options);
-        await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var id = await portal.IdAsync("crm.deal", 0);
+        await portal.Client.CallAsync("crm.deal.get", new { id });
 
-        var second = await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var second = await portal.Client.CallAsync("crm.deal.get", new { id });
 
         var stats = await portal.Emulator.GetStatsAsync();
-        Assert.Equal("1", second.GetProperty("ID").GetString());
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), second.GetProperty("ID").GetString());
         Assert.Equal(1, stats.Rejected429);
         Assert.Equal(2, stats.CallsByMethod["crm.deal.get"]);
     }

@@ -10,7 +10,8 @@ public sealed class GetByIdTests
     public async Task Pairs_come_in_input_order()
     {
         await using var portal = TestPortal.Create();
-        long[] ids = [42, 5, 199, 1, 77];
+        var seeded = await portal.IdsAsync();
+        long[] ids = [seeded[41], seeded[4], seeded[198], seeded[0], seeded[76]];
 
         var results = await portal.Client.GetByIdAsync("crm.deal.get", ids);
 
@@ -25,38 +26,42 @@ public sealed class GetByIdTests
     public async Task Duplicates_keep_their_places_and_ById_has_each_id_once()
     {
         await using var portal = TestPortal.Create();
-        int[] ids = [7, 7, 3, 7, 3, 9];
+        var seeded = (await portal.IdsAsync()).Select(i => (int)i).ToArray();
+        int seventh = seeded[6], third = seeded[2], ninth = seeded[8], eighth = seeded[7];
+        int[] ids = [seventh, seventh, third, seventh, third, ninth];
 
         var results = await portal.Client.GetByIdAsync("crm.deal.get", ids);
 
         Assert.Equal(ids, results.Select(p => p.Key));
         Assert.All(results, p => Assert.Equal(p.Key.ToString(CultureInfo.InvariantCulture), p.Value.Result!.Value.GetProperty("ID").GetString()));
-        Assert.Equal([7, 3, 9], results.ById.Keys);
+        Assert.Equal([seventh, third, ninth], results.ById.Keys);
         Assert.Equal(3, results.ById.Count);
-        Assert.Same(results[0].Value, results.ById[7]);
-        Assert.Same(results[2].Value, results.ById[3]);
-        Assert.False(results.ById.ContainsKey(8));
+        Assert.Same(results[0].Value, results.ById[seventh]);
+        Assert.Same(results[2].Value, results.ById[third]);
+        Assert.False(results.ById.ContainsKey(eighth));
     }
 
     [Fact]
     public async Task A_missing_id_is_an_error_on_its_own_pair()
     {
         await using var portal = TestPortal.Create();
-        long[] ids = [1, 999999, 2, 888888, 3];
+        var seeded = await portal.IdsAsync();
+        Assert.True(seeded[^1] < 888888);
+        long[] ids = [seeded[0], 999999, seeded[1], 888888, seeded[2]];
 
         var results = await portal.Client.GetByIdAsync("crm.deal.get", ids);
 
         Assert.Equal([true, false, true, false, true], results.Select(p => p.Value.IsSuccess));
         Assert.Equal("Not found", results.ById[999999].Error!.Description);
         Assert.Equal("Not found", results[3].Value.Error!.Description);
-        Assert.Equal("2", results.ById[2].Result!.Value.GetProperty("ID").GetString());
+        Assert.Equal(seeded[1].ToString(CultureInfo.InvariantCulture), results.ById[seeded[1]].Result!.Value.GetProperty("ID").GetString());
     }
 
     [Fact]
     public async Task String_ids_a_custom_parameter_name_and_many_batches()
     {
         await using var portal = TestPortal.Create();
-        var ids = Enumerable.Range(1, 120).Reverse().Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var ids = (await portal.IdsAsync()).Take(120).Reverse().Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
 
         var results = await portal.Client.GetByIdAsync("crm.deal.get", ids, idParameter: "id");
 

@@ -26,11 +26,14 @@ public sealed class MoveTests
         var recorder = new RecordingHandler(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
         using var http = new HttpClient(recorder);
         await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options());
-        var parameters = new JsonObject { ["filter"] = new JsonObject { [">=ID"] = 95 }, ["select"] = new JsonArray("ID"), ["order"] = new JsonObject { ["ID"] = "ASC" } };
+        var ids = await newPortal.GetIdsAsync("crm.deal");
+        // Rows only the new portal has: the old one would answer none.
+        Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[94]);
+        var parameters = new JsonObject { ["filter"] = new JsonObject { [">=ID"] = ids[94] }, ["select"] = new JsonArray("ID"), ["order"] = new JsonObject { ["ID"] = "ASC" } };
 
         var rows = await client.CallRawAsync("crm.deal.list", parameters);
 
-        Assert.Equal(["95", "96", "97", "98", "99", "100"], rows.Result.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Skip(94).Select(Text), rows.Result.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
         Assert.Equal(6, rows.Total);
         Assert.Equal(NewPortal, client.PortalUrl);
         var sent = recorder.Requests;
@@ -88,9 +91,11 @@ public sealed class MoveTests
             RefreshToken = tokens.RefreshToken,
         }, http, Fast.Options());
 
-        var deal = await client.CallAsync("crm.deal.get", new { id = 2 });
+        var id = (await newPortal.GetIdsAsync("crm.deal"))[1];
 
-        Assert.Equal("2", deal.GetProperty("ID").GetString());
+        var deal = await client.CallAsync("crm.deal.get", new { id });
+
+        Assert.Equal(Text(id), deal.GetProperty("ID").GetString());
         Assert.Equal(NewPortal, client.PortalUrl);
     }
 
@@ -149,12 +154,14 @@ public sealed class MoveTests
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
         using var http = new HttpClient();
         await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString(), Fast.Options());
+        var ids = await newPortal.GetIdsAsync("crm.deal");
+        Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[97]);
 
-        var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = 97 }, select = new[] { "ID" } });
+        var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = ids[96] }, select = new[] { "ID" } });
         var added = await client.CallAsync("crm.deal.add", new { fields = new { TITLE = "Once" } });
 
-        Assert.Equal(["98", "99", "100"], rows.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
-        Assert.Equal(101, added.GetInt64());
+        Assert.Equal(ids.Skip(97).Select(Text), rows.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        Assert.Equal(ids[^1] + 1, added.GetInt64());
         Assert.Equal(newPortal.BaseAddress, client.PortalUrl);
         Assert.Equal(1, (await oldPortal.GetStatsAsync()).Requests);
         var stats = await newPortal.GetStatsAsync();
@@ -168,14 +175,18 @@ public sealed class MoveTests
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
         await using var client = BitrixClient.FromWebhook(oldPortal.WebhookUrl.ToString(), Fast.Options());
+        var ids = await newPortal.GetIdsAsync("crm.deal");
+        Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[97]);
 
-        var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = 97 }, select = new[] { "ID" } });
-        var deal = await client.CallAsync("crm.deal.get", new { id = 100 });
+        var rows = await client.CallAsync("crm.deal.list", new { filter = new Dictionary<string, object> { [">ID"] = ids[96] }, select = new[] { "ID" } });
+        var deal = await client.CallAsync("crm.deal.get", new { id = ids[^1] });
 
-        Assert.Equal(["98", "99", "100"], rows.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
-        Assert.Equal("100", deal.GetProperty("ID").GetString());
+        Assert.Equal(ids.Skip(97).Select(Text), rows.EnumerateArray().Select(r => r.GetProperty("ID").GetString()));
+        Assert.Equal(Text(ids[^1]), deal.GetProperty("ID").GetString());
         Assert.Equal(newPortal.BaseAddress, client.PortalUrl);
         Assert.Equal(1, (await oldPortal.GetStatsAsync()).Requests);
         Assert.Equal(2, (await newPortal.GetStatsAsync()).Requests);
     }
+
+    private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

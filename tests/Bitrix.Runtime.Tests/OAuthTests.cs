@@ -76,14 +76,15 @@ public sealed class OAuthTests
     public async Task Calls_batches_and_bulk_calls_work_with_the_token_in_the_body()
     {
         await using var portal = await OAuthPortal.CreateAsync();
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
 
-        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = 3 });
-        var batch = await portal.Client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = 4 }));
-        var many = await portal.Client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 60).Select(i => (object?)new { id = i }));
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = ids[2] });
+        var batch = await portal.Client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = ids[3] }));
+        var many = await portal.Client.CallManyAsync("crm.deal.get", ids.Take(60).Select(id => (object?)new { id }));
         var taskId = (await portal.Emulator.GetIdsAsync("tasks.task"))[0];
         var comment = await portal.Client.CallRawAsync("task.commentitem.add", new object[] { taskId, new { POST_MESSAGE = "via OAuth" } });
 
-        Assert.Equal("3", deal.GetProperty("ID").GetString());
+        Assert.Equal(ids[2].ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
         Assert.True(batch["0"].IsSuccess);
         Assert.All(many, r => Assert.True(r.IsSuccess));
         Assert.True(comment.Result.GetInt64() > 0);
@@ -101,14 +102,15 @@ public sealed class OAuthTests
     public async Task A_token_expiring_between_calls_is_renewed_once_and_the_call_succeeds()
     {
         await using var portal = await OAuthPortal.CreateAsync();
-        await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
+        await portal.Client.CallAsync("crm.deal.get", new { id = ids[0] });
 
         await portal.Emulator.ExpireOAuthTokensAsync();
-        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = 2 });
-        var again = await portal.Client.CallAsync("crm.deal.get", new { id = 3 });
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = ids[1] });
+        var again = await portal.Client.CallAsync("crm.deal.get", new { id = ids[2] });
 
-        Assert.Equal("2", deal.GetProperty("ID").GetString());
-        Assert.Equal("3", again.GetProperty("ID").GetString());
+        Assert.Equal(ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
+        Assert.Equal(ids[2].ToString(System.Globalization.CultureInfo.InvariantCulture), again.GetProperty("ID").GetString());
         Assert.Equal(1, (await portal.StatsAsync()).TokenRefreshes);
         var renewed = Assert.Single(portal.Renewed);
         Assert.NotEqual(portal.OAuth.AccessToken, renewed.AccessToken);
@@ -134,10 +136,11 @@ public sealed class OAuthTests
                 await portal.Emulator.ExpireOAuthTokensAsync();
             }
         };
+        var ids = (await portal.Emulator.GetIdsAsync("crm.deal")).Take(16).ToList();
 
-        var deals = await Task.WhenAll(Enumerable.Range(1, 16).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
+        var deals = await Task.WhenAll(ids.Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
 
-        Assert.Equal(Enumerable.Range(1, 16).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), deals.Select(d => d.GetProperty("ID").GetString()));
         var stats = await portal.StatsAsync();
         Assert.Equal(1, stats.TokenRefreshes);
         Assert.Single(portal.Renewed);
@@ -150,8 +153,9 @@ public sealed class OAuthTests
     {
         await using var portal = await OAuthPortal.CreateAsync(clientOptions: Fast.Options(o => { o.MaxConcurrency = 16; }));
         await portal.Emulator.ExpireOAuthTokensAsync();
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
 
-        var deals = await Task.WhenAll(Enumerable.Range(1, 16).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
+        var deals = await Task.WhenAll(ids.Take(16).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
 
         Assert.Equal(16, deals.Length);
         Assert.Equal(1, (await portal.StatsAsync()).TokenRefreshes);
@@ -163,8 +167,9 @@ public sealed class OAuthTests
     {
         await using var portal = await OAuthPortal.CreateAsync(clientOptions: Fast.Options(o => { o.AutoBatch = true; }));
         await portal.Emulator.ExpireOAuthTokensAsync();
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
 
-        var deals = await Task.WhenAll(Enumerable.Range(1, 150).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
+        var deals = await Task.WhenAll(ids.Take(150).Select(id => portal.Client.CallAsync("crm.deal.get", new { id })));
 
         Assert.Equal(150, deals.Length);
         Assert.Equal(1, (await portal.StatsAsync()).TokenRefreshes);
@@ -174,8 +179,9 @@ public sealed class OAuthTests
     public async Task The_renewed_pair_is_the_one_to_persist_and_the_old_refresh_token_is_spent()
     {
         await using var portal = await OAuthPortal.CreateAsync();
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
         await portal.Emulator.ExpireOAuthTokensAsync();
-        await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        await portal.Client.CallAsync("crm.deal.get", new { id = ids[0] });
         var renewed = Assert.Single(portal.Renewed);
 
         // A client started later from the persisted pair works without a refresh...
@@ -188,7 +194,7 @@ public sealed class OAuthTests
             AccessToken = renewed.AccessToken,
             RefreshToken = renewed.RefreshToken,
         }, portal.Http);
-        Assert.Equal("5", (await restarted.CallAsync("crm.deal.get", new { id = 5 })).GetProperty("ID").GetString());
+        Assert.Equal(ids[4].ToString(System.Globalization.CultureInfo.InvariantCulture), (await restarted.CallAsync("crm.deal.get", new { id = ids[4] })).GetProperty("ID").GetString());
         Assert.Equal(1, (await portal.StatsAsync()).TokenRefreshes);
 
         // ...while one started from the original pair cannot renew: its refresh token was rotated.
@@ -201,7 +207,7 @@ public sealed class OAuthTests
             AccessToken = portal.OAuth.AccessToken,
             RefreshToken = portal.OAuth.RefreshToken,
         }, portal.Http);
-        var e = await Assert.ThrowsAsync<BitrixException>(() => stale.CallAsync("crm.deal.get", new { id = 5 }));
+        var e = await Assert.ThrowsAsync<BitrixException>(() => stale.CallAsync("crm.deal.get", new { id = ids[4] }));
         Assert.Equal("invalid_grant", e.ErrorCode);
         Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
     }
@@ -227,10 +233,11 @@ public sealed class OAuthTests
     public async Task An_unknown_access_token_is_renewed_too()
     {
         await using var portal = await OAuthPortal.CreateAsync(configure: o => o.AccessToken = "an-access-token-the-portal-never-issued");
+        var id = (await portal.Emulator.GetIdsAsync("crm.deal"))[0];
 
-        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = 1 });
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { id });
 
-        Assert.Equal("1", deal.GetProperty("ID").GetString());
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
         Assert.Equal(1, (await portal.StatsAsync()).TokenRefreshes);
     }
 

@@ -35,11 +35,12 @@ public sealed class RedactionTests
         {
             var client = portal.Client;
             Assert.Equal(Code, portal.WebhookCode);
-            await client.CallAsync("crm.deal.get", new { id = 1 });
-            await client.CallRawAsync("crm.deal.update", new { id = 1, fields = new { COMMENTS = (string?)null } });
-            await client.BatchAsync(new BitrixBatch().Add("a", "crm.deal.get", new { id = 2 }).Add("b", "crm.deal.get", new { id = 999999 }));
-            var many = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 60).Select(i => (object?)new { id = i == 30 ? 999999 : i }));
-            await client.GetByIdAsync("crm.deal.get", [3, 4]);
+            var ids = await portal.IdsAsync();
+            await client.CallAsync("crm.deal.get", new { id = ids[0] });
+            await client.CallRawAsync("crm.deal.update", new { id = ids[0], fields = new { COMMENTS = (string?)null } });
+            await client.BatchAsync(new BitrixBatch().Add("a", "crm.deal.get", new { id = ids[1] }).Add("b", "crm.deal.get", new { id = 999999 }));
+            var many = await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 60).Select(i => (object?)new { id = i == 30 ? 999999 : ids[i - 1] }));
+            await client.GetByIdAsync("crm.deal.get", [ids[2], ids[3]]);
             messages.Add(many[29].Error!.ToException("crm.deal.get").ToString());
             messages.Add((await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.nothing.here"))).ToString());
             messages.Add((await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 999999 }))).ToString());
@@ -48,7 +49,8 @@ public sealed class RedactionTests
 
         await using (var auto = TestPortal.Create(Options(), Fast.Options(o => { o.LoggerFactory = logs; o.AutoBatch = true; })))
         {
-            await Task.WhenAll(Enumerable.Range(1, 80).Select(i => auto.Client.CallAsync("crm.deal.get", new { id = i })));
+            var ids = await auto.IdsAsync();
+            await Task.WhenAll(ids.Take(80).Select(id => auto.Client.CallAsync("crm.deal.get", new { id })));
         }
 
         var text = logs.AllText;
@@ -108,13 +110,14 @@ public sealed class RedactionTests
             },
         };
         var messages = new List<string>();
+        var ids = await emulator.GetIdsAsync("crm.deal");
         await using (var client = BitrixClient.FromOAuth(oauth, http, Fast.Options(o => { o.LoggerFactory = logs; o.MaxConcurrency = 8; })))
         {
-            await client.CallAsync("crm.deal.get", new { id = 1 });
+            await client.CallAsync("crm.deal.get", new { id = ids[0] });
             await emulator.ExpireOAuthTokensAsync();
-            await Task.WhenAll(Enumerable.Range(1, 8).Select(i => client.CallAsync("crm.deal.get", new { id = i })));
-            await client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = 5 }));
-            await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 55).Select(i => (object?)new { id = i }));
+            await Task.WhenAll(ids.Take(8).Select(id => client.CallAsync("crm.deal.get", new { id })));
+            await client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = ids[4] }));
+            await client.CallManyAsync("crm.deal.get", ids.Take(55).Select(id => (object?)new { id }));
             messages.Add((await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 999999 }))).ToString());
             messages.Add(client.ToString()!);
         }
@@ -208,12 +211,13 @@ public sealed class RedactionTests
         ActivitySource.AddActivityListener(activityListener);
         using var diagnostics = DiagnosticListener.AllListeners.Subscribe(new RequestObserver(requestUris, port));
 
+        var ids = await emulator.GetIdsAsync("crm.deal");
         await using (var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), Fast.Options(o => { o.AutoBatch = true; })))
         {
-            Assert.Equal("3", (await client.CallAsync("crm.deal.get", new { id = 3 })).GetProperty("ID").GetString());
-            Assert.True((await client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = 4 })))["0"].IsSuccess);
-            Assert.All(await client.CallManyAsync("crm.deal.get", Enumerable.Range(1, 60).Select(i => (object?)new { id = i })), r => Assert.True(r.IsSuccess));
-            var auto = await Task.WhenAll(Enumerable.Range(1, 70).Select(i => client.CallAsync("crm.deal.get", new { id = i })));
+            Assert.Equal(ids[2].ToString(System.Globalization.CultureInfo.InvariantCulture), (await client.CallAsync("crm.deal.get", new { id = ids[2] })).GetProperty("ID").GetString());
+            Assert.True((await client.BatchAsync(new BitrixBatch().Add("crm.deal.get", new { id = ids[3] })))["0"].IsSuccess);
+            Assert.All(await client.CallManyAsync("crm.deal.get", ids.Take(60).Select(id => (object?)new { id })), r => Assert.True(r.IsSuccess));
+            var auto = await Task.WhenAll(ids.Take(70).Select(id => client.CallAsync("crm.deal.get", new { id })));
             Assert.Equal(70, auto.Length);
         }
 

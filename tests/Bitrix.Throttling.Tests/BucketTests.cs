@@ -10,8 +10,9 @@ public sealed class BucketTests
     {
         await using var harness = new Harness(Harness.Scaled(capacity: 50, drain: 100));
         var client = harness.Client();
+        var ids = await harness.Emulator.GetIdsAsync("crm.deal");
 
-        var calls = Enumerable.Range(0, 1000).Select(i => client.CallAsync("crm.deal.get", Harness.Params(("ID", 1 + (i % 300)))));
+        var calls = Enumerable.Range(0, 1000).Select(i => client.CallAsync("crm.deal.get", Harness.Params(("ID", ids[i % 300]))));
         var results = await Task.WhenAll(calls);
 
         var stats = await harness.Emulator.GetStatsAsync();
@@ -29,8 +30,9 @@ public sealed class BucketTests
         var store = new InMemoryRateLimitStore();
         var first = harness.Client(store: store);
         var second = harness.Client(store: store);
+        var ids = await harness.Emulator.GetIdsAsync("crm.deal");
 
-        var calls = Enumerable.Range(0, 150).Select(i => (i % 2 == 0 ? first : second).CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i))));
+        var calls = Enumerable.Range(0, 150).Select(i => (i % 2 == 0 ? first : second).CallAsync("crm.deal.get", Harness.Params(("ID", ids[i]))));
         await Task.WhenAll(calls);
 
         var stats = await harness.Emulator.GetStatsAsync();
@@ -44,8 +46,9 @@ public sealed class BucketTests
         await using var harness = new Harness(Harness.Scaled(capacity: 10, drain: 100));
         var first = harness.Client(store: new InMemoryRateLimitStore());
         var second = harness.Client(store: new InMemoryRateLimitStore());
+        var ids = await harness.Emulator.GetIdsAsync("crm.deal");
 
-        var calls = Enumerable.Range(0, 120).Select(i => (i % 2 == 0 ? first : second).CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i))));
+        var calls = Enumerable.Range(0, 120).Select(i => (i % 2 == 0 ? first : second).CallAsync("crm.deal.get", Harness.Params(("ID", ids[i]))));
         var results = await Task.WhenAll(calls);
 
         var stats = await harness.Emulator.GetStatsAsync();

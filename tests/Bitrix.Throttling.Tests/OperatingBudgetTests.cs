@@ -24,10 +24,12 @@ public sealed class OperatingBudgetTests
             o.TimeProvider = time;
         });
 
-        var dealCalls = Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i)))));
+        var dealIds = await harness.Emulator.GetIdsAsync("crm.deal");
+        var leadIds = await harness.Emulator.GetIdsAsync("crm.lead");
+        var dealCalls = Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.CallAsync("crm.deal.get", Harness.Params(("ID", dealIds[i])))));
         await WaitForQuiet(harness);
         var dealsBeforeReset = harness.Probe.Requests;
-        var leads = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.CallAsync("crm.lead.get", Harness.Params(("ID", 1 + i)))));
+        var leads = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.CallAsync("crm.lead.get", Harness.Params(("ID", leadIds[i])))));
         var dealsBlockedWhileLeadsRan = !dealCalls.IsCompleted;
         var reasonWhileBlocked = client.CurrentWaitReason;
 
@@ -66,14 +68,15 @@ public sealed class OperatingBudgetTests
 
         // The client believes in a far larger budget, so the portal, not the mirror, blocks crm.deal.get.
         var client = harness.Client(o => o.OperatingLimitSeconds = 10_000);
-        var items = Enumerable.Range(0, 40).Select(i => Harness.Params(("ID", 1 + i)));
+        var ids = (await harness.Emulator.GetIdsAsync("crm.deal")).Take(40).ToList();
+        var items = ids.Select(id => Harness.Params(("ID", id)));
 
         var results = await client.CallManyAsync("crm.deal.get", items);
 
         var stats = await harness.Emulator.GetStatsAsync();
         Assert.Equal(40, results.Count);
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), results.Select(r => r.Result!.Value.GetProperty("ID").GetString()));
+        Assert.Equal(ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), results.Select(r => r.Result!.Value.GetProperty("ID").GetString()));
         Assert.True(stats.Rejected429 > 0, "the portal refused some commands, which were then sent again");
     }
 }

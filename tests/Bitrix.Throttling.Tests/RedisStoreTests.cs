@@ -14,8 +14,9 @@ public sealed class RedisStoreTests(RedisServer redis) : IClassFixture<RedisServ
         var prefix = $"t{Guid.NewGuid():N}:";
         var a = harness.Client(store: new RedisRateLimitStore(first, prefix));
         var b = harness.Client(store: new RedisRateLimitStore(second, prefix));
+        var ids = await harness.Emulator.GetIdsAsync("crm.deal");
 
-        var calls = Enumerable.Range(0, 150).Select(i => (i % 2 == 0 ? a : b).CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i))));
+        var calls = Enumerable.Range(0, 150).Select(i => (i % 2 == 0 ? a : b).CallAsync("crm.deal.get", Harness.Params(("ID", ids[i]))));
         await Task.WhenAll(calls);
 
         var stats = await harness.Emulator.GetStatsAsync();

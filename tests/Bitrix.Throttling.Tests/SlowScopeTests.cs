@@ -4,8 +4,11 @@ namespace Bitrix.Throttling.Tests;
 
 public sealed class SlowScopeTests
 {
-    private static Task<System.Text.Json.JsonElement[]> Burst(BitrixClient client, int count)
-        => Task.WhenAll(Enumerable.Range(0, count).Select(i => client.CallAsync("crm.deal.get", Harness.Params(("ID", 1 + i)))));
+    private static async Task<System.Text.Json.JsonElement[]> Burst(Harness harness, BitrixClient client, int count)
+    {
+        var ids = await harness.Emulator.GetIdsAsync("crm.deal");
+        return await Task.WhenAll(ids.Take(count).Select(id => client.CallAsync("crm.deal.get", Harness.Params(("ID", id)))));
+    }
 
     [Fact]
     public async Task A_slow_scope_limits_the_calls_inside_it_and_is_restored_after_an_exception()
@@ -13,7 +16,7 @@ public sealed class SlowScopeTests
         await using var harness = new Harness(Harness.Scaled(capacity: 1000, drain: 1000));
         var client = harness.Client(o => o.MaxConcurrency = 6);
 
-        await Burst(client, 30);
+        await Burst(harness, client, 30);
         var before = harness.Probe.MaxInFlight;
 
         harness.Probe.ResetMax();
@@ -21,14 +24,14 @@ public sealed class SlowScopeTests
         {
             using (client.Slow(maxConcurrency: 1))
             {
-                await Burst(client, 20);
+                await Burst(harness, client, 20);
                 throw new InvalidOperationException("boom");
             }
         });
         var inside = harness.Probe.MaxInFlight;
 
         harness.Probe.ResetMax();
-        await Burst(client, 30);
+        await Burst(harness, client, 30);
         var after = harness.Probe.MaxInFlight;
 
         Assert.Equal("boom", thrown.Message);
@@ -47,18 +50,18 @@ public sealed class SlowScopeTests
         using (client.Slow(maxConcurrency: 3))
         {
             harness.Probe.ResetMax();
-            await Burst(client, 30);
+            await Burst(harness, client, 30);
             outerOnly = harness.Probe.MaxInFlight;
 
             using (client.Slow(maxConcurrency: 1))
             {
                 harness.Probe.ResetMax();
-                await Burst(client, 20);
+                await Burst(harness, client, 20);
                 inner = harness.Probe.MaxInFlight;
             }
 
             harness.Probe.ResetMax();
-            await Burst(client, 30);
+            await Burst(harness, client, 30);
             outerAgain = harness.Probe.MaxInFlight;
         }
 
@@ -82,7 +85,7 @@ public sealed class SlowScopeTests
         });
 
         harness.Probe.ResetMax();
-        await Burst(client, 30);
+        await Burst(harness, client, 30);
         var elsewhere = harness.Probe.MaxInFlight;
         release.SetResult();
         await scoped;
@@ -105,7 +108,7 @@ public sealed class SlowScopeTests
         Task burst;
         using (client.Slow(maxConcurrency: null, requestsPerSecond: 10))
         {
-            burst = Burst(client, 5);
+            burst = Burst(harness, client, 5);
         }
 
         for (var step = 0; step < 5; step++)

@@ -115,9 +115,11 @@ describe('@bitrix24/b24jssdk against the emulator', () => {
   });
 
   it('runs a batch of named commands with $result references', async () => {
+    // Seeded IDs have holes: the bound and the expected rows come from the portal's own ID list.
+    const ids = await emulatorIds(emulator.origin);
     const response = await b24.actions.v2.batch.make({
       calls: {
-        first: ['crm.deal.list', { order: { ID: 'ASC' }, filter: { '>ID': 10 }, select: ['ID', 'TITLE'] }],
+        first: ['crm.deal.list', { order: { ID: 'ASC' }, filter: { '>ID': Number(ids[9]) }, select: ['ID', 'TITLE'] }],
         deal: ['crm.deal.get', { id: '$result[first][0][ID]' }],
         after: { method: 'crm.deal.list', params: { order: { ID: 'ASC' }, filter: { '>ID': '$result[first][49][ID]' }, select: ['ID'] } },
       },
@@ -131,7 +133,7 @@ describe('@bitrix24/b24jssdk against the emulator', () => {
 
     const firstRows = first.getData().result;
     assert.equal(firstRows.length, PAGE);
-    assert.equal(firstRows[0].ID, '11');
+    assert.equal(firstRows[0].ID, ids[10]);
     assert.equal(first.getTotal(), DEALS - 10, 'result_total of the command');
     assert.ok(first.isMore(), 'result_next of the command');
 
@@ -140,23 +142,25 @@ describe('@bitrix24/b24jssdk against the emulator', () => {
     assert.equal(dealRow.TITLE, firstRows[0].TITLE);
 
     const laterRows = later.getData().result;
-    assert.equal(laterRows[0].ID, String(Number(firstRows[PAGE - 1].ID) + 1));
+    assert.equal(firstRows[PAGE - 1].ID, ids[10 + PAGE - 1]);
+    assert.equal(laterRows[0].ID, ids[10 + PAGE]);
   });
 
   it('reports a failing batch command, and stops at it with halt', async () => {
+    const ids = await emulatorIds(emulator.origin);
     const calls = {
-      before: ['crm.deal.get', { id: 1 }],
-      broken: ['crm.deal.nosuchmethod', { id: 1 }],
-      later: ['crm.deal.get', { id: 2 }],
+      before: ['crm.deal.get', { id: Number(ids[0]) }],
+      broken: ['crm.deal.nosuchmethod', { id: Number(ids[0]) }],
+      later: ['crm.deal.get', { id: Number(ids[1]) }],
     };
     const goOn = await b24.actions.v2.batch.make({ calls, options: { isHaltOnError: false, returnAjaxResult: true } });
     assert.equal(goOn.isSuccess, false);
     assert.deepEqual(goOn.getErrorMessages(), ['Method not found!']);
     const results = goOn.getData();
     assert.deepEqual(Object.keys(results), ['before', 'broken', 'later']);
-    assert.equal(results.before.getData().result.ID, '1');
+    assert.equal(results.before.getData().result.ID, ids[0]);
     assert.equal(results.broken.isSuccess, false);
-    assert.equal(results.later.getData().result.ID, '2');
+    assert.equal(results.later.getData().result.ID, ids[1]);
 
     const halted = await b24.actions.v2.batch.make({ calls, options: { isHaltOnError: true, returnAjaxResult: true } });
     assert.equal(halted.isSuccess, false);

@@ -13,17 +13,18 @@ public sealed class BatchTests : PortalTestBase
     public async Task A_map_cmd_answers_by_name_with_totals_and_nexts_of_lists()
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 2);
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["deal"] = "crm.deal.get?id=3",
+            ["deal"] = $"crm.deal.get?id={id}",
             ["page"] = "crm.deal.list?select[]=ID",
             ["last"] = "crm.deal.list?select[]=ID&start=100",
         });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var result = answer.Result!;
-        Assert.Equal("3", (string)result["result"]!["deal"]!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)result["result"]!["deal"]!["ID"]!);
         Assert.Equal(50, result["result"]!["page"]!.AsArray().Count);
         Assert.Equal("[]", result["result_error"]!.ToJsonString());
         Assert.Equal("""{"page":120,"last":120}""", result["result_total"]!.ToJsonString());
@@ -35,11 +36,12 @@ public sealed class BatchTests : PortalTestBase
     public async Task A_list_cmd_answers_with_json_lists_in_command_order()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var answer = await portal.BatchAsync(new[] { "crm.deal.get?id=1", "crm.deal.get?id=2", "crm.deal.list?select[]=ID" });
+        var answer = await portal.BatchAsync(new[] { $"crm.deal.get?id={ids[0]}", $"crm.deal.get?id={ids[1]}", "crm.deal.list?select[]=ID" });
 
         var result = answer.Result!;
-        Assert.Equal(["1", "2"], result["result"]!.AsArray().Take(2).Select(r => (string)r!["ID"]!));
+        Assert.Equal(ids.Take(2).Select(i => i.ToString(CultureInfo.InvariantCulture)), result["result"]!.AsArray().Take(2).Select(r => (string)r!["ID"]!));
         Assert.IsType<JsonArray>(result["result_time"]);
         Assert.Equal(3, result["result_time"]!.AsArray().Count);
         // Only the third command has a total: PHP keeps key 2, so the map stays an object.
@@ -50,10 +52,12 @@ public sealed class BatchTests : PortalTestBase
     public async Task Numeric_names_zero_to_n_minus_one_also_make_json_lists()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["0"] = "crm.deal.get?id=1", ["1"] = "crm.deal.get?id=2" });
+        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["0"] = $"crm.deal.get?id={ids[0]}", ["1"] = $"crm.deal.get?id={ids[1]}" });
 
         Assert.IsType<JsonArray>(answer.Result!["result"]);
+        Assert.Equal(2, answer.Result!["result"]!.AsArray().Count);
     }
 
     [Fact]
@@ -92,18 +96,19 @@ public sealed class BatchTests : PortalTestBase
     public async Task A_batch_inside_a_batch_fails_that_command_only()
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 0);
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["inner"] = "batch?cmd[a]=crm.deal.get%3Fid%3D1",
-            ["ok"] = "crm.deal.get?id=1",
+            ["inner"] = $"batch?cmd[a]=crm.deal.get%3Fid%3D{id}",
+            ["ok"] = $"crm.deal.get?id={id}",
         });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var error = answer.Result!["result_error"]!["inner"]!;
         Assert.Equal("ERROR_BATCH_METHOD_NOT_ALLOWED", (string)error["error"]!);
         Assert.Equal("Method is not allowed for batch usage", (string)error["error_description"]!);
-        Assert.Equal("1", (string)answer.Result!["result"]!["ok"]!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)answer.Result!["result"]!["ok"]!["ID"]!);
     }
 
     [Fact]
@@ -132,13 +137,14 @@ public sealed class BatchTests : PortalTestBase
     public async Task Halt_zero_runs_every_command_despite_failures()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
         var answer = await portal.BatchAsync(
             new Dictionary<string, string>
             {
-                ["a"] = "crm.deal.get?id=1",
+                ["a"] = $"crm.deal.get?id={ids[0]}",
                 ["bad"] = "no.such.method",
-                ["b"] = "crm.deal.get?id=2",
+                ["b"] = $"crm.deal.get?id={ids[1]}",
             },
             halt: 0);
 
@@ -169,54 +175,62 @@ public sealed class BatchTests : PortalTestBase
     public async Task An_embedded_reference_is_replaced_by_its_text()
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 3);
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["src"] = "crm.deal.get?id=4",
+            ["src"] = $"crm.deal.get?id={id}",
             ["copy"] = "crm.deal.add?fields[TITLE]=Copy of $result[src][TITLE] (#$result[src][ID])",
             ["check"] = "crm.deal.get?id=$result[copy]",
         });
 
         var title = (string)answer.Result!["result"]!["src"]!["TITLE"]!;
-        Assert.Equal($"Copy of {title} (#4)", (string)answer.Result!["result"]!["check"]!["TITLE"]!);
+        Assert.Equal($"Copy of {title} (#{id})", (string)answer.Result!["result"]!["check"]!["TITLE"]!);
     }
 
     [Fact]
     public async Task Next_and_total_references_chain_pages()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
+        const int few = 60;
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
             ["p0"] = "crm.deal.list?select[]=ID",
             ["p1"] = "crm.deal.list?select[]=ID&start=$next[p0]",
-            ["few"] = "crm.deal.list?select[]=ID&filter[%3C%3DID]=7",
+            ["few"] = $"crm.deal.list?select[]=ID&filter[%3C%3DID]={ids[few - 1]}",
             ["upto"] = "crm.deal.list?select[]=ID&filter[%3C%3DID]=$total[few]&start=-1",
         });
 
         var result = answer.Result!["result"]!;
-        Assert.Equal(51, result["p1"].Ids()[0]);
+        Assert.Equal(ids[50], result["p1"].Ids()[0]);
         Assert.Equal(100, answer.Result!["result_next"]!["p1"]!.GetValue<long>());
-        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), result["upto"].Ids());
+        Assert.Equal(few, answer.Result!["result_total"]!["few"]!.GetValue<long>());
+        // $total[few] is the number 60, used as an ID bound: the rows whose ID is at most 60.
+        var upto = ids.Where(i => i <= few).ToList();
+        Assert.NotEmpty(upto);
+        Assert.Equal(upto, result["upto"].Ids());
     }
 
     [Fact]
     public async Task A_reference_into_a_short_page_yields_a_partial_value_without_breaking_the_batch()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["short"] = "crm.deal.list?select[]=ID&filter[%3C%3DID]=10&start=-1",
+            ["short"] = $"crm.deal.list?select[]=ID&filter[%3C%3DID]={ids[9]}&start=-1",
             ["next"] = "crm.deal.list?select[]=ID&filter[>ID]=$result[short][49][ID]&start=-1",
-            ["after"] = "crm.deal.get?id=1",
+            ["after"] = $"crm.deal.get?id={ids[0]}",
         });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var result = answer.Result!;
         Assert.Equal(10, result["result"]!["short"]!.AsArray().Count);
         Assert.True(result["result"]!.AsObject().ContainsKey("next") || result["result_error"]!.AsObject().ContainsKey("next"));
-        Assert.Equal("1", (string)result["result"]!["after"]!["ID"]!);
+        Assert.Equal(ids[0].ToString(CultureInfo.InvariantCulture), (string)result["result"]!["after"]!["ID"]!);
     }
 
     [Fact]
@@ -240,7 +254,7 @@ public sealed class BatchTests : PortalTestBase
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["g"] = "crm.deal.get?id=1",
+            ["g"] = $"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}",
             ["l"] = "crm.deal.list?select[]=ID&start=50",
             ["a"] = "crm.deal.add?fields[TITLE]=x",
         });
@@ -259,14 +273,15 @@ public sealed class BatchTests : PortalTestBase
     public async Task Commands_can_be_sent_as_a_form_and_as_a_query_string()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var form = await portal.PostFormAsync("batch", "halt=0&cmd[a]=crm.deal.get%3Fid%3D5&cmd[b]=crm.deal.list%3Ffilter%255B%253CID%255D%3D3");
-        var query = await portal.GetAsync("batch?cmd[a]=crm.deal.get%3Fid%3D5&cmd[b]=crm.deal.list%3Ffilter%255B%253CID%255D%3D3");
+        var form = await portal.PostFormAsync("batch", $"halt=0&cmd[a]=crm.deal.get%3Fid%3D{ids[4]}&cmd[b]=crm.deal.list%3Ffilter%255B%253CID%255D%3D{ids[2]}");
+        var query = await portal.GetAsync($"batch?cmd[a]=crm.deal.get%3Fid%3D{ids[4]}&cmd[b]=crm.deal.list%3Ffilter%255B%253CID%255D%3D{ids[2]}");
 
         foreach (var answer in new[] { form, query })
         {
-            Assert.Equal("5", (string)answer.Result!["result"]!["a"]!["ID"]!);
-            Assert.Equal([1, 2], answer.Result!["result"]!["b"].Ids());
+            Assert.Equal(ids[4].ToString(CultureInfo.InvariantCulture), (string)answer.Result!["result"]!["a"]!["ID"]!);
+            Assert.Equal(ids.Take(2), answer.Result!["result"]!["b"].Ids());
         }
     }
 
@@ -274,15 +289,16 @@ public sealed class BatchTests : PortalTestBase
     public async Task Command_method_names_are_case_insensitive_and_queries_may_be_url_encoded()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["plain"] = "CRM.Deal.List?filter[<ID]=3&select[]=ID",
-            ["encoded"] = "crm.deal.list?filter%5B%3CID%5D=3&select%5B%5D=ID",
+            ["plain"] = $"CRM.Deal.List?filter[<ID]={ids[2]}&select[]=ID",
+            ["encoded"] = $"crm.deal.list?filter%5B%3CID%5D={ids[2]}&select%5B%5D=ID",
         });
 
-        Assert.Equal([1, 2], answer.Result!["result"]!["plain"].Ids());
-        Assert.Equal([1, 2], answer.Result!["result"]!["encoded"].Ids());
+        Assert.Equal(ids.Take(2), answer.Result!["result"]!["plain"].Ids());
+        Assert.Equal(ids.Take(2), answer.Result!["result"]!["encoded"].Ids());
     }
 
     [Fact]
@@ -292,16 +308,17 @@ public sealed class BatchTests : PortalTestBase
         var options = Small();
         options.TimeProvider = clock;
         var portal = InProcess(options);
-        var cmd = Enumerable.Range(1, 50).ToDictionary(i => "g" + i.ToString(CultureInfo.InvariantCulture), i => $"crm.deal.get?id={i}");
+        var ids = await portal.IdsAsync("crm.deal");
+        var cmd = Enumerable.Range(1, 50).ToDictionary(i => "g" + i.ToString(CultureInfo.InvariantCulture), i => $"crm.deal.get?id={ids[i - 1]}");
 
         var batch = await portal.BatchAsync(cmd);
         Assert.Equal(1, (await portal.Emulator.GetStatsAsync()).BucketLevel, 9);
         for (var i = 0; i < 49; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await portal.PostJsonAsync("crm.deal.get", new { id = 1 })).Status);
+            Assert.Equal(HttpStatusCode.OK, (await portal.PostJsonAsync("crm.deal.get", new { id = ids[0] })).Status);
         }
 
-        var refused = await portal.PostJsonAsync("crm.deal.get", new { id = 1 });
+        var refused = await portal.PostJsonAsync("crm.deal.get", new { id = ids[0] });
 
         Assert.Equal(50, batch.Result!["result"]!.AsObject().Count);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
@@ -311,12 +328,13 @@ public sealed class BatchTests : PortalTestBase
     public async Task Each_command_is_charged_to_its_own_method_and_the_batch_itself_to_none()
     {
         var portal = InProcess();
+        var deals = await portal.IdsAsync("crm.deal");
 
         await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["g1"] = "crm.deal.get?id=1",
-            ["g2"] = "crm.deal.get?id=2",
-            ["l"] = "crm.lead.get?id=1",
+            ["g1"] = $"crm.deal.get?id={deals[0]}",
+            ["g2"] = $"crm.deal.get?id={deals[1]}",
+            ["l"] = $"crm.lead.get?id={await portal.IdAsync("crm.lead", 0)}",
             ["a"] = "crm.contact.add?fields[NAME]=x",
         });
         var stats = await portal.Emulator.GetStatsAsync();

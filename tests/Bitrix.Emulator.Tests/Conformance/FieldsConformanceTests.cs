@@ -87,10 +87,11 @@ public sealed class FieldsConformanceTests : PortalTestBase
     {
         var portal = InProcess();
         var name = await portal.Emulator.DeclareUserFieldAsync(new UserFieldDeclaration("crm.deal", "UF_CRM_CODE"));
-        await portal.PostJsonAsync("crm.deal.update", new { id = 3, fields = new Dictionary<string, string> { [name] = "X-1" } });
+        var id = await portal.IdAsync("crm.deal", 2);
+        await portal.PostJsonAsync("crm.deal.update", new { id, fields = new Dictionary<string, string> { [name] = "X-1" } });
 
-        var list = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "UF_*" }, filter = new Dictionary<string, object> { ["ID"] = 3 } });
-        var get = await portal.PostJsonAsync("crm.deal.get", new { id = 3 });
+        var list = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "UF_*" }, filter = new Dictionary<string, object> { ["ID"] = id } });
+        var get = await portal.PostJsonAsync("crm.deal.get", new { id });
 
         Assert.Equal(["ID", name], list.Result![0]!.AsObject().Select(p => p.Key));
         Assert.Equal("X-1", (string)list.Result![0]![name]!);

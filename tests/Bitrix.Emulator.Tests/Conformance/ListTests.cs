@@ -50,6 +50,8 @@ public sealed class ListTests : PortalTestBase
         options.Deals = deals;
         var portal = InProcess(options);
 
+        var ids = await portal.IdsAsync("crm.deal");
+
         var answer = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID" }, start = 50 });
 
         Assert.Equal(rowsOnSecondPage, answer.Result!.AsArray().Count);
@@ -57,7 +59,7 @@ public sealed class ListTests : PortalTestBase
         Assert.False(answer.Json!.AsObject().ContainsKey("next"));
         if (rowsOnSecondPage > 0)
         {
-            Assert.Equal(51, answer.Result.Ids()[0]);
+            Assert.Equal(ids.Skip(50), answer.Result.Ids());
         }
     }
 
@@ -97,7 +99,8 @@ public sealed class ListTests : PortalTestBase
         var options = Small();
         options.Deals = 173;
         var portal = InProcess(options);
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 60 });
+        var seeded = await portal.IdsAsync("crm.deal");
+        await portal.PostJsonAsync("crm.deal.delete", new { id = seeded[59] });
         var seen = new List<long>();
         long last = 0;
 
@@ -120,7 +123,7 @@ public sealed class ListTests : PortalTestBase
             last = ids[^1];
         }
 
-        Assert.Equal(Enumerable.Range(1, 173).Where(i => i != 60).Select(i => (long)i), seen);
+        Assert.Equal(seeded.Where(i => i != seeded[59]), seen);
     }
 
     [Fact]
@@ -129,10 +132,12 @@ public sealed class ListTests : PortalTestBase
         var options = Small();
         options.Deals = 137;
         var portal = InProcess(options);
+        var ids = await portal.IdsAsync("crm.deal");
 
         var rows = await portal.ReadAllAsync("crm.deal.list", new[] { "ID" });
 
-        Assert.Equal(Enumerable.Range(1, 137).Select(i => (long)i), rows.Select(r => long.Parse((string)r["ID"]!, CultureInfo.InvariantCulture)));
+        Assert.Equal(137, ids.Count);
+        Assert.Equal(ids, rows.Select(r => long.Parse((string)r["ID"]!, CultureInfo.InvariantCulture)));
     }
 
     // ---- filter operators ----
@@ -145,7 +150,9 @@ public sealed class ListTests : PortalTestBase
 
         await AssertFilterAsync(portal, all, new() { ["STAGE_ID"] = "WON" }, r => S(r, "STAGE_ID") == "WON");
         await AssertFilterAsync(portal, all, new() { ["=STAGE_ID"] = "WON" }, r => S(r, "STAGE_ID") == "WON");
-        await AssertFilterAsync(portal, all, new() { ["ID"] = 7 }, r => S(r, "ID") == "7");
+        var seventh = S(all[6], "ID")!;
+        var one = await AssertFilterAsync(portal, all, new() { ["ID"] = I(all[6]) }, r => S(r, "ID") == seventh);
+        Assert.Equal(1, (long)one.Json!["total"]!);
     }
 
     [Fact]
@@ -176,9 +183,12 @@ public sealed class ListTests : PortalTestBase
         var portal = InProcess();
         var all = await AllDealsAsync(portal);
 
-        var answer = await AssertFilterAsync(portal, all, new() { [">=ID"] = 10, ["<=ID"] = 20 }, r => I(r) is >= 10 and <= 20);
+        long low = I(all[9]), high = I(all[19]);
+
+        var answer = await AssertFilterAsync(portal, all, new() { [">=ID"] = low, ["<=ID"] = high }, r => I(r) >= low && I(r) <= high);
         Assert.Equal(11, (long)answer.Json!["total"]!);
-        await AssertFilterAsync(portal, all, new() { [">ID"] = 10, ["<ID"] = 20 }, r => I(r) is > 10 and < 20);
+        var open = await AssertFilterAsync(portal, all, new() { [">ID"] = low, ["<ID"] = high }, r => I(r) > low && I(r) < high);
+        Assert.Equal(9, (long)open.Json!["total"]!);
     }
 
     [Fact]
@@ -313,11 +323,12 @@ public sealed class ListTests : PortalTestBase
     public async Task Unknown_filter_fields_are_ignored_by_legacy_lists()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var answer = await portal.PostJsonAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["NO_SUCH_FIELD"] = 1, ["<ID"] = 4 } });
+        var answer = await portal.PostJsonAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["NO_SUCH_FIELD"] = 1, ["<ID"] = ids[3] } });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal([1, 2, 3], answer.Result.Ids());
+        Assert.Equal(ids.Take(3), answer.Result.Ids());
     }
 
     [Fact]
@@ -390,7 +401,7 @@ public sealed class ListTests : PortalTestBase
 
         var lower = await portal.PostJsonAsync("crm.deal.list", new { order = new { ID = "desc" }, select = new[] { "ID" } });
 
-        Assert.Equal(120, lower.Result.Ids()[0]);
+        Assert.Equal((await portal.IdsAsync("crm.deal"))[^1], lower.Result.Ids()[0]);
     }
 
     // ---- select ----

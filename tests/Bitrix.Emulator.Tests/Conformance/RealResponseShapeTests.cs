@@ -121,7 +121,7 @@ public sealed class RealResponseShapeTests : PortalTestBase
         var request = Fixtures.RealRequest("crm_dealcategory_stage_list_batch_of_one")!;
         Assert.Equal(["0"], request["cmd"]!.AsObject().Select(p => p.Key));
 
-        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["0"] = "crm.deal.get?ID=1" });
+        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["0"] = $"crm.deal.get?ID={await portal.IdAsync("crm.deal", 0)}" });
 
         // The captured command returned a list of stages, ours a deal: only the wrapping is compared.
         new JsonShape { Ignore = ["result/result/#"] }.AssertSame(captured, answer.Json);
@@ -134,13 +134,14 @@ public sealed class RealResponseShapeTests : PortalTestBase
     {
         var portal = InProcess();
         var captured = Fixtures.RealResponse("crm_get_batch_mix_success_and_errors");
-        Assert.Equal(HttpStatusCode.OK, (await portal.PostJsonAsync("crm.lead.delete", new { id = 1 })).Status);
+        var leads = await portal.IdsAsync("crm.lead");
+        Assert.Equal(HttpStatusCode.OK, (await portal.PostJsonAsync("crm.lead.delete", new { id = leads[0] })).Status);
 
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["35943"] = "crm.lead.get?ID=7",
+            ["35943"] = $"crm.lead.get?ID={leads[6]}",
             ["0"] = "crm.lead.get?ID=0",
-            ["1"] = "crm.lead.get?ID=1",
+            ["1"] = $"crm.lead.get?ID={leads[0]}",
         });
 
         RowsShared.AssertSame(captured, answer.Json);
@@ -177,7 +178,7 @@ public sealed class RealResponseShapeTests : PortalTestBase
         var portal = InProcess();
         var captured = Fixtures.RealResponse("call_single_success");
 
-        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["order0"] = "crm.lead.get?ID=3" });
+        var answer = await portal.BatchAsync(new Dictionary<string, string> { ["order0"] = $"crm.lead.get?ID={await portal.IdAsync("crm.lead", 2)}" });
 
         // Same envelope; each field both sides print has the same kind (string, null, date-time, decimal).
         RowsShared.AssertSame(captured, answer.Json);
@@ -192,11 +193,13 @@ public sealed class RealResponseShapeTests : PortalTestBase
         var portal = InProcess();
         var captured = Fixtures.RealResponse("call_several_success");
 
+        var leads = await portal.IdsAsync("crm.lead");
+
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["order0"] = "crm.lead.get?ID=1",
-            ["order1"] = "crm.lead.get?ID=2",
-            ["order2"] = "crm.lead.get?ID=3",
+            ["order0"] = $"crm.lead.get?ID={leads[0]}",
+            ["order1"] = $"crm.lead.get?ID={leads[1]}",
+            ["order2"] = $"crm.lead.get?ID={leads[2]}",
         });
 
         RowsShared.AssertSame(captured, answer.Json);
@@ -207,10 +210,12 @@ public sealed class RealResponseShapeTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var deal = (await portal.PostJsonAsync("crm.deal.get", new { id = 5 })).Result!.AsObject();
+        var id = await portal.IdAsync("crm.deal", 4);
+
+        var deal = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!.AsObject();
 
         Assert.Equal("string", JsonShape.KindOf(deal["ID"]));
-        Assert.Equal("5", (string)deal["ID"]!);
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)deal["ID"]!);
         Assert.Equal("string:decimal", JsonShape.KindOf(deal["OPPORTUNITY"]));
         Assert.Equal("string:datetime", JsonShape.KindOf(deal["DATE_CREATE"]));
         Assert.Matches(@"^\d+$", (string)deal["ASSIGNED_BY_ID"]!);
@@ -260,7 +265,7 @@ public sealed class RealResponseShapeTests : PortalTestBase
         var captured = Fixtures.RealResponse(fixture)["time"]!.AsObject();
 
         var list = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID" } });
-        var batch = await portal.BatchAsync(new Dictionary<string, string> { ["a"] = "crm.deal.get?ID=1" });
+        var batch = await portal.BatchAsync(new Dictionary<string, string> { ["a"] = $"crm.deal.get?ID={await portal.IdAsync("crm.deal", 0)}" });
 
         foreach (var time in new[] { list.Json!["time"]!, batch.Json!["time"]!, batch.Result!["result_time"]!["a"]! })
         {
@@ -278,7 +283,7 @@ public sealed class RealResponseShapeTests : PortalTestBase
         var portal = InProcess();
         var captured = Fixtures.RealResponse("crm_contact_add_batch")["time"]!.AsObject().Select(p => p.Key).ToList();
 
-        var answer = await portal.PostJsonAsync("crm.deal.get", new { id = 1 });
+        var answer = await portal.PostJsonAsync("crm.deal.get", new { id = await portal.IdAsync("crm.deal", 0) });
 
         Assert.Equal(captured, answer.Json!["time"]!.AsObject().Select(p => p.Key));
         Assert.Equal("number", JsonShape.KindOf(answer.Json!["time"]!["operating_reset_at"]));

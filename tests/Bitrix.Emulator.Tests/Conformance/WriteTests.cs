@@ -32,14 +32,16 @@ public sealed class WriteTests : PortalTestBase
     public async Task A_deleted_id_is_never_given_again()
     {
         var portal = InProcess();
+        var lastSeeded = (await portal.IdsAsync("crm.deal"))[^1];
         var added = (long)(await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "A" } })).Result!;
 
         var deleted = await portal.PostJsonAsync("crm.deal.delete", new { id = added });
         var next = (long)(await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "B" } })).Result!;
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 120 });
+        await portal.PostJsonAsync("crm.deal.delete", new { id = lastSeeded });
         var after = (long)(await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "C" } })).Result!;
 
         Assert.True((bool)deleted.Result!);
+        Assert.Equal(lastSeeded + 1, added);
         Assert.Equal(added + 1, next);
         Assert.Equal(next + 1, after);
         Assert.DoesNotContain(added, await portal.Emulator.GetIdsAsync("crm.deal"));
@@ -67,9 +69,10 @@ public sealed class WriteTests : PortalTestBase
     public async Task A_written_date_time_without_an_offset_is_portal_time()
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.activity", 1);
 
-        await portal.PostJsonAsync("crm.activity.update", new { id = 2, fields = new { START_TIME = "2024-09-02T10:15:00", END_TIME = "2024-09-02 11:15:00", DEADLINE = "2024-09-02T12:00:00Z" } });
-        var activity = (await portal.PostJsonAsync("crm.activity.get", new { id = 2 })).Result!;
+        await portal.PostJsonAsync("crm.activity.update", new { id, fields = new { START_TIME = "2024-09-02T10:15:00", END_TIME = "2024-09-02 11:15:00", DEADLINE = "2024-09-02T12:00:00Z" } });
+        var activity = (await portal.PostJsonAsync("crm.activity.get", new { id })).Result!;
         var offset = ((string)activity["START_TIME"]!)[^6..];
 
         Assert.Equal("2024-09-02T10:15:00" + offset, (string)activity["START_TIME"]!);
@@ -82,10 +85,11 @@ public sealed class WriteTests : PortalTestBase
     public async Task Update_returns_true_and_changes_only_the_given_fields()
     {
         var portal = InProcess();
-        var before = (await portal.PostJsonAsync("crm.deal.get", new { id = 8 })).Result!;
+        var id = await portal.IdAsync("crm.deal", 7);
+        var before = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!;
 
-        var update = await portal.PostJsonAsync("crm.deal.update", new { id = 8, fields = new { TITLE = "Renamed" } });
-        var after = (await portal.PostJsonAsync("crm.deal.get", new { id = 8 })).Result!;
+        var update = await portal.PostJsonAsync("crm.deal.update", new { id, fields = new { TITLE = "Renamed" } });
+        var after = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!;
 
         Assert.True((bool)update.Result!);
         Assert.Equal("Renamed", (string)after["TITLE"]!);
@@ -97,12 +101,13 @@ public sealed class WriteTests : PortalTestBase
     public async Task Update_with_json_null_erases_a_field()
     {
         var portal = InProcess();
-        var body = JsonNode.Parse("""{"id": 9, "fields": {"COMMENTS": "to be erased", "TITLE": "Kept"}}""");
+        var id = await portal.IdAsync("crm.deal", 8);
+        var body = JsonNode.Parse($$$"""{"id": {{{id}}}, "fields": {"COMMENTS": "to be erased", "TITLE": "Kept"}}""");
         await portal.PostJsonAsync("crm.deal.update", body);
-        Assert.Equal("to be erased", (string?)(await portal.PostJsonAsync("crm.deal.get", new { id = 9 })).Result!["COMMENTS"]);
+        Assert.Equal("to be erased", (string?)(await portal.PostJsonAsync("crm.deal.get", new { id })).Result!["COMMENTS"]);
 
-        var erase = await portal.PostJsonAsync("crm.deal.update", JsonNode.Parse("""{"id": 9, "fields": {"COMMENTS": null}}"""));
-        var after = (await portal.PostJsonAsync("crm.deal.get", new { id = 9 })).Result!.AsObject();
+        var erase = await portal.PostJsonAsync("crm.deal.update", JsonNode.Parse($$$"""{"id": {{{id}}}, "fields": {"COMMENTS": null}}"""));
+        var after = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!.AsObject();
 
         Assert.True((bool)erase.Result!);
         Assert.True(after.ContainsKey("COMMENTS"));
@@ -114,10 +119,11 @@ public sealed class WriteTests : PortalTestBase
     public async Task An_empty_form_value_sets_an_empty_string_not_null()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.update", new { id = 10, fields = new { COMMENTS = "text" } });
+        var id = await portal.IdAsync("crm.deal", 9);
+        await portal.PostJsonAsync("crm.deal.update", new { id, fields = new { COMMENTS = "text" } });
 
-        await portal.PostFormAsync("crm.deal.update", "id=10&fields[COMMENTS]=");
-        var after = (await portal.PostJsonAsync("crm.deal.get", new { id = 10 })).Result!;
+        await portal.PostFormAsync("crm.deal.update", $"id={id}&fields[COMMENTS]=");
+        var after = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!;
 
         Assert.Equal(string.Empty, (string?)after["COMMENTS"]);
     }
@@ -155,10 +161,11 @@ public sealed class WriteTests : PortalTestBase
     public async Task Multifields_of_a_seeded_contact_can_be_removed_and_has_phone_follows()
     {
         var portal = InProcess();
-        var phone = (await portal.PostJsonAsync("crm.contact.get", new { id = 4 })).Result!["PHONE"]![0]!;
+        var id = await portal.IdAsync("crm.contact", 3);
+        var phone = (await portal.PostJsonAsync("crm.contact.get", new { id })).Result!["PHONE"]![0]!;
 
-        await portal.PostFormAsync("crm.contact.update", $"id=4&fields[PHONE][0][ID]={(string)phone["ID"]!}&fields[PHONE][0][DELETE]=Y");
-        var contact = (await portal.PostJsonAsync("crm.contact.get", new { id = 4 })).Result!.AsObject();
+        await portal.PostFormAsync("crm.contact.update", $"id={id}&fields[PHONE][0][ID]={(string)phone["ID"]!}&fields[PHONE][0][DELETE]=Y");
+        var contact = (await portal.PostJsonAsync("crm.contact.get", new { id })).Result!.AsObject();
 
         Assert.False(contact.ContainsKey("PHONE"));
         Assert.Equal("N", (string)contact["HAS_PHONE"]!);
@@ -168,9 +175,11 @@ public sealed class WriteTests : PortalTestBase
     public async Task Get_after_delete_is_the_legacy_not_found_error()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.lead.delete", new { id = 5 });
+        var id = await portal.IdAsync("crm.lead", 4);
+        var deleted = await portal.PostJsonAsync("crm.lead.delete", new { id });
+        Assert.Equal(HttpStatusCode.OK, deleted.Status);
 
-        var answer = await portal.PostJsonAsync("crm.lead.get", new { id = 5 });
+        var answer = await portal.PostJsonAsync("crm.lead.get", new { id });
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Equal(["error", "error_description"], answer.Json!.AsObject().Select(p => p.Key));
@@ -227,12 +236,13 @@ public sealed class WriteTests : PortalTestBase
     public async Task Deleted_rows_leave_lists_and_totals()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 2 });
+        var ids = await portal.IdsAsync("crm.deal");
+        await portal.PostJsonAsync("crm.deal.delete", new { id = ids[1] });
 
         var answer = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID" } });
 
         Assert.Equal(119, (long)answer.Json!["total"]!);
-        Assert.DoesNotContain(2L, answer.Result.Ids());
-        Assert.Equal(51, answer.Result.Ids()[^1]);
+        Assert.DoesNotContain(ids[1], answer.Result.Ids());
+        Assert.Equal(ids[50], answer.Result.Ids()[^1]);
     }
 }

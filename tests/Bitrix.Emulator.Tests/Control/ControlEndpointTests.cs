@@ -13,7 +13,8 @@ public sealed class ControlEndpointTests : PortalTestBase
         var options = Small();
         options.TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var portal = InProcess(options);
-        await portal.GetAsync("crm.deal.get?id=1");
+        var lastSeeded = (await portal.IdsAsync("crm.deal"))[^1];
+        await portal.GetAsync($"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}");
         await portal.GetAsync("crm.deal.get?id=999999");
         await portal.GetAsync("no.such.method");
         await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "x" } });
@@ -34,7 +35,7 @@ public sealed class ControlEndpointTests : PortalTestBase
         Assert.Equal(1, (long)http["callsByMethod"]!["crm.deal.add"]!);
         Assert.Equal(121, stats.EntityCounts["crm.deal"]);
         Assert.Equal(121, (long)http["entityCounts"]!["crm.deal"]!);
-        Assert.Equal(121, stats.MaxIds["crm.deal"]);
+        Assert.Equal(lastSeeded + 1, stats.MaxIds["crm.deal"]);
         Assert.InRange(stats.BucketLevel, 3, 4);
         Assert.Equal(stats.BucketLevel, (double)http["bucketLevel"]!, 6);
         Assert.Equal(0, (long)http["internalFailures"]!);
@@ -44,7 +45,8 @@ public sealed class ControlEndpointTests : PortalTestBase
     public async Task Ids_over_http_equal_the_csharp_list_and_follow_writes()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 5 });
+        var deleted = await portal.IdAsync("crm.deal", 4);
+        await portal.PostJsonAsync("crm.deal.delete", new { id = deleted });
         var added = (long)(await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "x" } })).Result!;
 
         var http = (await portal.RawAsync(HttpMethod.Get, "/_emulator/ids?entity=crm.deal")).Json!;
@@ -53,7 +55,8 @@ public sealed class ControlEndpointTests : PortalTestBase
         Assert.Equal("crm.deal", (string)http["entity"]!);
         Assert.Equal(ids.Count, (int)http["count"]!);
         Assert.Equal(ids, http["ids"]!.AsArray().Select(i => (long)i!));
-        Assert.DoesNotContain(5L, ids);
+        Assert.DoesNotContain(deleted, ids);
+        Assert.Equal(120, ids.Count); // one deleted, one added
         Assert.Equal(added, ids[^1]);
         Assert.Equal(ids.Order(), ids);
     }
@@ -68,11 +71,18 @@ public sealed class ControlEndpointTests : PortalTestBase
     public async Task Ids_are_served_for_every_seeded_entity(string entity, int count)
     {
         var portal = InProcess();
+        var options = portal.Emulator.Options;
 
         var http = (await portal.RawAsync(HttpMethod.Get, "/_emulator/ids?entity=" + entity)).Json!;
+        var ids = await portal.Emulator.GetIdsAsync(entity);
 
         Assert.Equal(count, (int)http["count"]!);
-        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), await portal.Emulator.GetIdsAsync(entity));
+        Assert.Equal(ids, http["ids"]!.AsArray().Select(i => (long)i!));
+        // Users are numbered 1..N; every other table has the layout's IDs, holes included.
+        var expected = entity == "user"
+            ? Enumerable.Range(1, count).Select(i => (long)i).ToArray()
+            : Bitrix.Emulator.Data.IdLayouts.Generate(options.IdLayout, count, options.Seed, entity);
+        Assert.Equal(expected, ids);
     }
 
     [Fact]
@@ -95,11 +105,13 @@ public sealed class ControlEndpointTests : PortalTestBase
     public async Task Reset_reseeds_the_data_and_clears_limits_tokens_and_statistics(bool overHttp)
     {
         var portal = InProcess();
+        var seeded = await portal.IdsAsync("crm.deal");
+        var lead = await portal.IdAsync("crm.lead", 7);
         var tokens = await portal.Emulator.IssueOAuthTokensAsync();
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 7 });
+        await portal.PostJsonAsync("crm.deal.delete", new { id = seeded[6] });
         await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "gone after reset" } });
-        await portal.PostJsonAsync("crm.deal.update", new { id = 8, fields = new { TITLE = "changed" } });
-        var seededTitle = (string)(await portal.PostJsonAsync("crm.lead.get", new { id = 8 })).Result!["TITLE"]!;
+        await portal.PostJsonAsync("crm.deal.update", new { id = seeded[7], fields = new { TITLE = "changed" } });
+        var seededTitle = (string)(await portal.PostJsonAsync("crm.lead.get", new { id = lead })).Result!["TITLE"]!;
 
         if (overHttp)
         {
@@ -115,23 +127,25 @@ public sealed class ControlEndpointTests : PortalTestBase
         Assert.Equal(0, stats.Requests);
         Assert.Equal(0, stats.BucketLevel, 9);
         Assert.Empty(stats.CallsByMethod);
-        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), await portal.Emulator.GetIdsAsync("crm.deal"));
-        Assert.Equal(120, stats.MaxIds["crm.deal"]);
-        Assert.NotEqual("changed", (string)(await portal.PostJsonAsync("crm.deal.get", new { id = 8 })).Result!["TITLE"]!);
-        Assert.Equal(seededTitle, (string)(await portal.PostJsonAsync("crm.lead.get", new { id = 8 })).Result!["TITLE"]!);
-        Assert.Equal("invalid_token", (await portal.RawAsync(HttpMethod.Get, "/rest/crm.deal.get?id=1&auth=" + tokens.AccessToken)).Error);
+        Assert.Equal(120, seeded.Count);
+        Assert.Equal(seeded, await portal.Emulator.GetIdsAsync("crm.deal"));
+        Assert.Equal(seeded[^1], stats.MaxIds["crm.deal"]);
+        Assert.NotEqual("changed", (string)(await portal.PostJsonAsync("crm.deal.get", new { id = seeded[7] })).Result!["TITLE"]!);
+        Assert.Equal(seededTitle, (string)(await portal.PostJsonAsync("crm.lead.get", new { id = lead })).Result!["TITLE"]!);
+        Assert.Equal("invalid_token", (await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={seeded[0]}&auth=" + tokens.AccessToken)).Error);
     }
 
     [Fact]
     public async Task Reset_must_be_posted()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 7 });
+        var deleted = await portal.IdAsync("crm.deal", 6);
+        await portal.PostJsonAsync("crm.deal.delete", new { id = deleted });
 
         var answer = await portal.RawAsync(HttpMethod.Get, "/_emulator/reset");
 
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
-        Assert.DoesNotContain(7L, await portal.Emulator.GetIdsAsync("crm.deal"));
+        Assert.DoesNotContain(deleted, await portal.Emulator.GetIdsAsync("crm.deal"));
     }
 
     [Fact]

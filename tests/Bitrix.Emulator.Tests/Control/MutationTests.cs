@@ -24,14 +24,16 @@ public sealed class MutationTests : PortalTestBase
         var ids = await portal.Emulator.GetIdsAsync("crm.deal");
         Assert.Equal(100, stats.MutationInserts + stats.MutationDeletes);
         Assert.True(stats.MutationInserts > 0 && stats.MutationDeletes > 0, $"{stats.MutationInserts} inserts, {stats.MutationDeletes} deletes");
+        var top = seeded[^1];
+        Assert.Equal(120, seeded.Count);
         Assert.Equal(120 + stats.MutationInserts - stats.MutationDeletes, ids.Count);
-        Assert.Equal(120 + stats.MutationInserts, stats.MaxIds["crm.deal"]);
+        Assert.Equal(top + stats.MutationInserts, stats.MaxIds["crm.deal"]);
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        var inserted = ids.Where(id => id > 120).ToList();
-        Assert.All(inserted, id => Assert.InRange(id, 121, 120 + stats.MutationInserts));
+        var inserted = ids.Where(id => id > top).ToList();
+        Assert.All(inserted, id => Assert.InRange(id, top + 1, top + stats.MutationInserts));
         // Every delete removed either a seeded deal or an inserted one.
-        Assert.Equal(stats.MutationDeletes, (seeded.Count - ids.Count(id => id <= 120)) + (stats.MutationInserts - inserted.Count));
+        Assert.Equal(stats.MutationDeletes, (seeded.Count - ids.Count(id => id <= top)) + (stats.MutationInserts - inserted.Count));
     }
 
     [Fact]
@@ -65,6 +67,7 @@ public sealed class MutationTests : PortalTestBase
     public async Task A_cursor_read_sees_rows_inserted_behind_it_and_never_a_deleted_one()
     {
         var portal = Portal(rate: 40);
+        var lastSeeded = (await portal.IdsAsync("crm.deal"))[^1];
         var seen = new List<long>();
         long last = 0;
 
@@ -85,7 +88,7 @@ public sealed class MutationTests : PortalTestBase
         var stats = await portal.Emulator.GetStatsAsync();
         Assert.Equal(seen.Order(), seen);
         Assert.Equal(seen.Count, seen.Distinct().Count());
-        Assert.Contains(seen, id => id > 120);
+        Assert.Contains(seen, id => id > lastSeeded);
         Assert.True(stats.MutationInserts > 0);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -94,7 +95,8 @@ public sealed class FaultInjectionTests : PortalTestBase
         options.TimeProvider = clock;
         var (emulator, http) = await StartAsync(options, overLoopback, TimeSpan.FromMinutes(1));
 
-        var pending = http.GetAsync(new Uri(emulator.WebhookUrl, "crm.deal.get?id=3"));
+        var id = (await emulator.GetIdsAsync("crm.deal"))[2];
+        var pending = http.GetAsync(new Uri(emulator.WebhookUrl, $"crm.deal.get?id={id}"));
         while (!pending.IsCompleted)
         {
             clock.Advance(TimeSpan.FromSeconds(30));
@@ -103,7 +105,7 @@ public sealed class FaultInjectionTests : PortalTestBase
 
         using var response = await pending;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("3", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["result"]!["ID"]);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["result"]!["ID"]);
     }
 
     [Fact]
@@ -200,9 +202,10 @@ public sealed class FaultInjectionTests : PortalTestBase
     private static async Task<List<int>> StatusesAsync(PortalClient portal, int count)
     {
         var statuses = new List<int>();
+        var get = $"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}";
         for (var i = 0; i < count; i++)
         {
-            statuses.Add((int)(await portal.GetAsync("crm.deal.get?id=1")).Status);
+            statuses.Add((int)(await portal.GetAsync(get)).Status);
         }
 
         return statuses;

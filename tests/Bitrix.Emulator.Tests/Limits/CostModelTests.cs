@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator.Tests.Support;
 
@@ -43,8 +44,9 @@ public sealed class CostModelTests : PortalTestBase
     public async Task An_id_seek_with_start_minus_one_pays_only_for_the_rows_it_returns()
     {
         var portal = InProcess();
+        var bound = await portal.IdAsync("crm.deal", 99);
 
-        var deep = await portal.PostJsonAsync("crm.deal.list", new { order = new { ID = "ASC" }, filter = new Dictionary<string, object> { [">ID"] = 100 }, select = new[] { "ID" }, start = -1 });
+        var deep = await portal.PostJsonAsync("crm.deal.list", new { order = new { ID = "ASC" }, filter = new Dictionary<string, object> { [">ID"] = bound }, select = new[] { "ID" }, start = -1 });
         var shallow = await portal.PostJsonAsync("crm.deal.list", new { order = new { ID = "ASC" }, filter = new Dictionary<string, object> { [">ID"] = 0 }, select = new[] { "ID" }, start = -1 });
 
         Assert.Equal(0.002 + (0.000009 * 20), Processing(deep), Microsecond);
@@ -73,7 +75,9 @@ public sealed class CostModelTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var answer = await portal.PostJsonAsync(method, new { id = 7, fields = new { TITLE = "x" } });
+        var answer = await portal.PostJsonAsync(method, new { id = await portal.IdAsync("crm.deal", 6), fields = new { TITLE = "x" } });
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
 
         Assert.Equal(seconds, Processing(answer), Microsecond);
     }
@@ -86,7 +90,7 @@ public sealed class CostModelTests : PortalTestBase
         var portal = InProcess(options);
 
         var list = await portal.PostJsonAsync("crm.deal.list", new { start = 50 });
-        var get = await portal.PostJsonAsync("crm.deal.get", new { id = 1 });
+        var get = await portal.PostJsonAsync("crm.deal.get", new { id = await portal.IdAsync("crm.deal", 0) });
         var add = await portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = "x" } });
 
         Assert.Equal(0.01 + (0.001 * 100) + (0.0001 * 120), Processing(list), Microsecond);
@@ -112,6 +116,7 @@ public sealed class CostModelTests : PortalTestBase
     public async Task Statistics_add_up_the_operating_seconds_of_every_call_per_method()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
         var reported = new Dictionary<string, double>();
         void Add(string method, double seconds) => reported[method] = reported.GetValueOrDefault(method) + seconds;
 
@@ -120,9 +125,9 @@ public sealed class CostModelTests : PortalTestBase
             Add("crm.deal.list", Processing(await portal.PostJsonAsync("crm.deal.list", new { start })));
         }
 
-        Add("crm.deal.get", Processing(await portal.PostJsonAsync("crm.deal.get", new { id = 2 })));
+        Add("crm.deal.get", Processing(await portal.PostJsonAsync("crm.deal.get", new { id = ids[1] })));
         Add("crm.lead.add", Processing(await portal.PostJsonAsync("crm.lead.add", new { fields = new { TITLE = "x" } })));
-        var batch = await portal.BatchAsync(new Dictionary<string, string> { ["a"] = "crm.deal.get?id=3", ["b"] = "crm.deal.list?start=50" });
+        var batch = await portal.BatchAsync(new Dictionary<string, string> { ["a"] = $"crm.deal.get?id={ids[2]}", ["b"] = "crm.deal.list?start=50" });
         Add("crm.deal.get", (double)batch.Result!["result_time"]!["a"]!["processing"]!);
         Add("crm.deal.list", (double)batch.Result!["result_time"]!["b"]!["processing"]!);
 

@@ -166,7 +166,7 @@ public sealed class LeakyBucketTests : PortalTestBase
 
     private PortalClient Portal() => InProcess(Options());
 
-    private static Task<Answer> CallAsync(PortalClient portal) => portal.PostJsonAsync("crm.deal.get", new { id = 1 });
+    private static async Task<Answer> CallAsync(PortalClient portal) => await portal.PostJsonAsync("crm.deal.get", new { id = await portal.IdAsync("crm.deal", 0) });
 
     private static async Task AssertAcceptedAsync(PortalClient portal, int count)
     {

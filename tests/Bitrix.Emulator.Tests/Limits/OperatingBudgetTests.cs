@@ -24,7 +24,7 @@ public sealed class OperatingBudgetTests : PortalTestBase
         var first = await GetDealAsync(portal);
         var second = await GetDealAsync(portal);
         var blocked = await GetDealAsync(portal);
-        var otherMethod = await portal.PostJsonAsync("crm.lead.get", new { id = 1 });
+        var otherMethod = await GetLeadAsync(portal);
         var sameEntityOtherMethod = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID" } });
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
@@ -117,11 +117,13 @@ public sealed class OperatingBudgetTests : PortalTestBase
         await GetDealAsync(portal);
         await GetDealAsync(portal);
 
+        var deals = await portal.IdsAsync("crm.deal");
+
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
-            ["deal"] = "crm.deal.get?id=2",
-            ["lead"] = "crm.lead.get?id=2",
-            ["deal2"] = "crm.deal.get?id=3",
+            ["deal"] = $"crm.deal.get?id={deals[1]}",
+            ["lead"] = $"crm.lead.get?id={await portal.IdAsync("crm.lead", 1)}",
+            ["deal2"] = $"crm.deal.get?id={deals[2]}",
         });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
@@ -135,8 +137,9 @@ public sealed class OperatingBudgetTests : PortalTestBase
     public async Task Batch_commands_are_charged_and_can_block_their_method_mid_batch()
     {
         var portal = Portal();
+        var deals = await portal.IdsAsync("crm.deal");
 
-        var answer = await portal.BatchAsync(new[] { "crm.deal.get?id=1", "crm.deal.get?id=2", "crm.deal.get?id=3", "crm.lead.get?id=1" });
+        var answer = await portal.BatchAsync(new[] { $"crm.deal.get?id={deals[0]}", $"crm.deal.get?id={deals[1]}", $"crm.deal.get?id={deals[2]}", $"crm.lead.get?id={await portal.IdAsync("crm.lead", 0)}" });
 
         var result = answer.Result!;
         Assert.Equal(["0", "1", "3"], result["result"]!.AsObject().Select(p => p.Key));
@@ -166,7 +169,7 @@ public sealed class OperatingBudgetTests : PortalTestBase
         var portal = Portal();
         await GetDealAsync(portal);
 
-        var lead = await portal.PostJsonAsync("crm.lead.get", new { id = 1 });
+        var lead = await GetLeadAsync(portal);
 
         Assert.Equal(0.6, (double)lead.Json!["time"]!["operating"]!, 6);
     }
@@ -182,5 +185,7 @@ public sealed class OperatingBudgetTests : PortalTestBase
 
     private PortalClient Portal() => InProcess(Options());
 
-    private static Task<Answer> GetDealAsync(PortalClient portal) => portal.PostJsonAsync("crm.deal.get", new { id = 1 });
+    private static async Task<Answer> GetDealAsync(PortalClient portal) => await portal.PostJsonAsync("crm.deal.get", new { id = await portal.IdAsync("crm.deal", 0) });
+
+    private static async Task<Answer> GetLeadAsync(PortalClient portal) => await portal.PostJsonAsync("crm.lead.get", new { id = await portal.IdAsync("crm.lead", 0) });
 }

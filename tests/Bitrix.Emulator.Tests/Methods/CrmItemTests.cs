@@ -8,6 +8,7 @@ public sealed class CrmItemTests
     public async Task A_deal_list_wraps_fifty_camel_case_items_with_json_typed_values()
     {
         await using var portal = TestPortal.Small();
+        var first = await portal.IdAsync("crm.deal", 0);
 
         var answer = await portal.PostJsonAsync("crm.item.list", new { entityTypeId = 2 });
 
@@ -17,7 +18,7 @@ public sealed class CrmItemTests
         Assert.Equal(50, (long?)answer.Json!["next"]);
         Assert.Equal(120, (long?)answer.Json!["total"]);
         var item = items[0]!.AsObject();
-        Assert.Equal(1, (long)item["id"]!);
+        Assert.Equal(first, (long)item["id"]!);
         Assert.Equal(JsonValueKindName.Number, TestPortal.Kind(item["assignedById"]));
         Assert.Equal(JsonValueKindName.Number, TestPortal.Kind(item["createdBy"]));
         Assert.Equal(JsonValueKindName.Number, TestPortal.Kind(item["opportunity"]));
@@ -36,8 +37,10 @@ public sealed class CrmItemTests
     {
         await using var portal = TestPortal.Small();
 
-        var legacy = (await portal.OkAsync("crm.deal.get", new { id = 7 })).AsObject();
-        var item = (await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id = 7 }))["item"]!.AsObject();
+        var id = await portal.IdAsync("crm.deal", 6);
+
+        var legacy = (await portal.OkAsync("crm.deal.get", new { id })).AsObject();
+        var item = (await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id }))["item"]!.AsObject();
 
         Assert.Equal((string?)legacy["TITLE"], (string?)item["title"]);
         Assert.Equal(decimal.Parse((string)legacy["OPPORTUNITY"]!, System.Globalization.CultureInfo.InvariantCulture), (decimal)item["opportunity"]!);
@@ -53,13 +56,14 @@ public sealed class CrmItemTests
     public async Task Start_minus_one_skips_the_count()
     {
         await using var portal = TestPortal.Small();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var answer = await portal.PostJsonAsync("crm.item.list", new { entityTypeId = 2, start = -1, order = new { id = "ASC" }, filter = new Dictionary<string, object> { [">id"] = 100 } });
+        var answer = await portal.PostJsonAsync("crm.item.list", new { entityTypeId = 2, start = -1, order = new { id = "ASC" }, filter = new Dictionary<string, object> { [">id"] = ids[99] } });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var items = answer.Result!["items"]!.AsArray();
         Assert.Equal(20, items.Count);
-        Assert.Equal(101, (long)items[0]!["id"]!);
+        Assert.Equal(ids[100], (long)items[0]!["id"]!);
         Assert.Null(answer.Json!["next"]);
         Assert.True(answer.Json!["total"] is null || (long)answer.Json!["total"]! == 0);
     }
@@ -98,14 +102,15 @@ public sealed class CrmItemTests
     public async Task A_nested_or_filter_selects_either_branch()
     {
         await using var portal = TestPortal.Small();
+        var ids = await portal.IdsAsync("crm.deal");
 
         var filter = new Dictionary<string, object>
         {
-            ["0"] = new Dictionary<string, object> { ["logic"] = "OR", ["0"] = new { id = 3 }, ["1"] = new { id = 77 } },
+            ["0"] = new Dictionary<string, object> { ["logic"] = "OR", ["0"] = new { id = ids[2] }, ["1"] = new { id = ids[76] } },
         };
         var result = await portal.OkAsync("crm.item.list", new { entityTypeId = 2, filter, select = new[] { "id" } });
 
-        Assert.Equal([3L, 77L], result["items"]!.AsArray().Select(i => (long)i!["id"]!));
+        Assert.Equal([ids[2], ids[76]], result["items"]!.AsArray().Select(i => (long)i!["id"]!));
     }
 
     [Fact]
@@ -146,7 +151,7 @@ public sealed class CrmItemTests
 
         Assert.Equal("Invalid order: field 'nothing' is not allowed in order", unknown);
         Assert.Contains("allowed sort directions are ASC, DESC", direction, StringComparison.Ordinal);
-        Assert.Equal(120, (long)descending["items"]![0]!["id"]!);
+        Assert.Equal((await portal.IdsAsync("crm.deal"))[^1], (long)descending["items"]![0]!["id"]!);
     }
 
     [Fact]
@@ -169,6 +174,7 @@ public sealed class CrmItemTests
     public async Task A_deal_added_as_an_item_is_a_legacy_deal_with_string_values()
     {
         await using var portal = TestPortal.Small();
+        var lastSeeded = (await portal.IdsAsync("crm.deal"))[^1];
 
         var added = await portal.OkAsync("crm.item.add", new
         {
@@ -180,7 +186,7 @@ public sealed class CrmItemTests
         var legacy = (await portal.OkAsync("crm.deal.get", new { id })).AsObject();
         var listed = await portal.OkAsync("crm.deal.list", new { filter = new { ID = id }, select = new[] { "ID", "TITLE" } });
 
-        Assert.Equal(121, id);
+        Assert.Equal(lastSeeded + 1, id);
         Assert.Equal("Fleet renewal", (string?)item["title"]);
         Assert.Equal(1500.5, (double)item["opportunity"]!);
         Assert.Equal("ext-17", (string?)item["xmlId"]);
@@ -199,11 +205,12 @@ public sealed class CrmItemTests
     public async Task Updates_through_either_api_are_seen_by_the_other()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.deal", 4);
 
-        await portal.OkAsync("crm.deal.update", new { id = 5, fields = new { TITLE = "Renamed in legacy" } });
-        var afterLegacy = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id = 5 });
-        var updated = await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id = 5, fields = new { title = "Renamed as item", probability = 40 } });
-        var afterItem = await portal.OkAsync("crm.deal.get", new { id = 5 });
+        await portal.OkAsync("crm.deal.update", new { id, fields = new { TITLE = "Renamed in legacy" } });
+        var afterLegacy = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id });
+        var updated = await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id, fields = new { title = "Renamed as item", probability = 40 } });
+        var afterItem = await portal.OkAsync("crm.deal.get", new { id });
 
         Assert.Equal("Renamed in legacy", (string?)afterLegacy["item"]!["title"]);
         Assert.Equal("Renamed as item", (string?)updated["item"]!["title"]);
@@ -216,15 +223,17 @@ public sealed class CrmItemTests
     public async Task Delete_answers_an_empty_map_and_removes_the_row_everywhere()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.lead", 8);
 
-        var answer = await portal.PostJsonAsync("crm.item.delete", new { entityTypeId = 1, id = 9 });
-        var legacy = await portal.PostJsonAsync("crm.lead.get", new { id = 9 });
+        var answer = await portal.PostJsonAsync("crm.item.delete", new { entityTypeId = 1, id });
+        var legacy = await portal.PostJsonAsync("crm.lead.get", new { id });
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("[]", answer.Result!.ToJsonString());
         Assert.Equal(HttpStatusCode.BadRequest, legacy.Status);
         Assert.Equal("Not found", (string?)legacy.Json!["error_description"]);
-        await portal.FailsAsync("crm.item.get", new { entityTypeId = 1, id = 9 }, "NOT_FOUND");
+        await portal.FailsAsync("crm.item.get", new { entityTypeId = 1, id }, "NOT_FOUND");
+        Assert.DoesNotContain(id, await portal.IdsAsync("crm.lead"));
     }
 
     [Fact]
@@ -249,7 +258,7 @@ public sealed class CrmItemTests
         await using var portal = TestPortal.Small();
 
         var fields = (await portal.OkAsync("crm.item.fields", new { entityTypeId = 3 }))["fields"]!.AsObject();
-        var contact = (await portal.OkAsync("crm.item.get", new { entityTypeId = 3, id = 4 }))["item"]!.AsObject();
+        var contact = (await portal.OkAsync("crm.item.get", new { entityTypeId = 3, id = await portal.IdAsync("crm.contact", 3) }))["item"]!.AsObject();
 
         Assert.Equal("LAST_NAME", (string?)fields["lastName"]!["upperName"]);
         Assert.Equal("CREATED_TIME", (string?)fields["createdTime"]!["upperName"]);
@@ -267,10 +276,13 @@ public sealed class CrmItemTests
     {
         await using var portal = TestPortal.Small();
 
-        var lead = (await portal.OkAsync("crm.lead.get", new { id = 2 })).AsObject();
-        var leadItem = (await portal.OkAsync("crm.item.get", new { entityTypeId = 1, id = 2 }))["item"]!.AsObject();
-        var company = (await portal.OkAsync("crm.company.get", new { id = 2 })).AsObject();
-        var companyItem = (await portal.OkAsync("crm.item.get", new { entityTypeId = 4, id = 2 }))["item"]!.AsObject();
+        var leadId = await portal.IdAsync("crm.lead", 1);
+        var companyId = await portal.IdAsync("crm.company", 1);
+
+        var lead = (await portal.OkAsync("crm.lead.get", new { id = leadId })).AsObject();
+        var leadItem = (await portal.OkAsync("crm.item.get", new { entityTypeId = 1, id = leadId }))["item"]!.AsObject();
+        var company = (await portal.OkAsync("crm.company.get", new { id = companyId })).AsObject();
+        var companyItem = (await portal.OkAsync("crm.item.get", new { entityTypeId = 4, id = companyId }))["item"]!.AsObject();
         var byStage = await portal.PostJsonAsync("crm.item.list", new { entityTypeId = 1, filter = new Dictionary<string, object> { ["@stageId"] = new[] { (string)lead["STATUS_ID"]! } } });
         var byStatus = await portal.PostJsonAsync("crm.lead.list", new { filter = new { STATUS_ID = (string)lead["STATUS_ID"]! } });
 
@@ -288,12 +300,13 @@ public sealed class CrmItemTests
     {
         await using var portal = TestPortal.Small();
         var name = await portal.Emulator.DeclareUserFieldAsync(new UserFieldDeclaration("crm.deal", "1720019876534", "double"));
+        var id = await portal.IdAsync("crm.deal", 2);
 
         var fields = (await portal.OkAsync("crm.item.fields", new { entityTypeId = 2 }))["fields"]!.AsObject();
-        await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id = 3, fields = new Dictionary<string, object> { ["ufCrm_1720019876534"] = 12.5 } });
-        var legacy = await portal.OkAsync("crm.deal.get", new { id = 3 });
+        await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id, fields = new Dictionary<string, object> { ["ufCrm_1720019876534"] = 12.5 } });
+        var legacy = await portal.OkAsync("crm.deal.get", new { id });
         var camel = await portal.OkAsync("crm.item.list", new { entityTypeId = 2, filter = new Dictionary<string, object> { [">ufCrm_1720019876534"] = 10 }, select = new[] { "ufCrm_1720019876534" } });
-        var original = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id = 3, useOriginalUfNames = "Y" });
+        var original = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id, useOriginalUfNames = "Y" });
 
         Assert.Equal("UF_CRM_1720019876534", name);
         Assert.Equal(name, (string?)fields["ufCrm_1720019876534"]!["upperName"]);
@@ -323,7 +336,7 @@ public sealed class CrmItemTests
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         var result = answer.Result!;
         Assert.Equal(20, (long)result["result_total"]!["page"]!);
-        Assert.Equal(20, (long)result["result"]!["one"]!["item"]!["id"]!);
+        Assert.Equal((await portal.IdsAsync("crm.company"))[^1], (long)result["result"]!["one"]!["item"]!["id"]!);
         Assert.Equal("INVALID_ARG_VALUE", (string?)result["result_error"]!["bad"]!["error"]);
         await portal.AssertNoInternalFailuresAsync();
     }

@@ -26,52 +26,58 @@ public sealed class DealContactTests
     public async Task Items_set_replaces_the_bindings_and_the_deal_follows()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.deal", 9);
+        var contacts = await portal.IdsAsync("crm.contact");
+        long c21 = contacts[20], c22 = contacts[21], c23 = contacts[22];
 
         var set = await portal.OkAsync("crm.deal.contact.items.set", new
         {
-            id = 10,
+            id,
             items = new object[]
             {
-                new { CONTACT_ID = 21, SORT = 20 },
-                new { CONTACT_ID = 22, SORT = 10, IS_PRIMARY = "Y" },
-                new { CONTACT_ID = 23 },
+                new { CONTACT_ID = c21, SORT = 20 },
+                new { CONTACT_ID = c22, SORT = 10, IS_PRIMARY = "Y" },
+                new { CONTACT_ID = c23 },
             },
         });
-        var bindings = (await portal.OkAsync("crm.deal.contact.items.get", new { id = 10 })).AsArray();
-        var deal = await portal.OkAsync("crm.deal.get", new { id = 10 });
-        var item = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id = 10 });
+        var bindings = (await portal.OkAsync("crm.deal.contact.items.get", new { id })).AsArray();
+        var deal = await portal.OkAsync("crm.deal.get", new { id });
+        var item = await portal.OkAsync("crm.item.get", new { entityTypeId = 2, id });
 
         Assert.True((bool)set);
-        Assert.Equal([22L, 21L, 23L], bindings.Select(b => (long)b!["CONTACT_ID"]!));
+        Assert.Equal([c22, c21, c23], bindings.Select(b => (long)b!["CONTACT_ID"]!));
         Assert.Equal(["Y", "N", "N"], bindings.Select(b => (string?)b!["IS_PRIMARY"]));
         Assert.Equal(30, (long)bindings[2]!["SORT"]!);
-        Assert.Equal("22", (string?)deal["CONTACT_ID"]);
-        Assert.Equal(["22", "21", "23"], deal["CONTACT_IDS"]!.AsArray().Select(c => (string?)c));
-        Assert.Equal(22, (long)item["item"]!["contactId"]!);
+        Assert.Equal(Text(c22), (string?)deal["CONTACT_ID"]);
+        Assert.Equal([Text(c22), Text(c21), Text(c23)], deal["CONTACT_IDS"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal(c22, (long)item["item"]!["contactId"]!);
     }
 
     [Fact]
     public async Task Add_and_delete_bind_one_contact_at_a_time()
     {
         await using var portal = TestPortal.Small();
-        await portal.OkAsync("crm.deal.contact.items.delete", new { id = 11 });
+        var id = await portal.IdAsync("crm.deal", 10);
+        var contacts = await portal.IdsAsync("crm.contact");
+        long c30 = contacts[29], c31 = contacts[30];
+        await portal.OkAsync("crm.deal.contact.items.delete", new { id });
 
-        var first = await portal.OkAsync("crm.deal.contact.add", new { id = 11, fields = new { CONTACT_ID = 30 } });
-        var again = await portal.OkAsync("crm.deal.contact.add", new { id = 11, fields = new { CONTACT_ID = 30 } });
-        var second = await portal.OkAsync("crm.deal.contact.add", new { id = 11, fields = new { CONTACT_ID = 31, IS_PRIMARY = "Y" } });
-        var afterAdd = (await portal.OkAsync("crm.deal.contact.items.get", new { id = 11 })).AsArray();
-        var removed = await portal.OkAsync("crm.deal.contact.delete", new { id = 11, fields = new { CONTACT_ID = 31 } });
-        var absent = await portal.OkAsync("crm.deal.contact.delete", new { id = 11, fields = new { CONTACT_ID = 31 } });
-        var afterDelete = (await portal.OkAsync("crm.deal.contact.items.get", new { id = 11 })).AsArray();
+        var first = await portal.OkAsync("crm.deal.contact.add", new { id, fields = new { CONTACT_ID = c30 } });
+        var again = await portal.OkAsync("crm.deal.contact.add", new { id, fields = new { CONTACT_ID = c30 } });
+        var second = await portal.OkAsync("crm.deal.contact.add", new { id, fields = new { CONTACT_ID = c31, IS_PRIMARY = "Y" } });
+        var afterAdd = (await portal.OkAsync("crm.deal.contact.items.get", new { id })).AsArray();
+        var removed = await portal.OkAsync("crm.deal.contact.delete", new { id, fields = new { CONTACT_ID = c31 } });
+        var absent = await portal.OkAsync("crm.deal.contact.delete", new { id, fields = new { CONTACT_ID = c31 } });
+        var afterDelete = (await portal.OkAsync("crm.deal.contact.items.get", new { id })).AsArray();
 
         Assert.True((bool)first);
         Assert.False((bool)again);
         Assert.True((bool)second);
-        Assert.Equal([("30", "N"), ("31", "Y")], afterAdd.Select(b => (((long)b!["CONTACT_ID"]!).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)b["IS_PRIMARY"])));
+        Assert.Equal([(Text(c30), "N"), (Text(c31), "Y")], afterAdd.Select(b => (Text((long)b!["CONTACT_ID"]!), (string?)b["IS_PRIMARY"])));
         Assert.True((bool)removed);
         Assert.False((bool)absent);
         var remaining = Assert.Single(afterDelete)!;
-        Assert.Equal(30, (long)remaining["CONTACT_ID"]!);
+        Assert.Equal(c30, (long)remaining["CONTACT_ID"]!);
         Assert.Equal("Y", (string?)remaining["IS_PRIMARY"]);
     }
 
@@ -79,10 +85,11 @@ public sealed class DealContactTests
     public async Task Items_delete_unbinds_everything()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.deal", 11);
 
-        var deleted = await portal.OkAsync("crm.deal.contact.items.delete", new { id = 12 });
-        var bindings = await portal.OkAsync("crm.deal.contact.items.get", new { id = 12 });
-        var deal = await portal.OkAsync("crm.deal.get", new { id = 12 });
+        var deleted = await portal.OkAsync("crm.deal.contact.items.delete", new { id });
+        var bindings = await portal.OkAsync("crm.deal.contact.items.get", new { id });
+        var deal = await portal.OkAsync("crm.deal.get", new { id });
 
         Assert.True((bool)deleted);
         Assert.Equal("[]", bindings.ToJsonString());
@@ -93,12 +100,14 @@ public sealed class DealContactTests
     public async Task Rebinding_a_deal_through_its_own_fields_is_seen_by_the_links()
     {
         await using var portal = TestPortal.Small();
-        await portal.OkAsync("crm.deal.contact.items.set", new { id = 13, items = new[] { new { CONTACT_ID = 5 } } });
+        var id = await portal.IdAsync("crm.deal", 12);
+        var contacts = await portal.IdsAsync("crm.contact");
+        await portal.OkAsync("crm.deal.contact.items.set", new { id, items = new[] { new { CONTACT_ID = contacts[4] } } });
 
-        await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id = 13, fields = new { contactIds = new[] { 6, 7 } } });
-        var bindings = (await portal.OkAsync("crm.deal.contact.items.get", new { id = 13 })).AsArray();
+        await portal.OkAsync("crm.item.update", new { entityTypeId = 2, id, fields = new { contactIds = new[] { contacts[5], contacts[6] } } });
+        var bindings = (await portal.OkAsync("crm.deal.contact.items.get", new { id })).AsArray();
 
-        Assert.Equal([6L, 7L], bindings.Select(b => (long)b!["CONTACT_ID"]!));
+        Assert.Equal([contacts[5], contacts[6]], bindings.Select(b => (long)b!["CONTACT_ID"]!));
         Assert.Equal("Y", (string?)bindings[0]!["IS_PRIMARY"]);
     }
 
@@ -106,14 +115,16 @@ public sealed class DealContactTests
     public async Task Errors_follow_the_legacy_shape()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.deal", 4);
+        var contact = await portal.IdAsync("crm.contact", 0);
 
         Assert.Equal("The parameter ownerEntityID is invalid or not defined.", await portal.FailsAsync("crm.deal.contact.items.get", new { }, ""));
         Assert.Equal("Not found.", await portal.FailsAsync("crm.deal.contact.items.get", new { id = 5000 }, ""));
-        Assert.Equal("The parameter items must be array.", await portal.FailsAsync("crm.deal.contact.items.set", new { id = 5 }, ""));
-        Assert.Equal("The parameter 'ownerEntityID' is invalid or not defined.", await portal.FailsAsync("crm.deal.contact.add", new { id = 0, fields = new { CONTACT_ID = 1 } }, ""));
-        Assert.Equal("The parameter 'fields' must be array.", await portal.FailsAsync("crm.deal.contact.add", new { id = 5 }, ""));
-        Assert.Equal("The parameter 'fields' is not valid.", await portal.FailsAsync("crm.deal.contact.add", new { id = 5, fields = new { SORT = 10 } }, ""));
-        Assert.Equal("The parameter 'item' must be array.", await portal.FailsAsync("crm.deal.contact.delete", new { id = 5 }, ""));
+        Assert.Equal("The parameter items must be array.", await portal.FailsAsync("crm.deal.contact.items.set", new { id }, ""));
+        Assert.Equal("The parameter 'ownerEntityID' is invalid or not defined.", await portal.FailsAsync("crm.deal.contact.add", new { id = 0, fields = new { CONTACT_ID = contact } }, ""));
+        Assert.Equal("The parameter 'fields' must be array.", await portal.FailsAsync("crm.deal.contact.add", new { id }, ""));
+        Assert.Equal("The parameter 'fields' is not valid.", await portal.FailsAsync("crm.deal.contact.add", new { id, fields = new { SORT = 10 } }, ""));
+        Assert.Equal("The parameter 'item' must be array.", await portal.FailsAsync("crm.deal.contact.delete", new { id }, ""));
         await portal.AssertNoInternalFailuresAsync();
     }
 
@@ -132,20 +143,24 @@ public sealed class DealContactTests
     public async Task Links_work_inside_a_batch_and_carry_no_total()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("crm.deal", 13);
+        var contacts = await portal.IdsAsync("crm.contact");
 
         var answer = await portal.PostJsonAsync("batch", new
         {
             halt = 1,
             cmd = new Dictionary<string, string>
             {
-                ["set"] = "crm.deal.contact.items.set?id=14&items[0][CONTACT_ID]=8&items[1][CONTACT_ID]=9",
-                ["get"] = "crm.deal.contact.items.get?id=14",
+                ["set"] = $"crm.deal.contact.items.set?id={id}&items[0][CONTACT_ID]={contacts[7]}&items[1][CONTACT_ID]={contacts[8]}",
+                ["get"] = $"crm.deal.contact.items.get?id={id}",
             },
         });
 
         var result = answer.Result!;
         Assert.True((bool)result["result"]!["set"]!);
-        Assert.Equal([8L, 9L], result["result"]!["get"]!.AsArray().Select(b => (long)b!["CONTACT_ID"]!));
+        Assert.Equal([contacts[7], contacts[8]], result["result"]!["get"]!.AsArray().Select(b => (long)b!["CONTACT_ID"]!));
         Assert.Equal("[]", result["result_total"]!.ToJsonString());
     }
+
+    private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -8,6 +8,7 @@ public sealed class TaskTests
     public async Task A_task_list_wraps_camel_case_rows_with_string_values()
     {
         await using var portal = TestPortal.Small();
+        var first = await portal.IdAsync("tasks.task", 0);
 
         var answer = await portal.PostJsonAsync("tasks.task.list", new { });
 
@@ -17,7 +18,7 @@ public sealed class TaskTests
         Assert.Equal(50, (long?)answer.Json!["next"]);
         Assert.Equal(120, (long?)answer.Json!["total"]);
         var task = tasks[0]!.AsObject();
-        Assert.Equal("1", (string?)task["id"]);
+        Assert.Equal(Text(first), (string?)task["id"]);
         Assert.Equal(JsonValueKindName.String, TestPortal.Kind(task["responsibleId"]));
         Assert.Equal(JsonValueKindName.String, TestPortal.Kind(task["status"]));
         Assert.Equal(JsonValueKindName.String, TestPortal.Kind(task["priority"]));
@@ -51,10 +52,11 @@ public sealed class TaskTests
     public async Task Filter_and_order_take_upper_keys_and_camel_keys_alike()
     {
         await using var portal = TestPortal.Small();
+        var ids = await portal.IdsAsync("tasks.task");
 
         var upper = await portal.PostJsonAsync("tasks.task.list", new { filter = new Dictionary<string, object> { ["RESPONSIBLE_ID"] = 5, ["!STATUS"] = 5 } });
         var camel = await portal.PostJsonAsync("tasks.task.list", new { filter = new Dictionary<string, object> { ["responsibleId"] = "5", ["!REAL_STATUS"] = "5" } });
-        var descending = await portal.OkAsync("tasks.task.list", new { order = new { ID = "desc" }, filter = new Dictionary<string, object> { ["<ID"] = 100 }, select = new[] { "ID" } });
+        var descending = await portal.OkAsync("tasks.task.list", new { order = new { ID = "desc" }, filter = new Dictionary<string, object> { ["<ID"] = ids[99] }, select = new[] { "ID" } });
 
         var total = (long)upper.Json!["total"]!;
         Assert.True(total > 0);
@@ -64,7 +66,7 @@ public sealed class TaskTests
             Assert.Equal("5", (string?)t!["responsibleId"]);
             Assert.NotEqual("5", (string?)t["status"]);
         });
-        Assert.Equal("99", (string?)descending["tasks"]![0]!["id"]);
+        Assert.Equal(Text(ids[98]), (string?)descending["tasks"]![0]!["id"]);
     }
 
     [Fact]
@@ -82,12 +84,13 @@ public sealed class TaskTests
     public async Task Get_wraps_the_task_and_a_missing_task_is_an_empty_result()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("tasks.task", 11);
 
-        var found = await portal.OkAsync("tasks.task.get", new { taskId = 12 });
-        var selected = await portal.OkAsync("tasks.task.get", new { taskId = 12, select = new[] { "ID", "TITLE" } });
+        var found = await portal.OkAsync("tasks.task.get", new { taskId = id });
+        var selected = await portal.OkAsync("tasks.task.get", new { taskId = id, select = new[] { "ID", "TITLE" } });
         var missing = await portal.OkAsync("tasks.task.get", new { taskId = 9999 });
 
-        Assert.Equal("12", (string?)found["task"]!["id"]);
+        Assert.Equal(Text(id), (string?)found["task"]!["id"]);
         Assert.NotNull(found["task"]!["responsible"]?["name"]);
         Assert.Equal(["id", "title", "group", "subStatus"], selected["task"]!.AsObject().Select(p => p.Key));
         Assert.Equal("[]", missing.ToJsonString());
@@ -99,11 +102,12 @@ public sealed class TaskTests
     public async Task Add_validates_and_returns_the_new_task()
     {
         await using var portal = TestPortal.Small();
+        var lastSeeded = (await portal.IdsAsync("tasks.task"))[^1];
 
         var added = await portal.OkAsync("tasks.task.add", new { fields = new { TITLE = "Call the supplier", RESPONSIBLE_ID = 7, AUDITORS = new[] { 2, 3 }, DEADLINE = "2031-05-01T10:00:00+03:00" } });
         var task = added["task"]!.AsObject();
 
-        Assert.Equal("121", (string?)task["id"]);
+        Assert.Equal(Text(lastSeeded + 1), (string?)task["id"]);
         Assert.Equal("Call the supplier", (string?)task["title"]);
         Assert.Equal("7", (string?)task["responsibleId"]);
         Assert.Equal("1", (string?)task["createdBy"]);
@@ -126,9 +130,10 @@ public sealed class TaskTests
     public async Task Update_changes_the_task_and_records_the_status_change()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("tasks.task", 3);
 
-        var updated = await portal.OkAsync("tasks.task.update", new { taskId = 4, fields = new { TITLE = "Renamed", STATUS = 5 } });
-        var listed = await portal.OkAsync("tasks.task.list", new { filter = new { ID = 4 }, select = new[] { "ID", "TITLE", "STATUS", "CLOSED_DATE" } });
+        var updated = await portal.OkAsync("tasks.task.update", new { taskId = id, fields = new { TITLE = "Renamed", STATUS = 5 } });
+        var listed = await portal.OkAsync("tasks.task.list", new { filter = new { ID = id }, select = new[] { "ID", "TITLE", "STATUS", "CLOSED_DATE" } });
 
         Assert.Equal("Renamed", (string?)updated["task"]!["title"]);
         Assert.Equal("5", (string?)updated["task"]!["status"]);
@@ -137,23 +142,24 @@ public sealed class TaskTests
         Assert.Equal("5", (string?)row["subStatus"]);
         Assert.NotNull((string?)row["closedDate"]);
         Assert.Equal("Action on the task is not allowed (internal error)", await portal.FailsAsync("tasks.task.update", new { taskId = 9999, fields = new { TITLE = "x" } }, "0"));
-        await portal.FailsAsync("tasks.task.update", new { taskId = 4 }, "100");
-        await portal.FailsAsync("tasks.task.update", new { taskId = 4, fields = new { TITLE = "" } }, "ERROR_CORE");
-        await portal.FailsAsync("tasks.task.update", new { taskId = 4, fields = new { PARENT_ID = 4 } }, "ERROR_CORE");
-        await portal.FailsAsync("tasks.task.update", new { taskId = 4, fields = new { STATUS = 42 } }, "ERROR_CORE");
+        await portal.FailsAsync("tasks.task.update", new { taskId = id }, "100");
+        await portal.FailsAsync("tasks.task.update", new { taskId = id, fields = new { TITLE = "" } }, "ERROR_CORE");
+        await portal.FailsAsync("tasks.task.update", new { taskId = id, fields = new { PARENT_ID = id } }, "ERROR_CORE");
+        await portal.FailsAsync("tasks.task.update", new { taskId = id, fields = new { STATUS = 42 } }, "ERROR_CORE");
     }
 
     [Fact]
     public async Task Delete_answers_task_true_once()
     {
         await using var portal = TestPortal.Small();
+        var id = await portal.IdAsync("tasks.task", 7);
 
-        var deleted = await portal.OkAsync("tasks.task.delete", new { taskId = 8 });
-        var after = await portal.OkAsync("tasks.task.get", new { taskId = 8 });
+        var deleted = await portal.OkAsync("tasks.task.delete", new { taskId = id });
+        var after = await portal.OkAsync("tasks.task.get", new { taskId = id });
 
         Assert.True((bool)deleted["task"]!);
         Assert.Equal("[]", after.ToJsonString());
-        Assert.Equal("No access to delete the task", await portal.FailsAsync("tasks.task.delete", new { taskId = 8 }, "1048582"));
+        Assert.Equal("No access to delete the task", await portal.FailsAsync("tasks.task.delete", new { taskId = id }, "1048582"));
     }
 
     [Fact]
@@ -173,6 +179,7 @@ public sealed class TaskTests
     public async Task A_batch_walks_tasks_with_an_id_cursor()
     {
         await using var portal = TestPortal.Small();
+        var fiftyFirst = Text(await portal.IdAsync("tasks.task", 50));
 
         var answer = await portal.PostJsonAsync("batch", new
         {
@@ -186,9 +193,11 @@ public sealed class TaskTests
         });
 
         var results = answer.Result!["result"]!;
-        Assert.Equal("51", (string?)results["p1"]!["tasks"]![0]!["id"]);
-        Assert.Equal("51", (string?)results["one"]!["task"]!["id"]);
+        Assert.Equal(fiftyFirst, (string?)results["p1"]!["tasks"]![0]!["id"]);
+        Assert.Equal(fiftyFirst, (string?)results["one"]!["task"]!["id"]);
         Assert.Equal("[]", answer.Result!["result_next"]!.ToJsonString());
         await portal.AssertNoInternalFailuresAsync();
     }
+
+    private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

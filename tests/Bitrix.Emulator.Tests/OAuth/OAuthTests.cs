@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,6 +15,9 @@ public sealed class OAuthTests : PortalTestBase
     private static readonly string[] TokenAnswerKeys =
         ["access_token", "client_endpoint", "domain", "expires", "expires_in", "member_id", "refresh_token", "scope", "server_endpoint", "status", "user_id"];
 
+    /// <summary>A seeded deal's ID, set by <see cref="PortalAsync"/>.</summary>
+    private string _deal = "";
+
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 5, 14, 10, 0, 0, TimeSpan.Zero));
 
     [Fact]
@@ -21,14 +25,14 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, tokens) = await PortalAsync();
 
-        var query = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={tokens.AccessToken}");
-        var json = await portal.RawAsync(HttpMethod.Post, "/rest/crm.deal.get", $$"""{"id": 4, "auth": "{{tokens.AccessToken}}"}""", "application/json");
-        var form = await portal.RawAsync(HttpMethod.Post, "/rest/crm.deal.get.json", $"id=4&auth={tokens.AccessToken}", "application/x-www-form-urlencoded");
+        var query = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={tokens.AccessToken}");
+        var json = await portal.RawAsync(HttpMethod.Post, "/rest/crm.deal.get", $$"""{"id": {{_deal}}, "auth": "{{tokens.AccessToken}}"}""", "application/json");
+        var form = await portal.RawAsync(HttpMethod.Post, "/rest/crm.deal.get.json", $"id={_deal}&auth={tokens.AccessToken}", "application/x-www-form-urlencoded");
 
         foreach (var answer in new[] { query, json, form })
         {
             Assert.Equal(HttpStatusCode.OK, answer.Status);
-            Assert.Equal("4", (string)answer.Result!["ID"]!);
+            Assert.Equal(_deal, (string)answer.Result!["ID"]!);
         }
     }
 
@@ -37,13 +41,13 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, tokens) = await PortalAsync();
 
-        var accessToken = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&access_token={tokens.AccessToken}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.Emulator.BaseAddress, "/rest/crm.deal.get?id=4"));
+        var accessToken = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&access_token={tokens.AccessToken}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.Emulator.BaseAddress, $"/rest/crm.deal.get?id={_deal}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
         var bearer = await portal.SendAsync(request);
 
-        Assert.Equal("4", (string)accessToken.Result!["ID"]!);
-        Assert.Equal("4", (string)bearer.Result!["ID"]!);
+        Assert.Equal(_deal, (string)accessToken.Result!["ID"]!);
+        Assert.Equal(_deal, (string)bearer.Result!["ID"]!);
     }
 
     [Fact]
@@ -51,9 +55,9 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, tokens) = await PortalAsync();
 
-        var answer = await portal.RawAsync(HttpMethod.Post, "/rest/batch", $$$"""{"auth": "{{{tokens.AccessToken}}}", "cmd": {"a": "crm.deal.get?id=2"}}""", "application/json");
+        var answer = await portal.RawAsync(HttpMethod.Post, "/rest/batch", $$$"""{"auth": "{{{tokens.AccessToken}}}", "cmd": {"a": "crm.deal.get?id={{{_deal}}}"}}""", "application/json");
 
-        Assert.Equal("2", (string)answer.Result!["result"]!["a"]!["ID"]!);
+        Assert.Equal(_deal, (string)answer.Result!["result"]!["a"]!["ID"]!);
     }
 
     [Fact]
@@ -61,8 +65,8 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, _) = await PortalAsync();
 
-        var answer = await portal.RawAsync(HttpMethod.Get, "/rest/crm.deal.get?id=4");
-        var empty = await portal.RawAsync(HttpMethod.Get, "/rest/crm.deal.get?id=4&auth=");
+        var answer = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}");
+        var empty = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth=");
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
         Assert.Equal("""{"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"}""", answer.Text);
@@ -74,7 +78,7 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, _) = await PortalAsync();
 
-        var answer = await portal.RawAsync(HttpMethod.Get, "/rest/crm.deal.get?id=4&auth=0123456789abcdef");
+        var answer = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth=0123456789abcdef");
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
         Assert.Equal("invalid_token", answer.Error);
@@ -88,9 +92,9 @@ public sealed class OAuthTests : PortalTestBase
         Assert.Equal(_clock.GetUtcNow().AddHours(1), tokens.ExpiresAt);
 
         _clock.Advance(TimeSpan.FromMinutes(59));
-        var stillValid = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={tokens.AccessToken}");
+        var stillValid = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={tokens.AccessToken}");
         _clock.Advance(TimeSpan.FromMinutes(1));
-        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={tokens.AccessToken}");
+        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={tokens.AccessToken}");
 
         Assert.Equal(HttpStatusCode.OK, stillValid.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.Status);
@@ -103,7 +107,7 @@ public sealed class OAuthTests : PortalTestBase
         var (portal, tokens) = await PortalAsync();
 
         await portal.Emulator.ExpireOAuthTokensAsync();
-        var answer = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={tokens.AccessToken}");
+        var answer = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={tokens.AccessToken}");
 
         Assert.Equal("expired_token", answer.Error);
     }
@@ -125,7 +129,7 @@ public sealed class OAuthTests : PortalTestBase
         Assert.Equal(_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds(), (long)pair["expires"]!);
         Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Equal("invalid_grant", again.Error);
-        var call = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={(string)pair["access_token"]!}");
+        var call = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={(string)pair["access_token"]!}");
         Assert.Equal(HttpStatusCode.OK, call.Status);
         Assert.Equal(1, (await portal.Emulator.GetStatsAsync()).TokenRefreshes);
     }
@@ -153,9 +157,9 @@ public sealed class OAuthTests : PortalTestBase
 
         var pair = (await portal.RawAsync(HttpMethod.Get, RefreshQuery(portal, tokens.RefreshToken))).Json!;
         _clock.Advance(TimeSpan.FromMinutes(50));
-        var valid = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={(string)pair["access_token"]!}");
+        var valid = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={(string)pair["access_token"]!}");
         _clock.Advance(TimeSpan.FromMinutes(10));
-        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=4&auth={(string)pair["access_token"]!}");
+        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={(string)pair["access_token"]!}");
 
         Assert.Equal(HttpStatusCode.OK, valid.Status);
         Assert.Equal("expired_token", expired.Error);
@@ -210,9 +214,9 @@ public sealed class OAuthTests : PortalTestBase
         var (portal, _) = await PortalAsync();
 
         var issued = (await portal.RawAsync(HttpMethod.Post, "/_emulator/oauth/tokens", [])).Json!;
-        var call = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=1&auth={(string)issued["access_token"]!}");
+        var call = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={(string)issued["access_token"]!}");
         await portal.RawAsync(HttpMethod.Post, "/_emulator/oauth/expire", []);
-        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id=1&auth={(string)issued["access_token"]!}");
+        var expired = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={_deal}&auth={(string)issued["access_token"]!}");
 
         Assert.Equal(portal.Emulator.Options.OAuthClientId, (string)issued["client_id"]!);
         Assert.Equal(HttpStatusCode.OK, call.Status);
@@ -224,7 +228,7 @@ public sealed class OAuthTests : PortalTestBase
     {
         var (portal, _) = await PortalAsync();
 
-        var answer = await portal.GetAsync("crm.deal.get?id=1&auth=garbage");
+        var answer = await portal.GetAsync($"crm.deal.get?id={_deal}&auth=garbage");
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
     }
@@ -242,6 +246,7 @@ public sealed class OAuthTests : PortalTestBase
         var options = Small();
         options.TimeProvider = _clock;
         var portal = InProcess(options);
+        _deal = (await portal.IdAsync("crm.deal", 3)).ToString(CultureInfo.InvariantCulture);
         return (portal, await portal.Emulator.IssueOAuthTokensAsync());
     }
 

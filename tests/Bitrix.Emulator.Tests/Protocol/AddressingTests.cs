@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator.Tests.Support;
@@ -8,21 +9,22 @@ namespace Bitrix.Emulator.Tests.Protocol;
 public sealed class AddressingTests : PortalTestBase
 {
     [Theory]
-    [InlineData("crm.deal.get?id=7")]
-    [InlineData("crm.deal.get.json?id=7")]
-    [InlineData("crm.deal.get/?id=7")]
-    [InlineData("crm.deal.get.json/?id=7")]
-    [InlineData("CRM.DEAL.GET?id=7")]
-    [InlineData("Crm.Deal.Get.JSON?id=7")]
+    [InlineData("crm.deal.get?id={id}")]
+    [InlineData("crm.deal.get.json?id={id}")]
+    [InlineData("crm.deal.get/?id={id}")]
+    [InlineData("crm.deal.get.json/?id={id}")]
+    [InlineData("CRM.DEAL.GET?id={id}")]
+    [InlineData("Crm.Deal.Get.JSON?id={id}")]
     public async Task A_webhook_call_accepts_the_json_suffix_a_trailing_slash_and_any_case(string path)
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 6);
 
-        var answer = await portal.GetAsync(path);
+        var answer = await portal.GetAsync(path.Replace("{id}", id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("application/json", answer.MediaType);
-        Assert.Equal("7", (string)answer.Result!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)answer.Result!["ID"]!);
     }
 
     [Fact]
@@ -30,10 +32,12 @@ public sealed class AddressingTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var answer = await portal.RawAsync(HttpMethod.Get, "/rest/1/emulatorsecret/crm.deal.get?id=2");
+        var id = await portal.IdAsync("crm.deal", 1);
+
+        var answer = await portal.RawAsync(HttpMethod.Get, $"/rest/1/emulatorsecret/crm.deal.get?id={id}");
 
         Assert.Equal("/rest/1/emulatorsecret/", portal.Webhook.AbsolutePath);
-        Assert.Equal("2", (string)answer.Result!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)answer.Result!["ID"]!);
     }
 
     [Fact]
@@ -91,7 +95,7 @@ public sealed class AddressingTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var answer = await portal.GetAsync("crm.deal.get?id=1");
+        var answer = await portal.GetAsync($"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}");
 
         Assert.Equal(["result", "time"], answer.Json!.AsObject().Select(p => p.Key));
     }
@@ -136,16 +140,18 @@ public sealed class AddressingTests : PortalTestBase
     public async Task Top_level_keys_are_case_insensitive()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
+        var bound = ids[99];
 
-        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = 100 }, order = new { ID = "DESC" }, start = 5 });
-        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse("""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": 100}, "ORDER": {"ID": "DESC"}, "START": 5}"""));
-        var mixed = await portal.GetAsync("crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]=100&Order[ID]=DESC&Start=5");
-        var get = await portal.GetAsync("crm.deal.get?ID=7");
+        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = bound }, order = new { ID = "DESC" }, start = 5 });
+        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse($$"""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": {{bound}}}, "ORDER": {"ID": "DESC"}, "START": 5}"""));
+        var mixed = await portal.GetAsync($"crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]={bound}&Order[ID]=DESC&Start=5");
+        var get = await portal.GetAsync($"crm.deal.get?ID={ids[6]}");
 
-        Assert.Equal(Enumerable.Range(101, 15).Reverse().Select(i => (long)i), lower.Result.Ids());
+        Assert.Equal(ids.Skip(100).Reverse().Skip(5), lower.Result.Ids());
         Assert.Equal(lower.Result!.ToJsonString(), upper.Result!.ToJsonString());
         Assert.Equal(lower.Result!.ToJsonString(), mixed.Result!.ToJsonString());
-        Assert.Equal("7", (string)get.Result!["ID"]!);
+        Assert.Equal(ids[6].ToString(CultureInfo.InvariantCulture), (string)get.Result!["ID"]!);
     }
 
     [Fact]
@@ -153,8 +159,10 @@ public sealed class AddressingTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var plain = await portal.GetAsync("crm.deal.get?id=7");
-        var extra = await portal.GetAsync("crm.deal.get?id=7&bx24_request_id=abc123&whatever[x]=1&_=1700000000");
+        var id = await portal.IdAsync("crm.deal", 6);
+
+        var plain = await portal.GetAsync($"crm.deal.get?id={id}");
+        var extra = await portal.GetAsync($"crm.deal.get?id={id}&bx24_request_id=abc123&whatever[x]=1&_=1700000000");
 
         Assert.Equal(HttpStatusCode.OK, extra.Status);
         Assert.Equal(plain.Result!.ToJsonString(), extra.Result!.ToJsonString());

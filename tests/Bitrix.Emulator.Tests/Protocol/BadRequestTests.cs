@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -129,16 +130,17 @@ public sealed class BadRequestTests : PortalTestBase
     public async Task Ten_thousand_filter_keys_are_accepted_and_unknown_ones_ignored()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
         var filter = Enumerable.Range(0, 10_000).ToDictionary(i => "UF_NOPE_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (object)i);
-        filter["<ID"] = 11;
+        filter["<ID"] = ids[10];
         var form = string.Join("&", filter.Select(p => $"filter[{Uri.EscapeDataString(p.Key)}]={p.Value}"));
 
         var json = await portal.PostJsonAsync("crm.deal.list", new { filter, select = new[] { "ID" } });
         var viaForm = await portal.PostFormAsync("crm.deal.list", form + "&select[]=ID");
         var manyIds = await portal.PostJsonAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["@ID"] = Enumerable.Range(1, 10_000).ToArray() }, select = new[] { "ID" } });
 
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), json.Result.Ids());
-        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), viaForm.Result.Ids());
+        Assert.Equal(ids.Take(10), json.Result.Ids());
+        Assert.Equal(ids.Take(10), viaForm.Result.Ids());
         Assert.Equal(120, (long)manyIds.Json!["total"]!);
     }
 
@@ -211,7 +213,7 @@ public sealed class BadRequestTests : PortalTestBase
     public async Task A_like_pattern_made_to_backtrack_is_answered_not_failed()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.update", new { id = 1, fields = new { TITLE = new string('a', 60) } });
+        await portal.PostJsonAsync("crm.deal.update", new { id = await portal.IdAsync("crm.deal", 0), fields = new { TITLE = new string('a', 60) } });
         var pattern = string.Concat(Enumerable.Repeat("%a", 30)) + "%b";
 
         var answer = await portal.PostJsonAsync("crm.deal.list", new { filter = new Dictionary<string, object> { ["=%TITLE"] = pattern } });
@@ -221,44 +223,47 @@ public sealed class BadRequestTests : PortalTestBase
     }
 
     [Theory]
-    [InlineData("""{"id": 1, "fields": {"BEGINDATE": "9999-12-31T23:59:59+00:00", "CLOSEDATE": "0001-01-01T00:00:00+00:00"}}""")]
-    [InlineData("""{"id": 1, "fields": {"BEGINDATE": "9999-12-31", "OPPORTUNITY": 1e400, "PROBABILITY": -1e400}}""")]
-    [InlineData("""{"id": 1, "fields": {"TITLE": {"a": {"b": [1, 2]}}, "COMMENTS": [null, {"x": 1}], "OPENED": true, "CLOSED": false}}""")]
-    [InlineData("""{"id": 1, "fields": {"COMPANY_ID": [1, 2], "CONTACT_IDS": "5", "CATEGORY_ID": {"x": 1}}}""")]
-    [InlineData("""{"id": 1, "fields": "TITLE"}""")]
-    [InlineData("""{"id": 1, "fields": null}""")]
-    [InlineData("""{"id": 1, "fields": []}""")]
+    [InlineData("""{"id": {id}, "fields": {"BEGINDATE": "9999-12-31T23:59:59+00:00", "CLOSEDATE": "0001-01-01T00:00:00+00:00"}}""")]
+    [InlineData("""{"id": {id}, "fields": {"BEGINDATE": "9999-12-31", "OPPORTUNITY": 1e400, "PROBABILITY": -1e400}}""")]
+    [InlineData("""{"id": {id}, "fields": {"TITLE": {"a": {"b": [1, 2]}}, "COMMENTS": [null, {"x": 1}], "OPENED": true, "CLOSED": false}}""")]
+    [InlineData("""{"id": {id}, "fields": {"COMPANY_ID": [1, 2], "CONTACT_IDS": "5", "CATEGORY_ID": {"x": 1}}}""")]
+    [InlineData("""{"id": {id}, "fields": "TITLE"}""")]
+    [InlineData("""{"id": {id}, "fields": null}""")]
+    [InlineData("""{"id": {id}, "fields": []}""")]
     public async Task Odd_deal_updates_get_documented_answers(string body)
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 0);
 
-        AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.deal.update", body, "application/json"));
-        AssertDocumented(await portal.PostJsonAsync("crm.deal.get", new { id = 1 }));
+        AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.deal.update", WithId(body, id), "application/json"));
+        AssertDocumented(await portal.PostJsonAsync("crm.deal.get", new { id }));
         AssertDocumented(await portal.PostJsonAsync("crm.deal.list", new { order = new { BEGINDATE = "ASC" }, filter = new Dictionary<string, object> { [">BEGINDATE"] = "2020-01-01" } }));
     }
 
     [Theory]
-    [InlineData("""{"id": 1, "fields": {"START_TIME": "9999-12-31T23:30:00Z", "END_TIME": "9999-12-31T23:59:59-05:00"}}""")]
-    [InlineData("""{"id": 1, "fields": {"DEADLINE": "0001-01-01T00:00:00+14:00"}}""")]
+    [InlineData("""{"id": {id}, "fields": {"START_TIME": "9999-12-31T23:30:00Z", "END_TIME": "9999-12-31T23:59:59-05:00"}}""")]
+    [InlineData("""{"id": {id}, "fields": {"DEADLINE": "0001-01-01T00:00:00+14:00"}}""")]
     public async Task Extreme_date_times_get_documented_answers(string body)
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.activity", 0);
 
-        AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.activity.update", body, "application/json"));
-        AssertDocumented(await portal.PostJsonAsync("crm.activity.get", new { id = 1 }));
+        AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.activity.update", WithId(body, id), "application/json"));
+        AssertDocumented(await portal.PostJsonAsync("crm.activity.get", new { id }));
     }
 
     [Fact]
     public async Task Odd_contact_multifields_get_documented_answers()
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.contact", 1);
 
         foreach (var phone in new[] { "\"x\"", "[null]", "[1, 2]", "{\"a\": {\"VALUE\": \"1\"}}", "[{\"ID\": \"nope\", \"VALUE\": \"1\"}]", "[{\"ID\": 5, \"DELETE\": \"Y\"}]", "[{\"VALUE\": [1]}]", "null" })
         {
-            AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.contact.update", "{\"id\": 2, \"fields\": {\"PHONE\": " + phone + "}}", "application/json"));
+            AssertDocumented(await portal.RawAsync(HttpMethod.Post, "crm.contact.update", "{\"id\": " + id.ToString(CultureInfo.InvariantCulture) + ", \"fields\": {\"PHONE\": " + phone + "}}", "application/json"));
         }
 
-        AssertDocumented(await portal.PostJsonAsync("crm.contact.get", new { id = 2 }));
+        AssertDocumented(await portal.PostJsonAsync("crm.contact.get", new { id }));
     }
 
     [Theory]
@@ -283,7 +288,8 @@ public sealed class BadRequestTests : PortalTestBase
     public async Task Ten_thousand_batch_commands_run_fifty()
     {
         var portal = InProcess();
-        var cmd = Enumerable.Range(0, 10_000).Select(i => $"crm.deal.get?id={(i % 120) + 1}").ToArray();
+        var ids = await portal.IdsAsync("crm.deal");
+        var cmd = Enumerable.Range(0, 10_000).Select(i => $"crm.deal.get?id={ids[i % 120]}").ToArray();
 
         var answer = await portal.BatchAsync(cmd);
 
@@ -314,6 +320,8 @@ public sealed class BadRequestTests : PortalTestBase
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
     }
 
+    private static string WithId(string body, long id) => body.Replace("{id}", id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
     /// <summary>Documented: a JSON envelope with either result or error, and a status the protocol lists (never 500).</summary>
     private static void AssertDocumented(Answer answer)
     {
@@ -337,6 +345,6 @@ public sealed class BadRequestTests : PortalTestBase
         Assert.Equal(0, stats.InternalFailures);
         Assert.Null(stats.LastInternalFailure);
         Assert.False(stats.AnswersByStatus.ContainsKey(500));
-        Assert.IsType<JsonObject>((await portal.GetAsync("crm.deal.get?id=1")).Result);
+        Assert.IsType<JsonObject>((await portal.GetAsync($"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}")).Result);
     }
 }

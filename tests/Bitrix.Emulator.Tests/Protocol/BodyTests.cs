@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -88,14 +89,15 @@ public sealed class BodyTests : PortalTestBase
     public async Task Query_and_body_are_merged_and_the_body_wins()
     {
         var portal = InProcess();
+        var ids = await portal.IdsAsync("crm.deal");
 
-        var jsonWins = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.get?id=1"), new StringContent("""{"id": 2}""", Encoding.UTF8, "application/json"));
-        var formWins = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.get?id=1"), new StringContent("id=3", Encoding.UTF8, "application/x-www-form-urlencoded"));
-        var merged = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.list?select[]=ID&start=50"), new StringContent("""{"filter": {"<ID": 60}}""", Encoding.UTF8, "application/json"));
+        var jsonWins = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, $"crm.deal.get?id={ids[0]}"), new StringContent($$"""{"id": {{ids[1]}}}""", Encoding.UTF8, "application/json"));
+        var formWins = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, $"crm.deal.get?id={ids[0]}"), new StringContent($"id={ids[2]}", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var merged = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.list?select[]=ID&start=50"), new StringContent($$$"""{"filter": {"<ID": {{{ids[59]}}}}}""", Encoding.UTF8, "application/json"));
 
-        Assert.Equal("2", (string)jsonWins.Result!["ID"]!);
-        Assert.Equal("3", (string)formWins.Result!["ID"]!);
-        Assert.Equal(Enumerable.Range(51, 9).Select(i => (long)i), merged.Result.Ids());
+        Assert.Equal(ids[1].ToString(CultureInfo.InvariantCulture), (string)jsonWins.Result!["ID"]!);
+        Assert.Equal(ids[2].ToString(CultureInfo.InvariantCulture), (string)formWins.Result!["ID"]!);
+        Assert.Equal(ids.Skip(50).Take(9), merged.Result.Ids());
         Assert.Equal(["ID"], merged.Result![0]!.AsObject().Select(p => p.Key));
     }
 
@@ -106,15 +108,16 @@ public sealed class BodyTests : PortalTestBase
     public async Task Broken_json_reads_as_no_parameters_not_as_an_error(string body)
     {
         var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 3);
 
         var list = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.list"), new StringContent(body, Encoding.UTF8, "application/json"));
-        var get = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.get?id=4"), new StringContent(body, Encoding.UTF8, "application/json"));
+        var get = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, $"crm.deal.get?id={id}"), new StringContent(body, Encoding.UTF8, "application/json"));
         var noId = await portal.SendAsync(HttpMethod.Post, new Uri(portal.Webhook, "crm.deal.get"), new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, list.Status);
         Assert.Equal(50, list.Result!.AsArray().Count);
         Assert.Equal(120, (long)list.Json!["total"]!);
-        Assert.Equal("4", (string)get.Result!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)get.Result!["ID"]!);
         Assert.Equal("ID is not defined or invalid.", (string)noId.Json!["error_description"]!);
     }
 
@@ -174,12 +177,13 @@ public sealed class BodyTests : PortalTestBase
     public async Task Json_null_reaches_the_handler_while_a_form_cannot_send_null()
     {
         var portal = InProcess();
-        await portal.PostJsonAsync("crm.deal.update", new { id = 11, fields = new { COMMENTS = "x" } });
+        var id = await portal.IdAsync("crm.deal", 10);
+        await portal.PostJsonAsync("crm.deal.update", new { id, fields = new { COMMENTS = "x" } });
 
-        await portal.PostFormAsync("crm.deal.update", "id=11&fields[COMMENTS]=null");
-        var afterForm = (await portal.PostJsonAsync("crm.deal.get", new { id = 11 })).Result!;
-        await portal.PostJsonAsync("crm.deal.update", JsonNode.Parse("""{"id": 11, "fields": {"COMMENTS": null}}"""));
-        var afterJson = (await portal.PostJsonAsync("crm.deal.get", new { id = 11 })).Result!;
+        await portal.PostFormAsync("crm.deal.update", $"id={id}&fields[COMMENTS]=null");
+        var afterForm = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!;
+        await portal.PostJsonAsync("crm.deal.update", JsonNode.Parse($$$"""{"id": {{{id}}}, "fields": {"COMMENTS": null}}"""));
+        var afterJson = (await portal.PostJsonAsync("crm.deal.get", new { id })).Result!;
 
         Assert.Equal("null", (string?)afterForm["COMMENTS"]);
         Assert.Null(afterJson["COMMENTS"]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -30,11 +31,13 @@ public sealed class LoopbackTests : PortalTestBase
     {
         var loopback = await OverLoopbackAsync();
         var inMemory = InProcess();
+        var lead = await inMemory.IdAsync("crm.lead", 2);
+        Assert.Equal(lead, await loopback.IdAsync("crm.lead", 2));
         var requests = new Func<PortalClient, Task<Answer>>[]
         {
             p => p.GetAsync("crm.deal.list?filter%5B%3EOPPORTUNITY%5D=20000&order[TITLE]=DESC&select[]=ID&select[]=TITLE&start=1"),
             p => p.PostFormAsync("crm.contact.list", "filter[%25NAME]=an&select[]=ID&select[]=NAME&select[]=PHONE"),
-            p => p.PostJsonAsync("crm.lead.get", new { id = 3 }),
+            p => p.PostJsonAsync("crm.lead.get", new { id = lead }),
             p => p.PostJsonAsync("crm.company.fields", null),
             p => p.BatchAsync(new Dictionary<string, string> { ["a"] = "crm.deal.list?select[]=ID", ["b"] = "crm.deal.get?id=$result[a][49][ID]" }),
             p => p.GetAsync("crm.deal.get?id=999999"),
@@ -76,8 +79,10 @@ public sealed class LoopbackTests : PortalTestBase
     {
         var portal = await OverLoopbackAsync();
 
-        var wrong = await portal.RawAsync(HttpMethod.Get, "/rest/1/wrong/crm.deal.get?id=1");
-        var noAuth = await portal.RawAsync(HttpMethod.Get, "/rest/crm.deal.get?id=1");
+        var id = await portal.IdAsync("crm.deal", 0);
+
+        var wrong = await portal.RawAsync(HttpMethod.Get, $"/rest/1/wrong/crm.deal.get?id={id}");
+        var noAuth = await portal.RawAsync(HttpMethod.Get, $"/rest/crm.deal.get?id={id}");
         var html = await portal.RawAsync(HttpMethod.Get, "/index.php");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
@@ -92,13 +97,14 @@ public sealed class LoopbackTests : PortalTestBase
     {
         var portal = await OverLoopbackAsync();
         var tokens = await portal.Emulator.IssueOAuthTokensAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.Emulator.BaseAddress, "/rest/crm.deal.get?id=4"));
+        var id = await portal.IdAsync("crm.deal", 3);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.Emulator.BaseAddress, $"/rest/crm.deal.get?id={id}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
 
         var call = await portal.SendAsync(request);
         var refresh = await portal.RawAsync(HttpMethod.Post, "/oauth/token/", $"grant_type=refresh_token&client_id={portal.Emulator.Options.OAuthClientId}&client_secret={portal.Emulator.Options.OAuthClientSecret}&refresh_token={tokens.RefreshToken}", "application/x-www-form-urlencoded");
 
-        Assert.Equal("4", (string)call.Result!["ID"]!);
+        Assert.Equal(id.ToString(CultureInfo.InvariantCulture), (string)call.Result!["ID"]!);
         Assert.Equal(HttpStatusCode.OK, refresh.Status);
         Assert.Equal(portal.Emulator.BaseAddress.Authority, (string)refresh.Json!["domain"]!);
     }
@@ -110,15 +116,16 @@ public sealed class LoopbackTests : PortalTestBase
         var options = Small();
         options.TimeProvider = clock;
         var portal = await OverLoopbackAsync(options);
+        var get = $"crm.deal.get?id={await portal.IdAsync("crm.deal", 0)}";
 
         for (var i = 0; i < 50; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await portal.GetAsync("crm.deal.get?id=1")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await portal.GetAsync(get)).Status);
         }
 
-        var refused = await portal.GetAsync("crm.deal.get?id=1");
+        var refused = await portal.GetAsync(get);
         clock.Advance(TimeSpan.FromSeconds(0.5));
-        var accepted = await portal.GetAsync("crm.deal.get?id=1");
+        var accepted = await portal.GetAsync(get);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal("QUERY_LIMIT_EXCEEDED", refused.Error);
@@ -135,6 +142,7 @@ public sealed class LoopbackTests : PortalTestBase
         var garbage = new byte[64 * 1024];
         random.NextBytes(garbage);
         var longBoundary = new string('q', 5000);
+        var ids = await portal.IdsAsync("crm.deal");
         var tenMegabytes = Encoding.UTF8.GetBytes("{\"fields\": {\"TITLE\": \"big\", \"COMMENTS\": \"" + new string('z', 10 * 1024 * 1024) + "\"}}");
 
         var answers = new List<Answer>
@@ -143,7 +151,7 @@ public sealed class LoopbackTests : PortalTestBase
             await portal.RawAsync(HttpMethod.Post, "crm.deal.list", garbage, "application/x-www-form-urlencoded"),
             await portal.RawAsync(HttpMethod.Post, "crm.deal.list", garbage, "multipart/form-data; boundary=zz"),
             await portal.RawAsync(HttpMethod.Post, "crm.deal.get", "--" + longBoundary + "\r\n", "multipart/form-data; boundary=" + longBoundary),
-            await portal.RawAsync(HttpMethod.Post, "crm.deal.get", """{"id": 1, "id": 2}""", "application/json"),
+            await portal.RawAsync(HttpMethod.Post, "crm.deal.get", $$"""{"id": {{ids[0]}}, "id": {{ids[1]}}}""", "application/json"),
             await portal.PostFormAsync("crm.deal.list", "a[b=1&[]=x&filter" + string.Concat(Enumerable.Repeat("[x]", 200)) + "=1"),
             await portal.PostFormAsync("crm.deal.list", string.Join("&", Enumerable.Range(0, 10_000).Select(i => $"filter[K{i}]={i}"))),
             await portal.RawAsync(HttpMethod.Post, "crm.deal.add", tenMegabytes, "application/json"),
@@ -152,7 +160,7 @@ public sealed class LoopbackTests : PortalTestBase
 
         Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{(int)a.Status}: {a.Text[..Math.Min(200, a.Text.Length)]}"));
         Assert.All(answers, a => Assert.Equal("application/json", a.MediaType));
-        Assert.Equal("2", (string)answers[4].Result!["ID"]!);
+        Assert.Equal(ids[1].ToString(CultureInfo.InvariantCulture), (string)answers[4].Result!["ID"]!);
         Assert.Equal(0, (await portal.Emulator.GetStatsAsync()).InternalFailures);
     }
 
@@ -162,21 +170,22 @@ public sealed class LoopbackTests : PortalTestBase
         var options = Small();
         options.BucketCapacity = 1000;
         var portal = await OverLoopbackAsync(options);
+        var ids = await portal.IdsAsync("crm.deal");
 
         var answers = await Task.WhenAll(Enumerable.Range(1, 40).Select(i => i % 2 == 0
-            ? portal.GetAsync($"crm.deal.get?id={i}")
+            ? portal.GetAsync($"crm.deal.get?id={ids[i - 1]}")
             : portal.PostJsonAsync("crm.deal.add", new { fields = new { TITLE = $"parallel {i}" } })));
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         var added = answers.Where(a => a.Result is JsonValue).Select(a => (long)a.Result!).Order().ToList();
-        Assert.Equal(Enumerable.Range(121, 20).Select(i => (long)i), added);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => ids[^1] + i), added);
     }
 
     [Fact]
     public async Task Control_endpoints_answer_over_sockets()
     {
         var portal = await OverLoopbackAsync();
-        await portal.PostJsonAsync("crm.deal.delete", new { id = 3 });
+        await portal.PostJsonAsync("crm.deal.delete", new { id = await portal.IdAsync("crm.deal", 2) });
 
         var ids = (await portal.RawAsync(HttpMethod.Get, "/_emulator/ids?entity=crm.deal")).Json!;
         var stats = (await portal.RawAsync(HttpMethod.Get, "/_emulator/stats")).Json!;

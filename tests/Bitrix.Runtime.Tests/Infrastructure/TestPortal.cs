@@ -52,6 +52,12 @@ public sealed class TestPortal : IAsyncDisposable
 
     public Task<EmulatorStats> StatsAsync() => Emulator.GetStatsAsync();
 
+    /// <summary>The IDs an entity has now, ascending. Seeded IDs have holes: a row's ID is not its rank.</summary>
+    public Task<IReadOnlyList<long>> IdsAsync(string entity = "crm.deal") => Emulator.GetIdsAsync(entity);
+
+    /// <summary>The ID of the row at a rank (0 = the oldest) in an entity's ascending IDs.</summary>
+    public async Task<long> IdAsync(string entity, int rank) => (await Emulator.GetIdsAsync(entity))[rank];
+
     /// <summary>REST requests the emulator received; also checks it met no defect of its own.</summary>
     public async Task<long> RequestsAsync()
     {
