@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
 using Bitrix.Throttling;
@@ -114,7 +115,7 @@ public partial class BitrixClient
     /// Items whose write may or may not have run are looked up; those found take the found
     /// result, those missing are sent again (one by one) — never blindly.
     /// </summary>
-    private async Task SettleUnknownOutcomesAsync(string method, List<JsonObject?> items, BitrixItemResult[] results, Func<JsonObject, CancellationToken, Task<System.Text.Json.JsonElement?>> find, int maxResends, Interruption cancelled, CancellationToken cancellationToken)
+    private async Task SettleUnknownOutcomesAsync(string method, List<JsonObject?> items, BitrixItemResult[] results, Func<JsonObject, CancellationToken, Task<JsonElement?>> find, int maxResends, Interruption cancelled, CancellationToken cancellationToken)
     {
         for (var round = 0; round <= maxResends; round++)
         {
@@ -127,9 +128,22 @@ public partial class BitrixClient
             foreach (var index in unknown)
             {
                 var parameters = items[index] ?? [];
-                if (await find(parameters, cancellationToken).ConfigureAwait(false) is { } existing)
+                JsonElement? existing;
+                try
                 {
-                    results[index] = BitrixItemResult.Success(index, existing);
+                    existing = await find(parameters, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The check itself failed: whether the write ran is still unknown, so the item
+                    // stays so (never resent blindly) and the other items keep their results.
+                    results[index] = BitrixItemResult.Failure(index, LookupFailed(results[index].Error!, e), results[index].Time);
+                    continue;
+                }
+
+                if (existing is { } found)
+                {
+                    results[index] = BitrixItemResult.Success(index, found);
                 }
                 else if (round < maxResends)
                 {
@@ -141,6 +155,15 @@ public partial class BitrixClient
                 }
             }
         }
+    }
+
+    /// <summary>An unknown outcome whose check failed: the first reason, then why the check failed (without repeating it each round).</summary>
+    private static BitrixError LookupFailed(BitrixError unknown, Exception lookupError)
+    {
+        const string Marker = " Checking whether it ran failed: ";
+        var why = lookupError is BitrixException b ? $"{b.ErrorCode}: {b.Description}" : $"{lookupError.GetType().Name}: {lookupError.Message}";
+        var first = unknown.Description.IndexOf(Marker, StringComparison.Ordinal) is var at and >= 0 ? unknown.Description[..at] : unknown.Description;
+        return unknown with { Description = first + Marker + why };
     }
 
     /// <summary>
@@ -197,9 +220,11 @@ public partial class BitrixClient
         }
         catch (BitrixException e)
         {
-            foreach (var index in chunk)
+            // Commands that answered in an earlier round (before a resend after a 429 failed) keep their results.
+            for (var position = 0; position < chunk.Length; position++)
             {
-                results[index] = BitrixItemResult.Failure(index, BitrixError.From(e));
+                var index = chunk[position];
+                results[index] = outcomes.TryGetValue(commands[position].Name, out var o) ? ToItemResult(index, o) : BitrixItemResult.Failure(index, BitrixError.From(e));
             }
 
             return;

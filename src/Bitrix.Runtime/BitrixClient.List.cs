@@ -20,7 +20,32 @@ public partial class BitrixClient
     {
         ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
-        return _lister.ListAsync(method, parameters, options ?? new ListOptions(), cancellationToken);
+        return NamingTheMethod(method, _lister.ListAsync(method, parameters, options ?? new ListOptions(), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A wrong-shaped page is reported with the list's method (the page reader does not know it).</summary>
+    private static async IAsyncEnumerable<JsonElement> NamingTheMethod(string method, IAsyncEnumerable<JsonElement> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var enumerator = rows.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (BitrixException e) when (e.ErrorCode == BitrixErrorCodes.InvalidResponse && e.Method is null)
+                {
+                    throw new BitrixException(e.ErrorCode, e.Description, e.StatusCode, method, e.CommandName, e);
+                }
+
+                yield return enumerator.Current;
+            }
+        }
     }
 
     /// <summary>Streams every row of a list, deserialised with source-generated metadata.</summary>
@@ -29,7 +54,7 @@ public partial class BitrixClient
         ArgumentNullException.ThrowIfNull(rowType);
         await foreach (var row in ListAllAsync(method, parameters, options, cancellationToken).ConfigureAwait(false))
         {
-            yield return row.Deserialize(rowType)!;
+            yield return Typed(method, row, static (r, t) => r.Deserialize(t)!, rowType);
         }
     }
 
@@ -40,7 +65,7 @@ public partial class BitrixClient
     {
         await foreach (var row in ListAllAsync(method, ParameterConverter.ToObject(parameters), options, cancellationToken).ConfigureAwait(false))
         {
-            yield return row.Deserialize<T>(ResultJson.Options)!;
+            yield return Typed(method, row, static (r, _) => r.Deserialize<T>(ResultJson.Options)!, 0);
         }
     }
 

@@ -76,7 +76,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         _transport = transport(_options, logger);
         _kinds = new MethodKinds(_options.ReadMethods);
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
-        var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger);
+        var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger, _options.MaxServerWait);
         _sender = new ResilientSender(_transport, throttle, _options, logger);
         _lister = new Listing.Lister(
             (method, parameters, ct) => _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), ct),
@@ -180,7 +180,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(resultType);
         var result = await CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-        return result.Deserialize(resultType);
+        return Typed(method, result, static (r, t) => r.Deserialize(t), resultType);
     }
 
     /// <summary>Calls a method and deserialises its <c>result</c> by reflection.</summary>
@@ -189,7 +189,20 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     public virtual async Task<T?> CallAsync<T>(string method, object? parameters = null, CancellationToken cancellationToken = default)
     {
         var result = await CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-        return result.Deserialize<T>(ResultJson.Options);
+        return Typed(method, result, static (r, _) => r.Deserialize<T>(ResultJson.Options), 0);
+    }
+
+    /// <summary>Reads an answer as <typeparamref name="T"/>; one of another shape is an <see cref="BitrixErrorCodes.InvalidResponse"/> error naming the method.</summary>
+    private static T Typed<T, TState>(string method, JsonElement answer, Func<JsonElement, TState, T> read, TState state)
+    {
+        try
+        {
+            return read(answer, state);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new BitrixException(BitrixErrorCodes.InvalidResponse, $"Expected the shape of {typeof(T).Name}, got {ResponseExcerpt.Of(answer)}.", null, method, innerException: e);
+        }
     }
 
     /// <summary>
@@ -259,6 +272,11 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             if (outcomes.TryGetValue(command.Name, out var o))
             {
                 results.Add(new BitrixCommandResult(command.Name, command.Method, o.Result, o.Error, o.Total, o.Next, o.Time));
+            }
+            else if (!batch.Halt)
+            {
+                // Without halt every command runs: one the answer does not mention is a wrong-shaped answer, not a skipped command.
+                results.Add(new BitrixCommandResult(command.Name, command.Method, null, new BitrixError(BitrixErrorCodes.InvalidResponse, "The batch answer has no entry for this command."), null, null, null));
             }
         }
 

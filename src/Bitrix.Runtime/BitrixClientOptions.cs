@@ -50,8 +50,39 @@ public sealed class BitrixClientOptions
     /// <summary>The clock for windows and delays; tests may pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>How many redirects (a portal's domain move answers 302) are followed per call.</summary>
+    /// <summary>How many redirects (a portal's domain move answers 302) are followed per call; more end the call with an error.</summary>
     public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// The Bitrix24 cloud domains a portal may move to with the webhook code or token: a redirect to
+    /// a host under one of them (<c>new-name.bitrix24.de</c>) is followed, a redirect to any other
+    /// host fails with <see cref="BitrixErrorCodes.RedirectRefused"/> unless the host is in
+    /// <see cref="AllowPortalMoveTo"/>. Holds the known cloud zones by default; remove entries to
+    /// be stricter (an empty set follows no move to another host).
+    /// </summary>
+    public ISet<string> CloudPortalDomains { get; } = new HashSet<string>(DefaultCloudPortalDomains, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Hosts (<c>crm.example.com</c>) or host:port pairs a portal may move to besides the cloud
+    /// domains — an on-premise portal's new address. Empty by default.
+    /// </summary>
+    public ISet<string> AllowPortalMoveTo { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The longest wait a server's answer may impose (an operating budget's reset time, a pause it
+    /// asks for). A call that would have to wait longer fails with
+    /// <see cref="BitrixErrorCodes.ServerWaitTooLong"/> instead. Ten minutes by default: the
+    /// operating budget's whole window.
+    /// </summary>
+    public TimeSpan MaxServerWait { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest one call may take, waits, retries and resends included; null (the default)
+    /// leaves it to <see cref="RequestTimeout"/> per attempt and <see cref="MaxRetries"/>. A call
+    /// past it fails with <see cref="BitrixErrorCodes.CallTimeout"/> — or, for a write already
+    /// sent, <see cref="BitrixErrorCodes.UnknownOutcome"/>.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; set; }
 
     /// <summary>
     /// <b>Dangerous:</b> accept any server certificate — self-signed, expired, issued for another
@@ -82,6 +113,20 @@ public sealed class BitrixClientOptions
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "Windows and timeouts must be positive.");
         }
 
+        if (MaxRedirects < 0 || MaxServerWait < TimeSpan.Zero || MaxServerWait > TimeSpan.FromDays(24) || CallTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxServerWait), "Redirects cannot be negative, the longest server wait must lie between zero and 24 days, and a call timeout must be positive.");
+        }
+
         return this;
     }
+
+    /// <summary>The Bitrix24 cloud zones (portals are <c>NAME.bitrix24.ZONE</c>).</summary>
+    internal static readonly string[] DefaultCloudPortalDomains =
+    [
+        "bitrix24.ru", "bitrix24.com", "bitrix24.de", "bitrix24.by", "bitrix24.kz", "bitrix24.ua",
+        "bitrix24.eu", "bitrix24.es", "bitrix24.fr", "bitrix24.it", "bitrix24.pl", "bitrix24.uk",
+        "bitrix24.in", "bitrix24.com.br", "bitrix24.co", "bitrix24.mx", "bitrix24.cn", "bitrix24.jp",
+        "bitrix24.com.tr", "bitrix24.tr", "bitrix24.id", "bitrix24.vn",
+    ];
 }

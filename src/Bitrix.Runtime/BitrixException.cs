@@ -78,6 +78,15 @@ public static class BitrixErrorCodes
     /// <summary>A write's answer was lost (reset, timeout, cut or failed answer, cancellation in flight): it may or may not have run, and was not resent.</summary>
     public const string UnknownOutcome = "UNKNOWN_OUTCOME";
 
+    /// <summary>A redirect was not followed: to a host that may not receive the webhook code or token, from https to http, or one too many.</summary>
+    public const string RedirectRefused = "REDIRECT_REFUSED";
+
+    /// <summary>The server asked for a wait longer than <see cref="BitrixClientOptions.MaxServerWait"/>; the call was not sent.</summary>
+    public const string ServerWaitTooLong = "SERVER_WAIT_TOO_LONG";
+
+    /// <summary>The call did not finish within <see cref="BitrixClientOptions.CallTimeout"/> (waits and retries included).</summary>
+    public const string CallTimeout = "CALL_TIMEOUT";
+
     /// <summary>The call was cancelled before its request was sent: it did not run (items of a cancelled bulk call).</summary>
     public const string NotSent = "NOT_SENT";
 }

@@ -57,6 +57,9 @@ public sealed class AddBitrixTests
             ["Bitrix:RequestTimeout"] = "00:00:30",
             ["Bitrix:OperatingLimitSeconds"] = "240",
             ["Bitrix:ReadMethods:0"] = "custom.report.build",
+            ["Bitrix:CallTimeout"] = "00:05:00",
+            ["Bitrix:MaxServerWait"] = "120",
+            ["Bitrix:AllowPortalMoveTo:0"] = "crm.example.com",
         }).Build();
         var services = new ServiceCollection();
         services.AddBitrix(configuration.GetSection("Bitrix"), o => o.Client.RateLimitStore = new InMemoryRateLimitStore());
@@ -70,6 +73,10 @@ public sealed class AddBitrixTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.Client.RequestTimeout);
         Assert.Equal(240, options.Client.OperatingLimitSeconds);
         Assert.Contains("custom.report.build", options.Client.ReadMethods);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Client.CallTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Client.MaxServerWait);
+        Assert.Contains("crm.example.com", options.Client.AllowPortalMoveTo);
+        Assert.Contains("bitrix24.de", options.Client.CloudPortalDomains);
         Assert.IsType<InMemoryRateLimitStore>(options.Client.RateLimitStore);
         Assert.DoesNotContain(Portal.Code(emulator), options.ToString(), StringComparison.Ordinal);
 

@@ -142,6 +142,66 @@ public sealed class ChaosWriteTests(ITestOutputHelper output)
         Assert.All(rows.Select((row, i) => (Row: row, Ordinal: i + 1)), x => Assert.Equal($"v-{x.Ordinal}", (string?)x.Row["COMMENTS"]));
     }
 
+    [Fact]
+    public async Task Lookups_that_fail_themselves_leave_their_items_unknown_and_lose_no_other_result()
+    {
+        // The check goes through a client with no retries against the same faulty portal, and one
+        // lookup in three throws on its own: a failed check must leave its item unknown (never
+        // resent blindly) and must not cost the bulk call its other results.
+        await using var lab = Faulty(seed: 23);
+        var client = lab.Client(Quick);
+        var checker = lab.Client(o =>
+        {
+            Quick(o);
+            o.MaxRetries = 0;
+        });
+        var looked = 0;
+        var failed = 0;
+        var addCheck = new BulkCallOptions
+        {
+            FindExisting = async (item, ct) =>
+            {
+                if (Interlocked.Increment(ref looked) % 3 == 0)
+                {
+                    Interlocked.Increment(ref failed);
+                    throw new InvalidOperationException("the lookup store is unreachable");
+                }
+
+                var origin = (string)item["fields"]!["ORIGIN_ID"]!;
+                try
+                {
+                    var found = await checker.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { ["=ORIGIN_ID"] = origin }, ["select"] = new JsonArray("ID") }, ct);
+                    return found.GetArrayLength() == 0 ? null : JsonSerializer.SerializeToElement(Lab.IdOf(found[0]));
+                }
+                catch (BitrixException)
+                {
+                    Interlocked.Increment(ref failed);
+                    throw;
+                }
+            },
+        };
+
+        var adds = await client.CallManyAsync("crm.deal.add", Adds("f"), addCheck);
+
+        var stats = await lab.Emulator.GetStatsAsync();
+        var created = await lab.OriginsAsync("f-");
+        var (ok, unknown, errors) = Tally(adds);
+        output.WriteLine($"{stats.Requests} requests, faults {string.Join(", ", stats.Faults.Select(f => $"{f.Key} {f.Value}"))}; {looked} lookups, {failed} failed; adds: {ok} ok, {unknown} unknown, {errors} errors, {created.Count} created");
+
+        Assert.Equal(Items, adds.Count);
+        Assert.Equal(Items, ok + unknown + errors);
+        Assert.True(looked > 0, "no answer was lost: the check was never exercised");
+        Assert.True(failed > 0, "no lookup failed");
+        Assert.Equal(created.Count, created.Select(c => c.Origin).Distinct().Count());
+        var byOrigin = created.ToDictionary(c => c.Origin, c => c.Id);
+        Assert.All(adds.Where(r => r.IsSuccess), r => Assert.Equal(byOrigin[$"f-{r.Index}"], r.Result!.Value.GetInt64()));
+        Assert.True(created.Count - ok <= unknown, $"{created.Count} deals for {ok} successes and {unknown} unknown outcomes");
+        foreach (var r in adds.Where(r => !r.IsSuccess && r.Error!.Code != BitrixErrorCodes.UnknownOutcome))
+        {
+            Assert.DoesNotContain($"f-{r.Index}", byOrigin.Keys);
+        }
+    }
+
     private static (int Ok, int Unknown, int Errors) Tally(IReadOnlyList<BitrixItemResult> results)
         => (results.Count(r => r.IsSuccess),
             results.Count(r => r.Error?.Code == BitrixErrorCodes.UnknownOutcome),

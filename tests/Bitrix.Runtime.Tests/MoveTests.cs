@@ -5,7 +5,11 @@ using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 
-/// <summary>A portal that moved answers 302: the client follows with the same method and body, then stays at the new address.</summary>
+/// <summary>
+/// A portal that moved answers 302: the client follows with the same method and body, then stays
+/// at the new address. The moves here go to hosts that are not cloud portals, so each test allows
+/// its new host (<see cref="BitrixClientOptions.AllowPortalMoveTo"/>); RedirectSecurityTests has the refusals.
+/// </summary>
 public sealed class MoveTests
 {
     private static readonly Uri OldPortal = new("http://old.portal/");
@@ -25,7 +29,7 @@ public sealed class MoveTests
         await using var newPortal = new BitrixEmulator(Options(100, null));
         var recorder = new RecordingHandler(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
         using var http = new HttpClient(recorder);
-        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options());
+        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options(o => o.AllowPortalMoveTo.Add(NewPortal.Host)));
         var ids = await newPortal.GetIdsAsync("crm.deal");
         // Rows only the new portal has: the old one would answer none.
         Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[94]);
@@ -65,7 +69,7 @@ public sealed class MoveTests
         await using var oldPortal = new BitrixEmulator(Options(10, NewPortal));
         await using var newPortal = new BitrixEmulator(Options(10, null));
         using var http = new HttpClient(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
-        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options());
+        await using var client = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), Fast.Options(o => o.AllowPortalMoveTo.Add(NewPortal.Host)));
 
         var results = await client.CallManyAsync("crm.deal.add", Enumerable.Range(0, 70).Select(i => (object?)new { fields = new { TITLE = $"Moved {i}" } }));
 
@@ -89,7 +93,7 @@ public sealed class MoveTests
             ClientSecret = newPortal.Options.OAuthClientSecret,
             AccessToken = tokens.AccessToken,
             RefreshToken = tokens.RefreshToken,
-        }, http, Fast.Options());
+        }, http, Fast.Options(o => o.AllowPortalMoveTo.Add(NewPortal.Host)));
 
         var id = (await newPortal.GetIdsAsync("crm.deal"))[1];
 
@@ -105,11 +109,16 @@ public sealed class MoveTests
         await using var a = new BitrixEmulator(Options(10, NewPortal));
         await using var b = new BitrixEmulator(Options(10, OldPortal));
         using var http = new HttpClient(new HostRouter().Route(OldPortal.Host, a.CreateHandler()).Route(NewPortal.Host, b.CreateHandler()));
-        await using var client = new BitrixClient(http, new Uri(OldPortal, a.WebhookUrl.AbsolutePath).ToString(), Fast.Options(o => { o.MaxRedirects = 3; }));
+        await using var client = new BitrixClient(http, new Uri(OldPortal, a.WebhookUrl.AbsolutePath).ToString(), Fast.Options(o =>
+        {
+            o.MaxRedirects = 3;
+            o.AllowPortalMoveTo.Add(NewPortal.Host);
+            o.AllowPortalMoveTo.Add(OldPortal.Host);
+        }));
 
         var e = await Assert.ThrowsAsync<BitrixException>(() => client.CallAsync("crm.deal.get", new { id = 1 }));
 
-        Assert.Equal(BitrixErrorCodes.InvalidResponse, e.ErrorCode);
+        Assert.Equal(BitrixErrorCodes.RedirectRefused, e.ErrorCode);
         Assert.Contains("redirect", e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(4, (await a.GetStatsAsync()).Requests + (await b.GetStatsAsync()).Requests);
     }
@@ -153,7 +162,7 @@ public sealed class MoveTests
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
         using var http = new HttpClient();
-        await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString(), Fast.Options());
+        await using var client = new BitrixClient(http, oldPortal.WebhookUrl.ToString(), Fast.Options(o => o.AllowPortalMoveTo.Add(newPortal.BaseAddress.Authority)));
         var ids = await newPortal.GetIdsAsync("crm.deal");
         Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[97]);
 
@@ -174,7 +183,7 @@ public sealed class MoveTests
     {
         await using var newPortal = await BitrixEmulator.StartAsync(Options(100, null));
         await using var oldPortal = await BitrixEmulator.StartAsync(Options(50, newPortal.BaseAddress));
-        await using var client = BitrixClient.FromWebhook(oldPortal.WebhookUrl.ToString(), Fast.Options());
+        await using var client = BitrixClient.FromWebhook(oldPortal.WebhookUrl.ToString(), Fast.Options(o => o.AllowPortalMoveTo.Add(newPortal.BaseAddress.Authority)));
         var ids = await newPortal.GetIdsAsync("crm.deal");
         Assert.True((await oldPortal.GetIdsAsync("crm.deal"))[^1] < ids[97]);
 

@@ -656,7 +656,7 @@ internal static class EntityEmitter
         w.Line(addList);
         w.Line("parameters[\"start\"] = start;");
         w.Line($"var response = await Client.CallRawAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false);");
-        w.Line($"return {Support}.Page(response, {Lit(m.ResultKey ?? e.WrapperKey)}, {entity}.FromJson);");
+        w.Line($"return {Support}.Page(response, {Lit(m.ResultKey ?? e.WrapperKey)}, {entity}.FromJson, {Lit(m.Method)});");
         w.Close();
     }
 
@@ -862,7 +862,7 @@ internal static class EntityEmitter
         {
             case ResultKind.Rows:
                 w.Line($"var result = {call};");
-                w.Line($"return {Support}.Rows(result, {Lit(m.ResultKey)}, {entity}.FromJson);");
+                w.Line($"return {Support}.Rows(result, {Lit(m.ResultKey)}, {entity}.FromJson, {Lit(m.Method)});");
                 break;
             case ResultKind.Row:
                 w.Line($"var result = {call};");

@@ -29,13 +29,26 @@ internal static class BatchCodec
     /// <c>result_time</c> — each a map, a list (keys 0..n-1) or <c>[]</c> — into one outcome per
     /// command that ran. A command that ran neither to a result nor an error is absent (halt).
     /// </summary>
+    /// <exception cref="BitrixException"><see cref="BitrixErrorCodes.InvalidResponse"/> when the answer is not a batch answer at all.</exception>
     public static Dictionary<string, CommandOutcome> Parse(JsonElement batchResult)
     {
-        var results = Section(batchResult, "result");
-        var errors = Section(batchResult, "result_error");
-        var totals = Section(batchResult, "result_total");
-        var nexts = Section(batchResult, "result_next");
-        var times = Section(batchResult, "result_time");
+        const string Expected = "a batch answer (an object with 'result' and 'result_error' maps)";
+        if (batchResult.ValueKind == JsonValueKind.Array && batchResult.GetArrayLength() == 0)
+        {
+            // PHP's empty array: every section empty.
+            return new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
+        }
+
+        if (batchResult.ValueKind != JsonValueKind.Object || !(batchResult.TryGetProperty("result", out _) || batchResult.TryGetProperty("result_error", out _)))
+        {
+            throw ResponseExcerpt.WrongShape("batch", Expected, batchResult);
+        }
+
+        var results = Section(batchResult, "result", Expected);
+        var errors = Section(batchResult, "result_error", Expected);
+        var totals = Section(batchResult, "result_total", Expected);
+        var nexts = Section(batchResult, "result_next", Expected);
+        var times = Section(batchResult, "result_time", Expected);
         var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         foreach (var (name, value) in results)
         {
@@ -44,17 +57,30 @@ internal static class BatchCodec
 
         foreach (var (name, value) in errors)
         {
-            var error = new BitrixError(Json.String(value, "error") ?? string.Empty, Json.String(value, "error_description") ?? string.Empty);
+            // An error entry that is not an error is that command's wrong-shaped answer; its siblings keep theirs.
+            var error = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("error", out var code) && code.ValueKind is JsonValueKind.String or JsonValueKind.Number
+                ? new BitrixError(Json.String(value, "error") ?? string.Empty, Json.String(value, "error_description") ?? string.Empty)
+                : new BitrixError(BitrixErrorCodes.InvalidResponse, $"Expected the command's error (an object with 'error'), got {ResponseExcerpt.Of(value)}.");
             outcomes[name] = new CommandOutcome(null, error, null, null, TimeOf(times, name));
         }
 
         return outcomes;
     }
 
-    private static Dictionary<string, JsonElement> Section(JsonElement batchResult, string name)
-        => batchResult.ValueKind == JsonValueKind.Object && batchResult.TryGetProperty(name, out var section)
-            ? Json.PhpMap(section).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
-            : new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+    private static Dictionary<string, JsonElement> Section(JsonElement batchResult, string name, string expected)
+    {
+        if (!batchResult.TryGetProperty(name, out var section) || section.ValueKind == JsonValueKind.Null)
+        {
+            return new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        }
+
+        if (section.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            throw ResponseExcerpt.WrongShape("batch", expected, batchResult);
+        }
+
+        return Json.PhpMap(section).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
 
     private static long? NumberOf(Dictionary<string, JsonElement> map, string name)
         => map.TryGetValue(name, out var v) && Json.AsDouble(v) is { } d ? (long)d : null;

@@ -26,6 +26,8 @@ internal static class BitrixConfiguration
         Read<TimeSpan>(section, "RetryBaseDelay", ParseDuration, v => client.RetryBaseDelay = v);
         Read<TimeSpan>(section, "OverloadPause", ParseDuration, v => client.OverloadPause = v);
         Read<TimeSpan>(section, "RequestTimeout", ParseDuration, v => client.RequestTimeout = v);
+        Read<TimeSpan>(section, "CallTimeout", ParseDuration, v => client.CallTimeout = v);
+        Read<TimeSpan>(section, "MaxServerWait", ParseDuration, v => client.MaxServerWait = v);
         Read<double>(section, "OperatingLimitSeconds", ParseDouble, v => client.OperatingLimitSeconds = v);
         Read<RateLimitPlan>(section, "Plan", ParsePlan, v => client.RateLimit = v);
         var rate = section.GetSection("RateLimit");
@@ -43,6 +45,14 @@ internal static class BitrixConfiguration
             if (method.Value is { Length: > 0 } name)
             {
                 client.ReadMethods.Add(name);
+            }
+        }
+
+        foreach (var host in section.GetSection("AllowPortalMoveTo").GetChildren())
+        {
+            if (host.Value is { Length: > 0 } name)
+            {
+                client.AllowPortalMoveTo.Add(name.Trim());
             }
         }
 

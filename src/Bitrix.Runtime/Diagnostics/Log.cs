@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Trace, "Bitrix24 answer body of {Method}: {Body}")]
     public static partial void ResponseBody(ILogger logger, string method, string body);
 
-    [LoggerMessage(5, LogLevel.Information, "Bitrix24 portal moved to {Portal}; following with the same method and body")]
+    [LoggerMessage(5, LogLevel.Warning, "Bitrix24 portal moved to {Portal}; following with the same method and body (update the client's portal address)")]
     public static partial void Moved(ILogger logger, string portal);
 
     [LoggerMessage(6, LogLevel.Information, "Bitrix24 OAuth access token renewed")]

@@ -77,20 +77,36 @@ internal sealed record ListMethodProfile(string? WrapperKey, string RowIdKey, st
         return profile;
     }
 
-    /// <summary>The rows of one page.</summary>
-    public static IEnumerable<JsonElement> Rows(JsonElement result, string? wrapperKey)
+    /// <summary>
+    /// The rows of one page: <c>result</c> itself when it is a list, or the list under
+    /// <paramref name="wrapperKey"/>. A page of any other shape — a string, a number, an object
+    /// without the rows, a list holding something other than rows — is an
+    /// <see cref="BitrixErrorCodes.InvalidResponse"/> error, never an empty page (which would end
+    /// the list early and lose every row after it).
+    /// </summary>
+    public static IEnumerable<JsonElement> Rows(JsonElement result, string? wrapperKey, string? method = null)
     {
-        if (result.ValueKind == JsonValueKind.Array)
+        var rows = result;
+        if (result.ValueKind == JsonValueKind.Object && wrapperKey is not null && result.TryGetProperty(wrapperKey, out var wrapped))
         {
-            return result.EnumerateArray();
+            rows = wrapped;
         }
 
-        if (result.ValueKind == JsonValueKind.Object && wrapperKey is not null && result.TryGetProperty(wrapperKey, out var wrapped) && wrapped.ValueKind == JsonValueKind.Array)
+        var expected = wrapperKey is null ? "a list of rows" : $"a list of rows (or an object with the rows under '{wrapperKey}')";
+        if (rows.ValueKind != JsonValueKind.Array)
         {
-            return wrapped.EnumerateArray();
+            throw ResponseExcerpt.WrongShape(method, expected, result);
         }
 
-        return [];
+        foreach (var row in rows.EnumerateArray())
+        {
+            if (row.ValueKind != JsonValueKind.Object)
+            {
+                throw ResponseExcerpt.WrongShape(method, expected + " whose rows are objects", result);
+            }
+        }
+
+        return rows.EnumerateArray();
     }
 
     /// <summary>A row's ID, read as a number whether the portal sent <c>37</c> or <c>"37"</c>.</summary>

@@ -45,7 +45,21 @@ public sealed record BitrixTime
             DateStart = Json.Date(element, "date_start"),
             DateFinish = Json.Date(element, "date_finish"),
             Operating = Json.Number(element, "operating"),
-            OperatingResetAt = Json.Number(element, "operating_reset_at") is { } reset ? DateTimeOffset.FromUnixTimeMilliseconds((long)(reset * 1000)) : null,
+            OperatingResetAt = UnixTime(Json.Number(element, "operating_reset_at")),
         };
     }
+
+    /// <summary>A unix time; one past the representable range is the latest representable moment (the client bounds the wait it causes), a negative or non-number none.</summary>
+    private static DateTimeOffset? UnixTime(double? seconds)
+    {
+        if (seconds is not { } s || double.IsNaN(s) || s < 0)
+        {
+            return null;
+        }
+
+        return s >= LatestUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(LatestUnixSeconds) : DateTimeOffset.FromUnixTimeMilliseconds((long)(s * 1000));
+    }
+
+    /// <summary>A day before the end of year 9999, so that adding a margin to it cannot overflow.</summary>
+    private static readonly long LatestUnixSeconds = DateTimeOffset.MaxValue.AddDays(-1).ToUnixTimeSeconds();
 }

@@ -71,17 +71,26 @@ internal sealed class ResilientSender
     {
         using var own = span is null ? BitrixTelemetry.StartCall(method, _transport.Endpoint) : null;
         var activity = span ?? own;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        using var deadline = _options.CallTimeout is { } limit ? new CancellationTokenSource(limit, _options.TimeProvider) : null;
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var sent = new SentFlag(onSending);
+        var context = ResilienceContextPool.Shared.Get(linked?.Token ?? cancellationToken);
         context.Properties.Set(ShapeKey, shape);
         context.Properties.Set(MethodKey, method);
         try
         {
             var response = await _retries.ExecuteAsync(
-                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, state.OnSending, ctx.CancellationToken).ConfigureAwait(false),
+                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, state.Sent.Set, ctx.CancellationToken).ConfigureAwait(false),
                 context,
-                (Self: this, Method: method, Parameters: parameters, Shape: shape, OnSending: onSending)).ConfigureAwait(false);
+                (Self: this, Method: method, Parameters: parameters, Shape: shape, Sent: sent)).ConfigureAwait(false);
             BitrixTelemetry.Answered(activity, response);
             return response;
+        }
+        catch (OperationCanceledException e) when (deadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            var late = PastDeadline(method, shape, sent.Sent, e);
+            BitrixTelemetry.Failed(activity, late);
+            throw late;
         }
         catch (BitrixException e) when (!shape.IsRead && IsTransient(e) && !NeverSent(e))
         {
@@ -105,7 +114,30 @@ internal sealed class ResilientSender
         }
     }
 
-    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, Action? onSending, CancellationToken cancellationToken)
+    /// <summary>The error of a call that ran out of <see cref="BitrixClientOptions.CallTimeout"/>: a write already handed to the transport may have run.</summary>
+    private BitrixException PastDeadline(string method, CallShape shape, bool sent, Exception inner)
+    {
+        var limit = _options.CallTimeout!.Value.TotalSeconds;
+        return !shape.IsRead && sent
+            ? new BitrixException(BitrixErrorCodes.UnknownOutcome, $"The write did not finish within the call timeout ({limit:0.#} s): it may or may not have run, and was not sent again.", null, method, innerException: inner)
+            : new BitrixException(BitrixErrorCodes.CallTimeout, $"The call did not finish within the call timeout ({limit:0.#} s, waits and retries included).", null, method, innerException: inner);
+    }
+
+    /// <summary>Remembers whether a request of the call was handed to the transport, and tells the caller each time.</summary>
+    private sealed class SentFlag(Action? onSending)
+    {
+        private volatile bool _sent;
+
+        public bool Sent => _sent;
+
+        public void Set()
+        {
+            _sent = true;
+            onSending?.Invoke();
+        }
+    }
+
+    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, Action onSending, CancellationToken cancellationToken)
     {
         var overloadPaused = false;
         for (var refusals = 0; ; refusals++)
@@ -115,7 +147,7 @@ internal sealed class ResilientSender
                 try
                 {
                     BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
-                    onSending?.Invoke();
+                    onSending();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
                     _throttle.OnAnswered(lease);
                     // The call has answered: its bookkeeping is not cancellable, so the answer is never lost.

@@ -23,6 +23,7 @@ internal sealed class Throttle
     private readonly AdaptiveConcurrency _concurrency;
     private readonly int _maxConcurrency;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _maxServerWait;
     private readonly ILogger _logger;
     private readonly object _owner;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
@@ -30,8 +31,9 @@ internal sealed class Throttle
     private readonly int[] _waiting = new int[WaitReasons.All.Length];
     private long _transitTicks;
 
-    public Throttle(object owner, IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger)
+    public Throttle(object owner, IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
     {
+        _maxServerWait = maxServerWait ?? TimeSpan.FromMinutes(10);
         _owner = owner;
         _store = store;
         _portal = portal;
@@ -126,7 +128,7 @@ internal sealed class Throttle
             if (snapshot.ResetAt?.AddSeconds(1) is { } resetAt && resetAt > now)
             {
                 Release(probes);
-                return (ct => WaitForResetAsync(method, snapshot.OperatingSeconds, resetAt - now, ct), []);
+                return (ct => WaitForResetAsync(method, snapshot, resetAt - now, ct), []);
             }
 
             // The window moved on but nobody has seen how much budget it freed: one call finds out.
@@ -157,11 +159,28 @@ internal sealed class Throttle
         probes.Clear();
     }
 
-    private async Task WaitForResetAsync(string method, double operatingSeconds, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a method's reset, as long as the server's reset time is within the longest wait
+    /// allowed. One further away fails the call, not sent, and the block is cut to that longest
+    /// wait, so that a wrong or hostile reset time cannot shut the method off for good.
+    /// </summary>
+    private async Task WaitForResetAsync(string method, OperatingSnapshot snapshot, TimeSpan wait, CancellationToken cancellationToken)
     {
+        // The wait carries a second's margin for the rounding of reset times; the bound is on the server's own.
+        if (wait - TimeSpan.FromSeconds(1) > _maxServerWait)
+        {
+            var now = _time.GetUtcNow();
+            await _store.ReportOperatingAsync(_portal, OperatingKey(method), snapshot with { ResetAt = now + _maxServerWait, ReportedAt = now }, cancellationToken).ConfigureAwait(false);
+            throw new BitrixException(
+                BitrixErrorCodes.ServerWaitTooLong,
+                $"The portal blocked {method} for {(wait - TimeSpan.FromSeconds(1)).TotalSeconds:0} s (its operating budget resets at {snapshot.ResetAt:u}), longer than the longest wait allowed ({_maxServerWait.TotalSeconds:0} s, BitrixClientOptions.MaxServerWait): the call was not sent.",
+                null,
+                method);
+        }
+
         using (Waiting(WaitReasons.Operating))
         {
-            Log.OperatingWait(_logger, method, operatingSeconds, wait.TotalSeconds);
+            Log.OperatingWait(_logger, method, snapshot.OperatingSeconds, wait.TotalSeconds);
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
     }

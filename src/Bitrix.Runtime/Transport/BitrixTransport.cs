@@ -67,7 +67,7 @@ internal sealed class BitrixTransport : IDisposable
         };
         if (endpoint.WebhookCode is { } code)
         {
-            handler.PlaintextStreamFilter = SecretInjectingStream.Filter(code);
+            handler.PlaintextStreamFilter = SecretInjectingStream.Filter(code, endpoint);
         }
 
         if (acceptAnyServerCertificate)
@@ -116,30 +116,32 @@ internal sealed class BitrixTransport : IDisposable
             Log.Response(_logger, method, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (IsMove(response.StatusCode) && response.Headers.Location is { } location)
             {
+                var target = location.IsAbsoluteUri ? location : new Uri(sentTo, location);
                 if (redirects >= _options.MaxRedirects)
                 {
-                    throw new BitrixException(BitrixErrorCodes.InvalidResponse, $"Too many redirects (more than {_options.MaxRedirects}).", response.StatusCode, method);
+                    throw RedirectPolicy.TooMany(_options.MaxRedirects, target, _endpoint, response.StatusCode, method);
                 }
 
-                _endpoint.MoveTo(location.IsAbsoluteUri ? location : new Uri(_endpoint.Portal, location));
-                Log.Moved(_logger, _endpoint.Portal.ToString());
+                RedirectPolicy.Check(sentTo, target, _endpoint, _options, response.StatusCode, method);
+                Moved(target);
                 continue;
             }
 
             // A handler that follows redirects itself (HttpClientHandler's default) rewrites the
             // request: it goes to the new portal, and after a 301/302 as a GET without its body, so
-            // the answer is to a call without parameters. Move there, and send the call again.
+            // the answer is to a call without parameters. Move there, and send the call again — but
+            // only to a host the credentials may go to.
             if (request.RequestUri is { } reached && Uri.Compare(reached, sentTo, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
             {
-                _endpoint.MoveTo(reached);
-                Log.Moved(_logger, _endpoint.Portal.ToString());
+                RedirectPolicy.Check(sentTo, reached, _endpoint, _options, response.StatusCode, method);
+                Moved(reached);
             }
 
             if (request.Method != HttpMethod.Post)
             {
                 if (redirects >= _options.MaxRedirects)
                 {
-                    throw new BitrixException(BitrixErrorCodes.InvalidResponse, $"Too many redirects (more than {_options.MaxRedirects}).", response.StatusCode, method);
+                    throw RedirectPolicy.TooMany(_options.MaxRedirects, request.RequestUri ?? sentTo, _endpoint, response.StatusCode, method);
                 }
 
                 continue;
@@ -152,6 +154,15 @@ internal sealed class BitrixTransport : IDisposable
             }
 
             return EnvelopeParser.Parse(bytes, response.StatusCode, response.Content.Headers.ContentType?.MediaType, method, _endpoint);
+        }
+    }
+
+    /// <summary>Moves the endpoint; the first call to see a move logs it, with the new address.</summary>
+    private void Moved(Uri to)
+    {
+        if (_endpoint.MoveTo(to))
+        {
+            Log.Moved(_logger, _endpoint.Portal.ToString());
         }
     }
 

@@ -9,6 +9,13 @@ internal static class EnvelopeParser
 {
     public static BitrixResponse Parse(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)
     {
+        // JSON text is UTF-8; the reader checks only its structure, and a bad sequence inside a
+        // string would throw later, from whoever reads the value. It is refused here instead.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw InvalidUtf8(body, status, method);
+        }
+
         JsonDocument document;
         try
         {
@@ -45,6 +52,17 @@ internal static class EnvelopeParser
                 Json.Long(root, "next"),
                 root.TryGetProperty("time", out var time) ? BitrixTime.Parse(time) : null);
         }
+    }
+
+    private static BitrixException InvalidUtf8(byte[] body, HttpStatusCode status, string method)
+    {
+        return new BitrixException(BitrixErrorCodes.InvalidResponse, $"The answer is not valid UTF-8 ({body.Length} bytes; the first bad byte at offset {FirstInvalid(body)}).", status, method);
+    }
+
+    private static int FirstInvalid(byte[] body)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.InvalidData ? read : body.Length;
     }
 
     private static BitrixException NotAnEnvelope(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)

@@ -9,15 +9,19 @@ internal sealed class PortalEndpoint
     /// <summary>What stands in the path instead of the webhook code until the bytes hit the socket.</summary>
     public const string Placeholder = "bx-webhook-code-redacted";
 
+    private readonly HashSet<string> _trusted = new(StringComparer.OrdinalIgnoreCase);
+    private Uri _portal;
+
     private PortalEndpoint(Uri portal, string? webhookUser, string? webhookCode)
     {
-        Portal = portal;
+        _portal = portal;
+        _trusted.Add(portal.Authority);
         WebhookUser = webhookUser;
         WebhookCode = webhookCode;
     }
 
     /// <summary>Scheme, host and port of the portal; changes when the portal moves (302).</summary>
-    public Uri Portal { get; private set; }
+    public Uri Portal => Volatile.Read(ref _portal);
 
     public string? WebhookUser { get; }
 
@@ -75,7 +79,34 @@ internal sealed class PortalEndpoint
     /// <summary>Whose operating budget calls draw on: the server keeps one per webhook or application.</summary>
     public string Identity(string? oauthClientId) => IsWebhook ? "webhook:" + WebhookUser : "app:" + oauthClientId;
 
-    public void MoveTo(Uri location) => Portal = new Uri(location.GetLeftPart(UriPartial.Authority) + "/");
+    /// <summary>
+    /// Moves to the portal at <paramref name="location"/> (a move the redirect rules allowed) and
+    /// trusts its host with the credentials from then on; false when the portal was already there.
+    /// </summary>
+    public bool MoveTo(Uri location)
+    {
+        var moved = new Uri(location.GetLeftPart(UriPartial.Authority) + "/");
+        lock (_trusted)
+        {
+            _trusted.Add(moved.Authority);
+            if (Uri.Compare(moved, _portal, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _portal, moved);
+            return true;
+        }
+    }
+
+    /// <summary>True when requests to <paramref name="uri"/> may carry the credentials: the portal's own address, or one it moved to.</summary>
+    public bool Trusts(Uri uri)
+    {
+        lock (_trusted)
+        {
+            return _trusted.Contains(uri.Authority);
+        }
+    }
 
     /// <summary>Replaces the code in anything that might echo it (error bodies, Location headers).</summary>
     public string Scrub(string text) => WebhookCode is { Length: > 0 } code ? text.Replace(code, "***", StringComparison.Ordinal) : text;

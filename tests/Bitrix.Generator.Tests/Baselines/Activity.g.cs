@@ -1722,7 +1722,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.activity.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Activity.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Activity.FromJson, "crm.activity.list");
         }
 
         /// <summary>Gets one Activity by ID (<c>crm.activity.get</c>). A read: safe to retry.</summary>

@@ -2087,10 +2087,15 @@ namespace Bitrix
             }
         }
 
-        /// <summary>The rows of an answer: the result itself, or the list under <paramref name="wrapperKey"/>.</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<T> Rows<T>(global::System.Text.Json.JsonElement result, string? wrapperKey, global::System.Func<global::System.Text.Json.JsonElement, T> map)
+        /// <summary>
+        /// The rows of an answer: the result itself, or the list under <paramref name="wrapperKey"/>
+        /// (a list, or a PHP map of rows). Any other shape — a string, a number, rows that are not
+        /// objects — is an <c>INVALID_RESPONSE</c> error naming the method, never an empty list.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<T> Rows<T>(global::System.Text.Json.JsonElement result, string? wrapperKey, global::System.Func<global::System.Text.Json.JsonElement, T> map, string? method = null)
         {
             var rows = new global::System.Collections.Generic.List<T>();
+            var answer = result;
             if (wrapperKey is not null && result.ValueKind == global::System.Text.Json.JsonValueKind.Object && result.TryGetProperty(wrapperKey, out var wrapped))
             {
                 result = wrapped;
@@ -2100,30 +2105,35 @@ namespace Bitrix
             {
                 foreach (var row in result.EnumerateArray())
                 {
-                    rows.Add(map(row));
+                    rows.Add(map(Row(row, answer, method)));
                 }
             }
             else if (result.ValueKind == global::System.Text.Json.JsonValueKind.Object)
             {
                 foreach (var p in result.EnumerateObject())
                 {
-                    rows.Add(map(p.Value));
+                    rows.Add(map(Row(p.Value, answer, method)));
                 }
+            }
+            else
+            {
+                throw WrongShape(method, "a list of rows", answer);
             }
 
             return rows;
         }
 
         /// <summary>One page of a list answer.</summary>
-        public static global::Bitrix.BitrixPage<T> Page<T>(global::Bitrix.BitrixResponse response, string? wrapperKey, global::System.Func<global::System.Text.Json.JsonElement, T> map)
+        public static global::Bitrix.BitrixPage<T> Page<T>(global::Bitrix.BitrixResponse response, string? wrapperKey, global::System.Func<global::System.Text.Json.JsonElement, T> map, string? method = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(response);
-            return new global::Bitrix.BitrixPage<T>(Rows(response.Result, wrapperKey, map), response.Total, response.Next);
+            return new global::Bitrix.BitrixPage<T>(Rows(response.Result, wrapperKey, map, method), response.Total, response.Next);
         }
 
-        /// <summary>The item of a get answer: the result, its member <paramref name="itemKey"/>, or the first row of a list.</summary>
+        /// <summary>The item of a get answer: the result, its member <paramref name="itemKey"/>, or the first row of a list; anything but a row is an <c>INVALID_RESPONSE</c> error.</summary>
         public static global::System.Text.Json.JsonElement Item(global::System.Text.Json.JsonElement result, string? itemKey, bool firstRow, string method)
         {
+            var answer = result;
             if (itemKey is not null && result.ValueKind == global::System.Text.Json.JsonValueKind.Object && result.TryGetProperty(itemKey, out var item))
             {
                 result = item;
@@ -2133,13 +2143,50 @@ namespace Bitrix
             {
                 if (result.ValueKind == global::System.Text.Json.JsonValueKind.Array && result.GetArrayLength() > 0)
                 {
-                    return result[0];
+                    return Row(result[0], answer, method);
+                }
+
+                if (result.ValueKind != global::System.Text.Json.JsonValueKind.Array)
+                {
+                    throw WrongShape(method, "a list holding the row", answer);
                 }
 
                 throw new global::Bitrix.BitrixException("NOT_FOUND", "Not found", null, method);
             }
 
-            return result;
+            return Row(result, answer, method);
+        }
+
+        /// <summary>A row, which must be a JSON object.</summary>
+        private static global::System.Text.Json.JsonElement Row(global::System.Text.Json.JsonElement row, global::System.Text.Json.JsonElement answer, string? method)
+            => row.ValueKind == global::System.Text.Json.JsonValueKind.Object ? row : throw WrongShape(method, "a row (a JSON object)", answer);
+
+        /// <summary>The error of an answer whose shape is not what the method returns, with a short excerpt (long letter-and-digit runs, the shape of codes and tokens, masked).</summary>
+        private static global::Bitrix.BitrixException WrongShape(string? method, string expected, global::System.Text.Json.JsonElement answer)
+        {
+            var raw = answer.ValueKind == global::System.Text.Json.JsonValueKind.Undefined ? string.Empty : answer.GetRawText();
+            var excerpt = new global::System.Text.StringBuilder();
+            var run = 0;
+            foreach (var c in raw)
+            {
+                if (excerpt.Length >= 120)
+                {
+                    excerpt.Length -= global::System.Math.Min(run, excerpt.Length);
+                    excerpt.Append(new string('*', global::System.Math.Min(run, 120))).Append("...");
+                    break;
+                }
+
+                run = char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-' ? run + 1 : 0;
+                if (run == 16)
+                {
+                    excerpt.Length -= 15;
+                    excerpt.Append('*', 15);
+                }
+
+                excerpt.Append(char.IsWhiteSpace(c) ? ' ' : run >= 16 ? '*' : c);
+            }
+
+            return new global::Bitrix.BitrixException("INVALID_RESPONSE", $"Expected {expected}, got {answer.ValueKind}: {excerpt}.", null, method);
         }
 
         /// <summary>The new ID in an add answer: the result itself, or <c>result[itemKey][idKey]</c>.</summary>

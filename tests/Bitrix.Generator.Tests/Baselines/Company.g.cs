@@ -2315,7 +2315,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.company.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Company.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Company.FromJson, "crm.company.list");
         }
 
         /// <summary>Gets one Company by ID (<c>crm.company.get</c>). A read: safe to retry.</summary>

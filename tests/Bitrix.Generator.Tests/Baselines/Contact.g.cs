@@ -1915,7 +1915,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.contact.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Contact.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Contact.FromJson, "crm.contact.list");
         }
 
         /// <summary>Gets one Contact by ID (<c>crm.contact.get</c>). A read: safe to retry.</summary>

@@ -441,7 +441,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", null, null, order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.category.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, "categories", global::Bitrix.CrmCategory.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, "categories", global::Bitrix.CrmCategory.FromJson, "crm.category.list");
         }
 
         /// <summary>Gets one CrmCategory by ID (<c>crm.category.get</c>). A read: safe to retry.</summary>

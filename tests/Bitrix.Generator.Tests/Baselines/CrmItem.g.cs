@@ -1387,7 +1387,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.item.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, "items", global::Bitrix.CrmItem.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, "items", global::Bitrix.CrmItem.FromJson, "crm.item.list");
         }
 
         /// <summary>Gets one CrmItem by ID (<c>crm.item.get</c>). A read: safe to retry.</summary>

@@ -579,7 +579,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.status.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.CrmStatus.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.CrmStatus.FromJson, "crm.status.list");
         }
 
         /// <summary>Gets one CrmStatus by ID (<c>crm.status.get</c>). A read: safe to retry.</summary>
@@ -720,7 +720,7 @@ namespace Bitrix
             global::System.ArgumentNullException.ThrowIfNull(entityId);
             parameters["entityId"] = entityId;
             var result = await Client.CallAsync("crm.status.entity.items", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Rows(result, null, global::Bitrix.CrmStatus.FromJson);
+            return global::Bitrix.BitrixApiSupport.Rows(result, null, global::Bitrix.CrmStatus.FromJson, "crm.status.entity.items");
         }
     }
 }

@@ -1767,7 +1767,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.deal.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Deal.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Deal.FromJson, "crm.deal.list");
         }
 
         /// <summary>Gets one Deal by ID (<c>crm.deal.get</c>). A read: safe to retry.</summary>

@@ -321,7 +321,7 @@ namespace Bitrix
             var parameters = new global::System.Text.Json.Nodes.JsonObject();
             parameters["id"] = dealId;
             var result = await Client.CallAsync("crm.deal.contact.items.get", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Rows(result, null, global::Bitrix.DealContactItem.FromJson);
+            return global::Bitrix.BitrixApiSupport.Rows(result, null, global::Bitrix.DealContactItem.FromJson, "crm.deal.contact.items.get");
         }
 
         /// <summary>Replaces the contacts bound to a deal. (<c>crm.deal.contact.items.set</c>)</summary>

@@ -373,7 +373,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, null, null, null, order, "order", true);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("department.get", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Department.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Department.FromJson, "department.get");
         }
 
         /// <summary>Gets one Department by ID (<c>department.get</c>). A read: safe to retry.</summary>

@@ -2191,7 +2191,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("crm.lead.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Lead.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.Lead.FromJson, "crm.lead.list");
         }
 
         /// <summary>Gets one Lead by ID (<c>crm.lead.get</c>). A read: safe to retry.</summary>

@@ -2579,7 +2579,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", order, "order", false);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("tasks.task.list", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, "tasks", global::Bitrix.TaskItem.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, "tasks", global::Bitrix.TaskItem.FromJson, "tasks.task.list");
         }
 
         /// <summary>Gets one TaskItem by ID (<c>tasks.task.get</c>). A read: safe to retry.</summary>

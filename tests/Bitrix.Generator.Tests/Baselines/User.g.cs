@@ -2389,7 +2389,7 @@ namespace Bitrix
             global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "FILTER", null, null, order, "order", true);
             parameters["start"] = start;
             var response = await Client.CallRawAsync("user.get", parameters, cancellationToken).ConfigureAwait(false);
-            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.User.FromJson);
+            return global::Bitrix.BitrixApiSupport.Page(response, null, global::Bitrix.User.FromJson, "user.get");
         }
 
         /// <summary>Gets one User by ID (<c>user.get</c>). A read: safe to retry.</summary>
