@@ -151,8 +151,9 @@ public sealed class RedirectSecurityTests
 
         if (follows)
         {
-            var deal = await client.CallAsync("crm.deal.get", new JsonObject { ["id"] = 2 });
-            Assert.Equal("2", deal.GetProperty("ID").GetString());
+            var second = (await renamed.GetIdsAsync("crm.deal"))[1];
+            var deal = await client.CallAsync("crm.deal.get", new JsonObject { ["id"] = second });
+            Assert.Equal(second.ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
             Assert.Equal(newPortal, client.PortalUrl);
             Assert.Equal([oldPortal.Host, newPortal.Host], recorder.Requests.Select(r => r.Uri.Host));
         }
