@@ -45,7 +45,7 @@ public sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>The six fault kinds of PROTOCOL's chaos runs.</summary>
-    public static IList<FaultKind> AllFaults => [FaultKind.InternalError, FaultKind.BadGatewayHtml, FaultKind.ServiceUnavailable, FaultKind.Reset, FaultKind.Truncate, FaultKind.Slow];
+    public static IList<FaultKind> AllFaults => Enum.GetValues<FaultKind>();
 
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
     public BitrixClient Client(Action<BitrixClientOptions>? configure = null)
