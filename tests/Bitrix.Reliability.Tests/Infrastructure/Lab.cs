@@ -44,7 +44,7 @@ public sealed class Lab : IAsyncDisposable
         return options;
     }
 
-    /// <summary>The six fault kinds of PROTOCOL's chaos runs.</summary>
+    /// <summary>Every fault kind the emulator injects.</summary>
     public static IList<FaultKind> AllFaults => Enum.GetValues<FaultKind>();
 
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
