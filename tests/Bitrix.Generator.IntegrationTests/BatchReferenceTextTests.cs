@@ -9,7 +9,7 @@ namespace Bitrix.Generator.IntegrationTests;
 public class BatchReferenceTextTests
 {
     private static readonly Gen<string> Piece = Gen.Frequency(
-        (4, Gen.OneOfConst("$result[0]", "$result[x][y]", "$RESULT[1][ID]", "$next[0]", "$total[a]", "$error[0]", "$time[0][start]", "$resultx[0]", "$result", "$result[]", "$")),
+        (4, Gen.OneOf<string>("$result[0]", "$result[x][y]", "$RESULT[1][ID]", "$next[0]", "$total[a]", "$error[0]", "$time[0][start]", "$resultx[0]", "$result", "$result[]", "$")),
         (4, Gen.Char["ab09 %&+=#?[]{}\"'\\$"].Select(c => c.ToString())),
         (2, Gen.Int[0x80, 0xFFFF].Where(c => c is < 0xD800 or > 0xDFFF).Select(c => ((char)c).ToString())),
         (1, Gen.Int[0x10000, 0x10FFFF].Select(char.ConvertFromUtf32)));
