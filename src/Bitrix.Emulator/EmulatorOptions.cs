@@ -158,6 +158,28 @@ public enum FaultKind
 
     /// <summary>The call runs, then the answer is held back for <see cref="EmulatorOptions.SlowDelay"/>.</summary>
     Slow,
+
+    /// <summary>
+    /// The call runs; the answer stops half way, its Content-Length matching the bytes sent, and
+    /// the connection is closed (PHP dying mid-output, a proxy cutting a buffered body): a complete
+    /// HTTP 200 whose JSON is cut.
+    /// </summary>
+    CutMatchingLength,
+
+    /// <summary>
+    /// The call runs; the answer's Content-Length is shorter than its JSON (a proxy that rewrote the
+    /// body and kept a wrong length): the client reads a third of the JSON and the connection stays open.
+    /// </summary>
+    CutShortLength,
+
+    /// <summary>The call runs; the answer is HTTP 200 with an empty body.</summary>
+    EmptyOk,
+
+    /// <summary>
+    /// The call does not run: a captive proxy answers HTTP 200 with its own HTML page
+    /// (a login or notice page) instead of passing the request on.
+    /// </summary>
+    HtmlOk,
 }
 
 /// <summary>

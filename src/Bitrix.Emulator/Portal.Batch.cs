@@ -10,10 +10,16 @@ internal sealed partial class Portal
 {
     public const int MaxBatchCommands = 50;
 
-    [GeneratedRegex(@"\$(result|next|total|error|time)\[([^\]]+)\]((?:\[[^\]]*\])*)", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// As the portal matches: <c>$result</c>, <c>$next</c>, <c>$total</c>, <c>$error</c> or
+    /// <c>$time</c> in any letter case, then every character up to the next ASCII white space (the
+    /// whole run is what gets replaced), holding at least one non-empty bracketed segment: the
+    /// first is the command's name (group 2), the others are read from the rest of the run (group 3).
+    /// </summary>
+    [GeneratedRegex(@"\$(result|next|total|error|time)[^ \t\n\v\f\r]*?\[([^\] \t\n\v\f\r]+)\]([^ \t\n\v\f\r]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReferencePattern();
 
-    [GeneratedRegex(@"\[([^\]]*)\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\[([^\]]+)\]", RegexOptions.CultureInvariant)]
     private static partial Regex PathSegmentPattern();
 
     private Outcome ExecuteBatch(RequestParams parameters, DateTimeOffset now)
@@ -106,10 +112,12 @@ internal sealed partial class Portal
     }
 
     /// <summary>
-    /// Replaces <c>$result[name][path]</c> references in string values. A reference that is the
-    /// whole value becomes the raw value (possibly an array); inside a longer string it is
-    /// replaced by its text. A path that does not resolve all the way yields the deepest value
-    /// reached — partial and garbled, as on the portal; an unknown command name is left as it is.
+    /// Replaces <c>$result[name][path]</c> references in every string value of the command, data
+    /// included (a title, a comment). A reference that is the whole value becomes the raw value
+    /// (possibly an array); inside a longer string the reference and the characters after it up
+    /// to the next white space are replaced by its text when it is a string or a number. A path
+    /// that does not resolve all the way yields the deepest value reached — partial and garbled,
+    /// as on the portal; an unknown command name is left as it is.
     /// </summary>
     private static void Substitute(JsonNode? node, BatchState state)
     {
@@ -162,13 +170,13 @@ internal sealed partial class Portal
             return Resolve(whole, state, out var value) ? value?.DeepClone() : node;
         }
 
-        var replaced = ReferencePattern().Replace(text, m => Resolve(m, state, out var value) ? AsText(value) : m.Value);
+        var replaced = ReferencePattern().Replace(text, m => Resolve(m, state, out var value) && AsText(value) is { } found ? found : m.Value);
         return JsonValue.Create(replaced);
     }
 
     private static bool Resolve(Match match, BatchState state, out JsonNode? value)
     {
-        var source = match.Groups[1].Value switch
+        var source = match.Groups[1].Value.ToLowerInvariant() switch
         {
             "result" => state.Results,
             "next" => state.Nexts,
@@ -205,12 +213,10 @@ internal sealed partial class Portal
         return true;
     }
 
-    private static string AsText(JsonNode? value) => value switch
-    {
-        null => string.Empty,
-        JsonObject or JsonArray => "Array",
-        _ => JsonValues.AsString(value) ?? string.Empty,
-    };
+    /// <summary>Inside longer text only a string or a number is put in; anything else leaves the reference as written.</summary>
+    private static string? AsText(JsonNode? value) => value is JsonValue scalar && scalar.GetValueKind() is System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number
+        ? JsonValues.AsString(value)
+        : null;
 
     private sealed class BatchState
     {

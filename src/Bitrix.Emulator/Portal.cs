@@ -181,6 +181,8 @@ internal sealed partial class Portal : IDisposable
                     return new EmulatorResponse(0, string.Empty, []) { Fault = TransportFault.ResetBeforeAnswer };
                 case FaultKind.InternalError:
                     return ErrorResponse(PortalError.InternalServerError());
+                case FaultKind.HtmlOk:
+                    return EmulatorResponse.Html(200, "<!DOCTYPE html><html><head><title>Network login</title></head><body><h1>Sign in to continue</h1><form method=\"post\" action=\"/login\"><input name=\"user\"><input type=\"password\" name=\"password\"><button>Sign in</button></form></body></html>");
                 case FaultKind.ServiceUnavailable:
                     return EmulatorResponse.Html(503, "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>");
             }
@@ -226,6 +228,9 @@ internal sealed partial class Portal : IDisposable
             FaultKind.BadGatewayHtml => EmulatorResponse.Html(502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"),
             FaultKind.Truncate => response with { Fault = TransportFault.TruncateAnswer },
             FaultKind.Slow => response with { Fault = TransportFault.DelayAnswer, Delay = Options.SlowDelay },
+            FaultKind.CutMatchingLength => response with { Fault = TransportFault.CutMatchingLength },
+            FaultKind.CutShortLength => response with { Fault = TransportFault.CutShortLength },
+            FaultKind.EmptyOk => response with { Status = 200, Body = [] },
             _ => response,
         };
     }

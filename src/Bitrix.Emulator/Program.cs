@@ -34,7 +34,7 @@ internal static class Program
         ["--cost-read"] = ("seconds per get or other read", (o, v) => o.Cost = o.Cost with { ReadSeconds = Num(v) }),
         ["--cost-write"] = ("seconds per add/update/delete", (o, v) => o.Cost = o.Cost with { WriteSeconds = Num(v) }),
         ["--fault-rate"] = ("probability 0..1 of an injected fault per request", (o, v) => o.FaultRate = Num(v)),
-        ["--fault-kinds"] = ("500,502html,503,reset,truncate,slow", (o, v) => o.FaultKinds = [.. FaultInjector.ParseKinds(v)]),
+        ["--fault-kinds"] = ("500,502html,503,reset,truncate,slow,cut,cutshort,empty,html200", (o, v) => o.FaultKinds = [.. FaultInjector.ParseKinds(v)]),
         ["--slow-delay"] = ("seconds a slow answer is held back", (o, v) => o.SlowDelay = TimeSpan.FromSeconds(Num(v))),
         ["--mutate-rate"] = ("deal inserts + deletes per second", (o, v) => o.MutateRate = Num(v)),
         ["--seed"] = ("seed of data, faults and mutations", (o, v) => o.Seed = Int(v)),

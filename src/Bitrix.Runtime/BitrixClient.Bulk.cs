@@ -13,7 +13,10 @@ public partial class BitrixClient
     /// <summary>
     /// Calls <paramref name="method"/> once per item. Items are packed into batches of up to 50 and
     /// the batches run in parallel; items holding a <c>null</c> (an erase) or an empty list or
-    /// object — which a batch's query strings cannot carry — are sent as individual JSON calls.
+    /// object — which a batch's query strings cannot carry — are sent as individual JSON calls, and
+    /// so are items holding text the portal would rewrite inside a batch (<c>$result[...]</c>,
+    /// <c>$next[...]</c>, <c>$total[...]</c>, <c>$error[...]</c>, <c>$time[...]</c>): every item
+    /// is stored as given.
     /// Results come in input order, each a success or an error; one failed item never loses its
     /// siblings' results.
     /// </summary>
@@ -47,7 +50,7 @@ public partial class BitrixClient
         var cancelled = new Interruption();
         for (var i = 0; i < list.Count; i++)
         {
-            if (list[i] is { } p && !PhpQueryEncoder.FitsQueryString(p))
+            if (list[i] is { } p && !PhpQueryEncoder.SafeInPackedBatch(p))
             {
                 work.Add(CallOneAsync(method, i, p, results, cancelled, cancellationToken));
             }

@@ -166,7 +166,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     {
         ThrowIfDisposed();
         method = MethodName.Validate(method, nameof(method));
-        if (_autoBatcher is not null && !MethodName.IsBatch(method) && PhpQueryEncoder.FitsQueryString(parameters))
+        if (_autoBatcher is not null && !MethodName.IsBatch(method) && PhpQueryEncoder.SafeInPackedBatch(parameters))
         {
             return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         }

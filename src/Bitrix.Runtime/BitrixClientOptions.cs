@@ -7,7 +7,9 @@ public sealed class BitrixClientOptions
 {
     /// <summary>
     /// Coalesce independent <see cref="BitrixClient.CallAsync(string, object?, CancellationToken)"/> calls issued
-    /// concurrently into batches of up to 50, transparently to the callers.
+    /// concurrently into batches of up to 50, transparently to the callers. A call whose parameters
+    /// a batch would change (a null, an empty list or object, or text such as <c>$result[...]</c>
+    /// that the portal substitutes inside batches) is sent on its own.
     /// </summary>
     public bool AutoBatch { get; set; }
 
@@ -41,8 +43,18 @@ public sealed class BitrixClientOptions
     /// <summary>Methods to treat as reads besides those ending in .list, .get, .fields and other read verbs.</summary>
     public ISet<string> ReadMethods { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Timeout of one HTTP request (the portal itself stops a request after 60 s).</summary>
+    /// <summary>
+    /// Timeout of one HTTP exchange, from sending the request to the last byte of the answer (the
+    /// portal itself stops a request after 60 s): an answer that never ends fails within it.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The largest answer body accepted, in bytes (default 256 MB). A longer answer — announced by
+    /// its Content-Length or found while reading — fails with
+    /// <see cref="BitrixErrorCodes.InvalidResponse"/> without being held in memory.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Where the client logs; secrets are redacted from every message.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -106,6 +118,11 @@ public sealed class BitrixClientOptions
         if (MaxRetries < 0 || OperatingLimitSeconds <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRetries), "Retries cannot be negative and the operating limit must be positive.");
+        }
+
+        if (MaxResponseBytes < 1 || MaxResponseBytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, "The answer size limit must be positive and at most Array.MaxLength.");
         }
 
         if (AutoBatchWindow < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)

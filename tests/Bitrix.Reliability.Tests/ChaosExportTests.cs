@@ -7,7 +7,8 @@ namespace Bitrix.Reliability.Tests;
 
 /// <summary>
 /// 50,000 deals exported through every strategy while a tenth of the requests meet a fault of
-/// every kind (500, 502 HTML, 503 HTML, reset, cut answer, held-back answer): the exported IDs
+/// every kind (500, 502 HTML, 503 HTML, reset, cut answer, held-back answer, 200 cut with a
+/// matching or a short Content-Length, empty 200, a captive proxy's HTML 200): the exported IDs
 /// are exactly the portal's, none twice.
 /// </summary>
 public sealed class ChaosExportTests(ITestOutputHelper output)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bitrix.Emulator;
 using Bitrix.Reliability.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -200,6 +201,62 @@ public sealed class ChaosWriteTests(ITestOutputHelper output)
         {
             Assert.DoesNotContain($"f-{r.Index}", byOrigin.Keys);
         }
+    }
+
+    /// <summary>The answers that are not a whole envelope, one kind at a time and more often, so that each surely strikes.</summary>
+    [Theory]
+    [InlineData(FaultKind.CutMatchingLength)]
+    [InlineData(FaultKind.CutShortLength)]
+    [InlineData(FaultKind.EmptyOk)]
+    [InlineData(FaultKind.HtmlOk)]
+    public async Task Under_each_kind_of_answer_that_is_not_an_envelope_every_write_is_accounted_for_and_an_origin_check_leaves_none_unknown(FaultKind kind)
+    {
+        await using var lab = new Lab(Lab.Open(o =>
+        {
+            o.Deals = 0;
+            o.FaultRate = 0.2;
+            o.FaultKinds = [kind];
+            o.Seed = 23;
+        }));
+        var client = lab.Client(Quick);
+        var checker = lab.Client(Quick);
+        using var meter = new ClientMeter();
+
+        var plain = await client.CallManyAsync("crm.deal.add", Adds("p"));
+        var plainFaults = (await lab.Emulator.GetStatsAsync()).Faults.GetValueOrDefault(kind);
+        var created = await lab.OriginsAsync("p-");
+        var (ok, unknown, errors) = Tally(plain);
+
+        Assert.True(plainFaults > 0, $"no {kind} was injected");
+        Assert.Equal(Items, ok + unknown + errors);
+        Assert.Equal(0, errors);
+        Assert.True(unknown > 0, "a lost answer must leave outcomes unknown");
+        Assert.Equal(created.Count, created.Select(c => c.Origin).Distinct().Count());
+        Assert.True(created.Count - ok <= unknown, $"{created.Count} deals for {ok} successes and {unknown} unknown outcomes");
+        var byOrigin = created.ToDictionary(c => c.Origin, c => c.Id);
+        foreach (var r in plain.Where(r => r.IsSuccess))
+        {
+            Assert.Equal(byOrigin[$"p-{r.Index}"], r.Result!.Value.GetInt64());
+        }
+
+        var check = new BulkCallOptions
+        {
+            MaxResends = 8,
+            FindExisting = async (item, ct) =>
+            {
+                var origin = (string)item["fields"]!["ORIGIN_ID"]!;
+                var found = await checker.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { ["=ORIGIN_ID"] = origin }, ["select"] = new JsonArray("ID") }, ct);
+                return found.GetArrayLength() == 0 ? null : JsonSerializer.SerializeToElement(Lab.IdOf(found[0]));
+            },
+        };
+        var settled = await client.CallManyAsync("crm.deal.add", Adds("s"), check);
+        var stats = await lab.Emulator.GetStatsAsync();
+        var settledCreated = await lab.OriginsAsync("s-");
+        output.WriteLine($"{kind}: plain run {plainFaults} faults, {ok} ok, {unknown} unknown, {errors} errors, {created.Count} created; with the origin check {stats.Faults.GetValueOrDefault(kind) - plainFaults} faults, {settled.Count(r => r.IsSuccess)} ok, {settled.Count(r => !r.IsSuccess)} not, {settledCreated.Count} created; {stats.Requests} requests, {meter.Retries} retries");
+
+        Assert.All(settled, r => Assert.True(r.IsSuccess, r.ToString()));
+        Assert.Equal(Items, settledCreated.Count);
+        Assert.Equal(Items, settledCreated.Select(c => c.Origin).Distinct().Count());
     }
 
     private static (int Ok, int Unknown, int Errors) Tally(IReadOnlyList<BitrixItemResult> results)

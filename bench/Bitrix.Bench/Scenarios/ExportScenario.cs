@@ -23,7 +23,7 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
     public static readonly string[] DefaultSelect = ["ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "DATE_CREATE"];
 
     /// <summary>The faults of the <c>faults</c> scenario: every kind the emulator knows.</summary>
-    public const string MixedFaultKinds = "500,502html,503,reset,truncate,slow";
+    public const string MixedFaultKinds = "500,502html,503,reset,truncate,slow,cut,cutshort,empty,html200";
 
     private static readonly string[] AllStrategies = ["auto", "offset", "chained", "parallel"];
 

@@ -44,7 +44,10 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Parses the command-line spelling: <c>500,502html,503,reset,truncate,slow</c>.</summary>
+    /// <summary>The command-line names of every kind, in <see cref="FaultKind"/> order.</summary>
+    public const string KnownNames = "500, 502html, 503, reset, truncate, slow, cut, cutshort, empty, html200";
+
+    /// <summary>Parses the command-line spelling: <c>500,502html,503,reset,truncate,slow,cut,cutshort,empty,html200</c>.</summary>
     public static IReadOnlyList<FaultKind> ParseKinds(string text)
     {
         var kinds = new List<FaultKind>();
@@ -58,7 +61,11 @@ internal sealed class FaultInjector
                 "reset" => FaultKind.Reset,
                 "truncate" => FaultKind.Truncate,
                 "slow" => FaultKind.Slow,
-                _ => throw new ArgumentException($"unknown fault kind '{token}' (known: 500, 502html, 503, reset, truncate, slow)", nameof(text)),
+                "cut" => FaultKind.CutMatchingLength,
+                "cutshort" => FaultKind.CutShortLength,
+                "empty" => FaultKind.EmptyOk,
+                "html200" => FaultKind.HtmlOk,
+                _ => throw new ArgumentException($"unknown fault kind '{token}' (known: {KnownNames})", nameof(text)),
             });
         }
 

@@ -36,15 +36,21 @@ internal sealed class EmulatorHttpHandler : HttpMessageHandler
                 break;
         }
 
+        var sent = answer.Fault switch
+        {
+            TransportFault.CutMatchingLength => answer.Body[..(answer.Body.Length / 2)],
+            TransportFault.CutShortLength => answer.Body[..(answer.Body.Length / 3)],
+            _ => answer.Body,
+        };
         var response = new HttpResponseMessage((HttpStatusCode)answer.Status)
         {
             RequestMessage = request,
             Content = answer.Fault == TransportFault.TruncateAnswer
                 ? new StreamContent(new TruncatedStream(answer.Body, answer.Body.Length / 2))
-                : new ByteArrayContent(answer.Body),
+                : new ByteArrayContent(sent),
         };
         response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(answer.ContentType.Length == 0 ? "text/plain" : answer.ContentType);
-        response.Content.Headers.ContentLength = answer.Body.Length;
+        response.Content.Headers.ContentLength = sent.Length;
         if (answer.Location is not null)
         {
             response.Headers.Location = new Uri(answer.Location);

@@ -97,6 +97,21 @@ internal static class KestrelHost
             response.Headers.Location = answer.Location;
         }
 
+        if (answer.Fault is TransportFault.CutMatchingLength or TransportFault.CutShortLength)
+        {
+            // A complete HTTP answer whose JSON stops part way: the length header says what was sent.
+            var cut = answer.Fault == TransportFault.CutMatchingLength ? answer.Body.Length / 2 : answer.Body.Length / 3;
+            response.ContentLength = cut;
+            if (answer.Fault == TransportFault.CutMatchingLength)
+            {
+                // The server closes the connection once these bytes are out.
+                response.Headers.Connection = "close";
+            }
+
+            await response.Body.WriteAsync(answer.Body.AsMemory(0, cut), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         response.ContentLength = answer.Body.Length;
         if (answer.Fault == TransportFault.TruncateAnswer)
         {

@@ -17,6 +17,12 @@ internal enum TransportFault
     ResetBeforeAnswer,
     TruncateAnswer,
     DelayAnswer,
+
+    /// <summary>Send the first half of the body with a Content-Length of that half, then close.</summary>
+    CutMatchingLength,
+
+    /// <summary>Announce a Content-Length of a third of the body and send only that; keep the connection.</summary>
+    CutShortLength,
 }
 
 /// <summary>An HTTP answer of the portal core.</summary>

@@ -37,6 +37,14 @@ internal static class PhpQueryEncoder
     /// </summary>
     public static bool FitsQueryString(JsonObject? parameters) => parameters is null || parameters.All(p => Fits(p.Value));
 
+    /// <summary>
+    /// True when <paramref name="parameters"/> may travel as a command of a batch the client packs
+    /// itself: they fit a query string and hold no text the portal would take for a reference to
+    /// another command's result (see <see cref="BatchReferences"/>). Anything else goes alone, as
+    /// a JSON body, which the portal stores as given.
+    /// </summary>
+    public static bool SafeInPackedBatch(JsonObject? parameters) => FitsQueryString(parameters) && !BatchReferences.Contains(parameters);
+
     private static bool Fits(JsonNode? node) => node switch
     {
         null => false,

@@ -7,6 +7,16 @@ namespace Bitrix;
 /// An explicit batch: up to 50 named or listed commands, optionally halting at the first failure.
 /// Parameters may reference earlier results: <c>"$result[deals][0][ID]"</c>.
 /// </summary>
+/// <remarks>
+/// The portal substitutes references in every key and value of every command: <c>$result</c>,
+/// <c>$next</c>, <c>$total</c>, <c>$error</c> or <c>$time</c> in any letter case, followed by
+/// characters up to the next white space that include a bracketed segment. The whole run is
+/// replaced — also inside longer text such as a title or a comment ("see $result[0] here" is
+/// stored as "see 5024 here"), and whether the reference was meant or not. An explicit batch is
+/// sent as written; <see cref="CommandsWithReferences"/> tells which commands the portal will
+/// rewrite, so that data which must be stored as given can be sent on its own
+/// (<see cref="BitrixClient.CallAsync(string, JsonObject?, CancellationToken)"/> with a JSON body is never rewritten).
+/// </remarks>
 public sealed class BitrixBatch
 {
     /// <summary>The most commands one batch may carry.</summary>
@@ -19,6 +29,12 @@ public sealed class BitrixBatch
 
     /// <summary>The commands in order.</summary>
     public IReadOnlyList<BitrixBatchCommand> Commands => _commands;
+
+    /// <summary>
+    /// The names of the commands whose parameters hold text the portal will substitute as a
+    /// reference to another command's result (wanted or not), in order.
+    /// </summary>
+    public IReadOnlyList<string> CommandsWithReferences => [.. _commands.Where(c => BatchReferences.Contains(c.Parameters)).Select(c => c.Name)];
 
     /// <summary>Adds a named command with parameters given as a JSON tree (trimming-safe).</summary>
     public BitrixBatch Add(string name, string method, JsonObject? parameters)

@@ -13,7 +13,7 @@ namespace Bitrix.Throttling;
 /// Sends a request through the throttle and copes with every refusal and failure:
 /// 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT were refused before processing, so they
 /// are waited out and resent for any method; OVERLOAD_LIMIT gets one long pause, then an error;
-/// transient failures (500/502/503/504, resets, timeouts, cut answers) are retried with jittered
+/// transient failures (500/502/503/504, resets, timeouts, cut, empty or non-JSON answers) are retried with jittered
 /// exponential backoff — for reads, or for writes that provably never left. A write whose outcome
 /// is unknown is never resent blindly: it fails with <see cref="BitrixErrorCodes.UnknownOutcome"/>.
 /// </summary>
@@ -187,11 +187,17 @@ internal sealed class ResilientSender
     }
 
     /// <summary>Transient failures are retried for reads, and for writes only when the request never left.</summary>
-    private static bool MayRetry(BitrixException e, CallShape shape) => IsTransient(e) && (shape.IsRead || NeverSent(e));
+    private static bool MayRetry(BitrixException e, CallShape shape) => IsTransient(e) && e.InnerException is not AnswerOverLimitException && (shape.IsRead || NeverSent(e));
 
+    /// <remarks>
+    /// An answer that is not a whole JSON envelope proves nothing about the call: a body cut short
+    /// (even with a matching Content-Length), an empty 200, a proxy's HTML page with 200, or JSON of
+    /// the wrong shape. Like a reset, it is retried for reads and makes a write's outcome unknown.
+    /// Only a client error status (4xx) without an envelope is final.
+    /// </remarks>
     public static bool IsTransient(BitrixException e)
         => e.ErrorCode is BitrixErrorCodes.TransportFailure or "INTERNAL_SERVER_ERROR"
-           || (e.ErrorCode == BitrixErrorCodes.InvalidResponse && e.StatusCode is null or >= HttpStatusCode.InternalServerError)
+           || (e.ErrorCode == BitrixErrorCodes.InvalidResponse && e.StatusCode is null or < HttpStatusCode.MultipleChoices or >= HttpStatusCode.InternalServerError)
            || (e.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout
                && e.ErrorCode is not (BitrixErrorCodes.OverloadLimit or BitrixErrorCodes.QueryLimitExceeded));
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -112,7 +113,12 @@ internal sealed class BitrixTransport : IDisposable
 
             var started = Stopwatch.GetTimestamp();
             var sentTo = request.RequestUri!;
-            using var response = await SendHttpAsync(request, method, cancellationToken).ConfigureAwait(false);
+
+            // One deadline for the whole exchange: an answer whose headers came in time but whose
+            // body never ends fails within the request timeout too.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.RequestTimeout);
+            using var response = await SendHttpAsync(request, method, deadline.Token, cancellationToken).ConfigureAwait(false);
             Log.Response(_logger, method, (int)response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (IsMove(response.StatusCode) && response.Headers.Location is { } location)
             {
@@ -147,7 +153,7 @@ internal sealed class BitrixTransport : IDisposable
                 continue;
             }
 
-            var bytes = await ReadBodyAsync(response, method, cancellationToken).ConfigureAwait(false);
+            var bytes = await ReadBodyAsync(response, method, deadline.Token, cancellationToken).ConfigureAwait(false);
             if (_logger.IsEnabled(LogLevel.Trace))
             {
                 Log.ResponseBody(_logger, method, _endpoint.Scrub(Encoding.UTF8.GetString(bytes)));
@@ -168,15 +174,13 @@ internal sealed class BitrixTransport : IDisposable
 
     private static bool IsMove(HttpStatusCode status) => status is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
-    private async Task<HttpResponseMessage> SendHttpAsync(HttpRequestMessage request, string method, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendHttpAsync(HttpRequestMessage request, string method, CancellationToken deadline, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
             // A call cancelled while it waited for its turn is not started.
             cancellationToken.ThrowIfCancellationRequested();
-            var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline).ConfigureAwait(false);
             return response;
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -189,22 +193,55 @@ internal sealed class BitrixTransport : IDisposable
         }
     }
 
-    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    /// <summary>Reads the body within the exchange's deadline and never more than <see cref="BitrixClientOptions.MaxResponseBytes"/>.</summary>
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string method, CancellationToken deadline, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
+        var limit = _options.MaxResponseBytes;
+        var announced = response.Content.Headers.ContentLength;
+        if (announced > limit)
+        {
+            throw TooLarge(response.StatusCode, method, $"announces {announced} bytes");
+        }
+
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
-            return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            using var body = new MemoryStream(announced is { } n ? (int)n : 0);
+            var stream = await response.Content.ReadAsStreamAsync(deadline).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, deadline).ConfigureAwait(false)) > 0)
+                {
+                    if (body.Length + read > limit)
+                    {
+                        throw TooLarge(response.StatusCode, method, "goes on past it");
+                    }
+
+                    body.Write(chunk, 0, read);
+                }
+            }
+
+            return body.ToArray();
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new BitrixException(BitrixErrorCodes.TransportFailure, "The answer stopped arriving; whether the call ran is unknown.", response.StatusCode, method, innerException: e);
+            throw new BitrixException(BitrixErrorCodes.TransportFailure, $"The answer did not end within {_options.RequestTimeout.TotalSeconds:0.#} s; whether the call ran is unknown.", response.StatusCode, method, innerException: e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             throw new BitrixException(BitrixErrorCodes.TransportFailure, "The answer was cut off; whether the call ran is unknown.", response.StatusCode, method, innerException: e);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private BitrixException TooLarge(HttpStatusCode status, string method, string how)
+    {
+        var message = $"The answer {how}, over the limit of {_options.MaxResponseBytes} bytes (BitrixClientOptions.MaxResponseBytes); whether the call ran is unknown.";
+        return new BitrixException(BitrixErrorCodes.InvalidResponse, message, status, method, innerException: new AnswerOverLimitException(message));
     }
 
     private static byte[] Serialize(JsonNode? parameters, string? accessToken)

@@ -7,6 +7,9 @@ namespace Bitrix.Transport;
 /// <summary>Reads the portal's envelope, coping with every shape seen on live portals.</summary>
 internal static class EnvelopeParser
 {
+    /// <summary>The deepest nesting read (the parser's default); portals' answers stay far below it.</summary>
+    public const int MaxDepth = 64;
+
     public static BitrixResponse Parse(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)
     {
         // JSON text is UTF-8; the reader checks only its structure, and a bad sequence inside a
@@ -20,6 +23,11 @@ internal static class EnvelopeParser
         try
         {
             document = JsonDocument.Parse(body);
+        }
+        catch (JsonException) when (NestedDeeperThan(body, MaxDepth))
+        {
+            var message = $"The answer is nested deeper than {MaxDepth} levels; whether the call ran is unknown.";
+            throw new BitrixException(BitrixErrorCodes.InvalidResponse, message, status, method, innerException: new AnswerOverLimitException(message));
         }
         catch (JsonException)
         {
@@ -63,6 +71,42 @@ internal static class EnvelopeParser
     {
         var status = System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var read, out _, replaceInvalidSequences: false);
         return status == System.Buffers.OperationStatus.InvalidData ? read : body.Length;
+    }
+
+    /// <summary>True when brackets outside strings open more than <paramref name="depth"/> levels.</summary>
+    private static bool NestedDeeperThan(byte[] body, int depth)
+    {
+        var level = 0;
+        var inString = false;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var b = body[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)'{' or (byte)'[' && ++level > depth)
+            {
+                return true;
+            }
+            else if (b is (byte)'}' or (byte)']')
+            {
+                level--;
+            }
+        }
+
+        return false;
     }
 
     private static BitrixException NotAnEnvelope(byte[] body, HttpStatusCode status, string? mediaType, string method, PortalEndpoint endpoint)

@@ -184,8 +184,36 @@ public sealed class BatchTests : PortalTestBase
             ["check"] = "crm.deal.get?id=$result[copy]",
         });
 
+        // The portal replaces the reference and everything after it up to the next white space:
+        // the closing parenthesis goes with it.
         var title = (string)answer.Result!["result"]!["src"]!["TITLE"]!;
-        Assert.Equal($"Copy of {title} (#{id})", (string)answer.Result!["result"]!["check"]!["TITLE"]!);
+        Assert.Equal($"Copy of {title} (#{id}", (string)answer.Result!["result"]!["check"]!["TITLE"]!);
+    }
+
+    [Fact]
+    public async Task References_are_found_in_any_data_value_in_any_letter_case_and_take_the_rest_of_their_run()
+    {
+        var portal = InProcess();
+        var id = await portal.IdAsync("crm.deal", 3);
+        var third = await portal.IdAsync("crm.deal", 2);
+
+        var answer = await portal.BatchAsync(new Dictionary<string, string>
+        {
+            ["src"] = $"crm.deal.get?id={id}",
+            ["list"] = $"crm.deal.list?select[]=ID&filter[<ID]={third}",
+            ["copy"] = "crm.deal.add?fields[TITLE]=see+$RESULT[src][ID].+here&fields[COMMENTS]=a+$resultx[src][ID]+b+$result[list]+c+$next[]+d&fields[SOURCE_DESCRIPTION]=$result[src]",
+            ["check"] = "crm.deal.get?id=$result[copy]",
+        });
+
+        var check = answer.Result!["result"]!["check"]!;
+        Assert.Equal($"see {id} here", (string)check["TITLE"]!);
+
+        // Junk between the name and the first segment is part of the run; a list is not put into
+        // longer text; a reference without a segment is no reference.
+        Assert.Equal($"a {id} b $result[list] c $next[] d", (string)check["COMMENTS"]!);
+
+        // A reference that is the whole value takes the raw value (here an object, which the field stores as text).
+        Assert.NotEqual("$result[src]", (string?)check["SOURCE_DESCRIPTION"]);
     }
 
     [Fact]

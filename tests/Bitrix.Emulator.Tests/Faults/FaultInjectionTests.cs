@@ -74,6 +74,31 @@ public sealed class FaultInjectionTests : PortalTestBase
                 Assert.IsAssignableFrom<TaskCanceledException>(outcome.Exception);
                 Assert.True(ran);
                 break;
+            case FaultKind.CutMatchingLength:
+            case FaultKind.CutShortLength:
+                // A whole HTTP answer (no transport error) whose JSON stops part way.
+                Assert.Null(outcome.Exception);
+                Assert.Equal(200, outcome.Status);
+                Assert.Equal("application/json", outcome.MediaType);
+                Assert.StartsWith("{", outcome.Body, StringComparison.Ordinal);
+                Assert.ThrowsAny<System.Text.Json.JsonException>(() => JsonNode.Parse(outcome.Body!));
+                Assert.True(ran);
+                break;
+            case FaultKind.EmptyOk:
+                Assert.Null(outcome.Exception);
+                Assert.Equal(200, outcome.Status);
+                Assert.Equal(string.Empty, outcome.Body);
+                Assert.True(ran);
+                break;
+            case FaultKind.HtmlOk:
+                Assert.Equal(200, outcome.Status);
+                Assert.Equal("text/html", outcome.MediaType);
+                Assert.Contains("Sign in", outcome.Body, StringComparison.Ordinal);
+                Assert.False(ran);
+                break;
+            default:
+                Assert.Fail($"no expectation for {kind}");
+                break;
         }
 
         var stats = await emulator.GetStatsAsync();
@@ -145,6 +170,33 @@ public sealed class FaultInjectionTests : PortalTestBase
         Assert.Equal(first.Count(s => s != 200), stats.Faults.Values.Sum());
         Assert.Equal(first.Count(s => s == 502), stats.Faults[FaultKind.BadGatewayHtml]);
         Assert.Equal(first.Count(s => s == 502), stats.AnswersByStatus[502]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_short_content_length_cuts_more_than_a_matching_one_and_both_keep_the_head_of_the_answer(bool overLoopback)
+    {
+        var full = await BodyLengthAsync(null, overLoopback);
+        var matching = await BodyLengthAsync(FaultKind.CutMatchingLength, overLoopback);
+        var shorter = await BodyLengthAsync(FaultKind.CutShortLength, overLoopback);
+
+        Assert.Equal(full / 2, matching);
+        Assert.Equal(full / 3, shorter);
+    }
+
+    private async Task<int> BodyLengthAsync(FaultKind? kind, bool overLoopback)
+    {
+        var options = Small();
+        options.FaultRate = kind is null ? 0 : 1;
+        options.FaultKinds = kind is { } k ? [k] : [];
+        options.TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero));
+        var (emulator, http) = await StartAsync(options, overLoopback, TimeSpan.FromSeconds(10));
+        using var response = await http.GetAsync(new Uri(emulator.WebhookUrl, "crm.deal.list?select[]=ID&select[]=TITLE"));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        return body.Length;
     }
 
     [Fact]

@@ -44,8 +44,8 @@ public sealed class Lab : IAsyncDisposable
         return options;
     }
 
-    /// <summary>Every fault kind the emulator injects: 500, HTML 502, 503, reset, truncated and slow answers.</summary>
-    public static IList<FaultKind> AllFaults => [FaultKind.InternalError, FaultKind.BadGatewayHtml, FaultKind.ServiceUnavailable, FaultKind.Reset, FaultKind.Truncate, FaultKind.Slow];
+    /// <summary>Every fault kind the emulator injects.</summary>
+    public static IList<FaultKind> AllFaults => Enum.GetValues<FaultKind>();
 
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
     public BitrixClient Client(Action<BitrixClientOptions>? configure = null)
