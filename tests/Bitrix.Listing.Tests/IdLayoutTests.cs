@@ -111,6 +111,30 @@ public sealed class IdLayoutTests(ITestOutputHelper output)
     }
 }
 
+/// <summary>Counts that understate a piece (rows came to match the filter after the count) never end it early.</summary>
+public sealed class UndercountTests
+{
+    [Theory]
+    [InlineData(2_990, 30)]
+    [InlineData(30_000, 49)]
+    [InlineData(30_000, 120)]
+    public async Task A_piece_holding_more_rows_than_its_count_is_read_to_its_end(int size, int undercount)
+    {
+        // IDs with gaps: 7, 10, 13, ...; every count is short by `undercount` rows.
+        var all = Enumerable.Range(0, size).Select(i => 7 + (3L * i)).ToList();
+        var stub = new StubPortal(all, Garbage.LowerIds, overcount: -undercount);
+        await using var client = stub.CreateClient();
+
+        var ids = new List<long>();
+        await foreach (var row in client.ListAllAsync("crm.deal.list", new JsonObject { ["select"] = new JsonArray("ID") }, new ListOptions { Strategy = ListStrategy.ParallelCursor }))
+        {
+            ids.Add(Portal.IdOf(row));
+        }
+
+        Assert.Equal(all, ids);
+    }
+}
+
 /// <summary>Pages refused for the method's operating time inside packed batches: each piece resumes from its last row.</summary>
 public sealed class PackedRefusalTests(ITestOutputHelper output)
 {

@@ -26,8 +26,10 @@ public enum Garbage
 /// A hand-written portal for one legacy list method (rows <c>{"ID": "n"}</c>): answers single
 /// calls and batches of pages, resolves <c>$result[name][49][ID]</c> references itself and answers
 /// a reference that does not resolve with garbage. Optionally omits <c>total</c>, or overstates
-/// it by <paramref name="overcount"/> rows (rows deleted between the count and the read), so that
-/// a reader that plans its pages from counts still chains past the end.
+/// or understates it by <paramref name="overcount"/> rows: more, as when rows were deleted between
+/// the count and the read (a reader that plans its pages from counts chains past the end); fewer,
+/// as when rows came to match the filter after the count (a reader that stopped at the count would
+/// lose them).
 /// </summary>
 public sealed class StubPortal(IReadOnlyList<long> ids, Garbage garbage, bool withTotal = true, int overcount = 0) : HttpMessageHandler
 {
@@ -155,7 +157,7 @@ public sealed class StubPortal(IReadOnlyList<long> ids, Garbage garbage, bool wi
 
         var skip = Math.Max(0, start);
         var page = matching.Skip((int)skip).Take(50).ToList();
-        long? total = start >= 0 && withTotal ? matching.Count + (matching.Count > 0 ? overcount : 0) : null;
+        long? total = start >= 0 && withTotal ? Math.Max(0, matching.Count + (matching.Count > 0 ? overcount : 0)) : null;
         long? next = start >= 0 && skip + 50 < matching.Count ? skip + 50 : null;
         return (page, total, next);
     }

@@ -23,8 +23,10 @@ internal sealed partial class Lister
     /// pages, and batches are packed with the pages of as many pieces as fill 50 commands, so ID
     /// holes, dense stretches or a lone far row cannot leave batches half empty. A piece that
     /// holds too many rows for one chain to read in time is cut again, its new pieces counted in
-    /// the next batch beside other pieces' pages. IDs grow on a portal, so a count taken inside
-    /// the snapshot range can only fall (deletions); it bounds the piece exactly.
+    /// the next batch beside other pieces' pages. A count plans the pages but never ends a piece:
+    /// IDs grow, so no new row lands inside the snapshot range, yet an edited row can come to match
+    /// the caller's filter after its piece was counted; only a short page or the range's edge ends
+    /// a piece.
     /// </summary>
     private async IAsyncEnumerable<JsonElement> ParallelCursorAsync(Run run, List<long?> lowIds, List<long?> highIds, long? total, bool descending, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -154,9 +156,13 @@ internal sealed partial class Lister
 
         public Queue<JsonElement> Rows { get; } = new();
 
-        /// <summary>Chained pages still needed: exact once counted, a batch's worth while unknown.</summary>
+        /// <summary>
+        /// Chained pages still needed: the count's worth once counted (at least one: a row that
+        /// came to match the filter after the count can push the end past it, and only a short
+        /// page or the range's edge proves the end), a batch's worth while unknown.
+        /// </summary>
         public int PagesLeft => Count is { } count
-            ? (int)Math.Min(int.MaxValue, (Math.Max(0, count - Read) + PageSize - 1) / PageSize)
+            ? (int)Math.Clamp((Math.Max(0, count - Read) + PageSize - 1) / PageSize, 1, int.MaxValue)
             : PagesPerBatch;
 
         public long RowsLeft => Count is { } count ? Math.Max(0, count - Read) : RowsPerBatch;
@@ -164,9 +170,9 @@ internal sealed partial class Lister
         public bool Continues(long id)
             => id > LowerExclusive && id <= UpperInclusive && (Last is not { } l || (Descending ? id < l : id > l));
 
-        /// <summary>The walk reached the edge of the range, or read every counted row.</summary>
+        /// <summary>The walk reached the edge of the range. (Reading the counted number of rows is not the end: see <see cref="PagesLeft"/>.)</summary>
         public bool Exhausted
-            => (Last is { } last && (Descending ? last <= LowerExclusive + 1 : last >= UpperInclusive)) || (Count is { } count && Read >= count);
+            => Last is { } last && (Descending ? last <= LowerExclusive + 1 : last >= UpperInclusive);
     }
 
     /// <summary>The pieces of one read in walk order, and the packing of their pages into batches.</summary>
@@ -202,7 +208,8 @@ internal sealed partial class Lister
             Piece? tail = null;
             if (lowEdge is { } le && highEdge is { } he && le < he - 1)
             {
-                // IDs only grow: no row can appear inside these ends later, so 50 bounds them.
+                // The probes read these ends' IDs: 50 rows each, read with one page each; the
+                // range's edge ends them.
                 head = new Piece(lowerExclusive, le, descending, 1) { Counted = true, Count = PageSize };
                 tail = new Piece(he - 1, upperInclusive, descending, 1) { Counted = true, Count = PageSize };
                 (lowerExclusive, upperInclusive) = (le, he - 1);
