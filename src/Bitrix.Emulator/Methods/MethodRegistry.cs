@@ -24,6 +24,7 @@ internal sealed class MethodRegistry
         CrmDirectoryMethods.Register(registry);
         DealContactMethods.Register(registry);
         UserFieldMethods.Register(registry);
+        SystemMethods.Register(registry);
         return registry;
     }
 }

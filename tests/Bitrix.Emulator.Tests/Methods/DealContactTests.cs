@@ -46,7 +46,8 @@ public sealed class DealContactTests
         Assert.Equal(["Y", "N", "N"], bindings.Select(b => (string?)b!["IS_PRIMARY"]));
         Assert.Equal(30, (long)bindings[2]!["SORT"]!);
         Assert.Equal("22", (string?)deal["CONTACT_ID"]);
-        Assert.Equal(["22", "21", "23"], deal["CONTACT_IDS"]!.AsArray().Select(c => (string?)c));
+        Assert.False(deal.AsObject().ContainsKey("CONTACT_IDS"));
+        Assert.Equal([22L, 21L, 23L], item["item"]!["contactIds"]!.AsArray().Select(c => (long)c!));
         Assert.Equal(22, (long)item["item"]!["contactId"]!);
     }
 

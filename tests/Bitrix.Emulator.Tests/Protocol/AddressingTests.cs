@@ -137,12 +137,13 @@ public sealed class AddressingTests : PortalTestBase
     {
         var portal = InProcess();
 
-        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = 100 }, order = new { ID = "DESC" }, start = 5 });
-        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse("""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": 100}, "ORDER": {"ID": "DESC"}, "START": 5}"""));
-        var mixed = await portal.GetAsync("crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]=100&Order[ID]=DESC&Start=5");
+        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = 40 }, order = new { ID = "DESC" }, start = 50 });
+        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse("""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": 40}, "ORDER": {"ID": "DESC"}, "START": 50}"""));
+        var mixed = await portal.GetAsync("crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]=40&Order[ID]=DESC&Start=50");
         var get = await portal.GetAsync("crm.deal.get?ID=7");
 
-        Assert.Equal(Enumerable.Range(101, 15).Reverse().Select(i => (long)i), lower.Result.Ids());
+        // 80 rows match; the second page of 50 holds the last 30 of them.
+        Assert.Equal(Enumerable.Range(41, 30).Reverse().Select(i => (long)i), lower.Result.Ids());
         Assert.Equal(lower.Result!.ToJsonString(), upper.Result!.ToJsonString());
         Assert.Equal(lower.Result!.ToJsonString(), mixed.Result!.ToJsonString());
         Assert.Equal("7", (string)get.Result!["ID"]!);
