@@ -34,9 +34,14 @@ internal static class DealJson
 
     /// <summary>
     /// <c>{"result":[rows],"total":N}</c> with the first <paramref name="rows"/> deals: the 5-field select, or
-    /// <c>select: ["*"]</c> (every one of the 45 regular deal fields) when <paramref name="allFields"/>.
+    /// <c>select: ["*"]</c> (every one of the 44 regular fields a legacy deal row has: CONTACT_IDS is not among them) when <paramref name="allFields"/>.
     /// </summary>
-    public static async Task<byte[]> RowsAsync(int rows, bool allFields)
+    /// <remarks>
+    /// <paramref name="portalEscaped"/>: the bytes as the portal's JSON encoder escapes them (every non-ASCII
+    /// character as <c>\uxxxx</c>, <c>" &amp; &lt; &gt; '</c> in hex, <c>/</c> as <c>\/</c>), the emulator's wire
+    /// format; otherwise only what JSON requires is escaped.
+    /// </remarks>
+    public static async Task<byte[]> RowsAsync(int rows, bool allFields, bool portalEscaped = false)
     {
         await using var emulator = OpenEmulator(rows);
         using var http = new HttpClient(emulator.CreateHandler());
@@ -50,14 +55,15 @@ internal static class DealJson
             }
         }
 
-        var expectedFields = allFields ? 45 : FiveFields.Length;
+        var expectedFields = allFields ? 44 : FiveFields.Length;
         if (all.Count != rows || ((JsonObject)all[0]!).Count != expectedFields)
         {
             throw new InvalidOperationException($"expected {rows} rows of {expectedFields} fields, got {all.Count} of {((JsonObject)all[0]!).Count}");
         }
 
-        // Written as the portal (and the emulator) writes it: '+' of date offsets and Cyrillic text unescaped.
-        return Encoding.UTF8.GetBytes(new JsonObject { ["result"] = all, ["total"] = rows }.ToJsonString(WireFormat));
+        // '+' of date offsets is never escaped; Cyrillic text and '/' are escaped only in the portal's form.
+        var unescaped = Encoding.UTF8.GetBytes(new JsonObject { ["result"] = all, ["total"] = rows }.ToJsonString(WireFormat));
+        return portalEscaped ? Bitrix.Emulator.Protocol.PortalJsonEscaping.Apply(unescaped) : unescaped;
     }
 
     /// <summary>The emulator's own answer (the whole envelope with <c>time</c>) to a first <c>crm.deal.list</c> page.</summary>

@@ -38,6 +38,20 @@ public class CallTests(PortalFixture portal) : IClassFixture<PortalFixture>
     }
 
     [Fact]
+    public async Task Scope_and_methods_tell_what_the_webhook_may_call()
+    {
+        var scope = await Cli.RunAsync("call", "scope", "--webhook", portal.Webhook);
+        var methods = await Cli.RunAsync("call", "methods", "scope=crm", "--webhook", portal.Webhook);
+
+        Assert.Equal(0, scope.ExitCode);
+        Assert.Equal(["crm", "department", "task", "user"], JsonNode.Parse(scope.Out)!.AsArray().Select(v => (string)v!));
+        Assert.Equal(0, methods.ExitCode);
+        var names = JsonNode.Parse(methods.Out)!.AsArray().Select(v => (string)v!).ToList();
+        Assert.Contains("crm.deal.list", names);
+        Assert.All(names, n => Assert.StartsWith("crm.", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_portal_error_is_one_line_and_exit_code_1()
     {
         var run = await Cli.RunAsync("call", "crm.deal.get", "id=999999", "-w", portal.Webhook);

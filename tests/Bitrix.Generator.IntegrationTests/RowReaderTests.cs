@@ -48,6 +48,54 @@ public class RowReaderTests
         Assert.Equal(new DateOnly(2023, 1, 9), Read($$"""{"BEGINDATE":"{{text}}"}""").Begindate);
     }
 
+    // Portals print a date-only value as midnight UTC shown in their zone (b24restdocs
+    // api-reference/crm/deals/crm-deal-get.md: "BEGINDATE": "2024-08-30T02:00:00+02:00"); older answers and
+    // other writers give midnight of the zone. Both mean the same calendar day, east and west of UTC.
+    [Theory]
+    [InlineData("2024-05-01T03:00:00+03:00")]
+    [InlineData("2024-05-01T02:00:00+02:00")]
+    [InlineData("2024-04-30T19:00:00-05:00")]
+    [InlineData("2024-04-30T14:00:00-10:00")]
+    [InlineData("2024-05-01T14:00:00+14:00")]
+    [InlineData("2024-05-01T05:30:00+05:30")]
+    [InlineData("2024-04-30T20:30:00-03:30")]
+    [InlineData("2024-05-01T00:00:00+03:00")]
+    [InlineData("2024-05-01T00:00:00-05:00")]
+    [InlineData("2024-05-01T00:00:00+00:00")]
+    [InlineData("2024-05-01T00:00:00Z")]
+    [InlineData("2024-05-01T03:00:00\\u002B03:00")]
+    [InlineData("2024-04-30T19:00:00\\u002D05:00")]
+    [InlineData("2024-05-01")]
+    [InlineData("01.05.2024")]
+    public void A_date_only_value_is_the_day_the_portal_meant_in_both_forms_east_and_west(string text)
+    {
+        var deal = Read($$"""{"BEGINDATE":"{{text}}","CLOSEDATE":"{{text}}"}""");
+
+        Assert.Equal(new DateOnly(2024, 5, 1), deal.Begindate);
+        Assert.Equal(new DateOnly(2024, 5, 1), deal.Closedate);
+        Assert.Null(deal.AdditionalData);
+    }
+
+    [Fact]
+    public void A_row_escaped_as_the_portal_escapes_it_reads_like_the_plain_row()
+    {
+        // The portal's json_encode flags: non-ASCII as \uxxxx, the five HTML-sensitive characters as
+        // \u0022 \u0026 \u003C \u003E \u0027, and the slash as \/ (crm-deal-get.md: "[B]Example comment[\/B]").
+        var plain = Read("""
+            {"ID":"410","TITLE":"Сделка \"A\" & <b>'x'</b> № 1/2 😀","OPPORTUNITY":"1000000.00","OPENED":"Y","BEGINDATE":"2024-08-30T02:00:00+02:00","DATE_CREATE":"2024-08-30T14:29:00+02:00","COMMENTS":"[B]Example comment[/B]","STAGE_ID":"C1:NEW"}
+            """);
+        var escaped = Read("""
+            {"ID":"410","TITLE":"\u0421\u0434\u0435\u043b\u043a\u0430 \u0022A\u0022 \u0026 \u003Cb\u003E\u0027x\u0027\u003C\/b\u003E \u2116 1\/2 \ud83d\ude00","OPPORTUNITY":"1000000.00","OPENED":"Y","BEGINDATE":"2024-08-30T02:00:00+02:00","DATE_CREATE":"2024-08-30T14:29:00+02:00","COMMENTS":"[B]Example comment[\/B]","STAGE_ID":"C1:NEW"}
+            """);
+
+        Assert.Equal(plain, escaped);
+        Assert.Equal("Сделка \"A\" & <b>'x'</b> № 1/2 😀", escaped.Title);
+        Assert.Equal("[B]Example comment[/B]", escaped.Comments);
+        Assert.Equal(new DateOnly(2024, 8, 30), escaped.Begindate);
+        Assert.Equal(1000000.00m, escaped.Opportunity);
+        Assert.Null(escaped.AdditionalData);
+    }
+
     [Fact]
     public void Escaped_names_and_values_read_like_plain_ones()
     {

@@ -154,6 +154,13 @@ internal static class ValueComparer
 
                 break;
             case FieldKind.Date:
+                // Date-only values compare by calendar day: 2024-05-01 equals the stored 2024-05-01T03:00:00+03:00.
+                if (SeedData.TryParseInstant(a, out var day1) && SeedData.TryParseInstant(b, out var day2))
+                {
+                    return SeedData.PortalDay(day1).CompareTo(SeedData.PortalDay(day2));
+                }
+
+                break;
             case FieldKind.DateTime:
                 if (SeedData.TryParseInstant(a, out var ta) && SeedData.TryParseInstant(b, out var tb))
                 {

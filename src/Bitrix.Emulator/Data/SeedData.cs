@@ -133,7 +133,21 @@ internal sealed class SeedData
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
 
-    public static string FormatDate(DateOnly value) => FormatDateTime(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), PortalOffset));
+    /// <summary>
+    /// A date-only value as the portal prints it: midnight UTC of the day, shown in the portal's zone
+    /// (<c>2024-05-01T03:00:00+03:00</c> on a portal three hours east of UTC).
+    /// </summary>
+    public static string FormatDate(DateOnly value) => FormatDateTime(new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+
+    /// <summary>The calendar day of a stored date-only value, or of a date written to one, in the portal's zone.</summary>
+    public static DateOnly PortalDay(DateTimeOffset value)
+    {
+        // At the very ends of the calendar the portal's clock cannot be shown: the day as written.
+        var local = value.UtcTicks + PortalOffset.Ticks;
+        return local >= DateTime.MinValue.Ticks && local <= DateTime.MaxValue.Ticks
+            ? DateOnly.FromDateTime(new DateTime(local))
+            : DateOnly.FromDateTime(value.DateTime);
+    }
 
     private DateTimeOffset Created(string entity, long id) => Epoch.AddMinutes(Ordinal(entity, id) * 7 + Range(entity, id, "created", 0, 6));
 

@@ -36,10 +36,16 @@ internal static class CrmLegacyMethods
             throw PortalError.Legacy("Parameter 'filter' must be array.");
         }
 
+        var orderNode = context.Params["order"];
+        if (orderNode is JsonValue && !string.IsNullOrEmpty(JsonValues.AsString(orderNode)))
+        {
+            throw PortalError.Legacy("Parameter 'order' must be array.");
+        }
+
         var filter = FilterParser.Parse(JsonValues.AsObject(filterNode), table.Catalog, k => k, strict: false);
-        var order = RowFormat.Order(table.Catalog, context.Params["order"]);
+        var order = RowFormat.Order(table.Catalog, orderNode);
         var select = RowFormat.Select(table.Catalog, context.Params["select"]);
-        var page = ListEngine.Run(table, filter, order, RowFormat.Start(context.Params));
+        var page = LegacyPage(table, filter, order, RowFormat.Start(context.Params));
         context.Paged(page);
         var rows = new JsonArray();
         foreach (var row in page.Rows)
@@ -48,6 +54,22 @@ internal static class CrmLegacyMethods
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The legacy list builder pages by page number, not by offset: <c>start</c> is rounded down to a
+    /// multiple of the page size, and a page number past the last page gives the first page again
+    /// (with its <c>next</c>), never an empty page.
+    /// </summary>
+    private static ListPage LegacyPage(EntityTable table, FilterGroup filter, IReadOnlyList<OrderKey> order, long start)
+    {
+        if (start < 0)
+        {
+            return ListEngine.Run(table, filter, order, start);
+        }
+
+        var page = ListEngine.Run(table, filter, order, start / ListEngine.PageSize * ListEngine.PageSize);
+        return page.Rows.Count == 0 && page.Total > 0 ? ListEngine.Run(table, filter, order, 0) : page;
     }
 
     public static JsonNode Get(CallContext context, EntityTable table)
@@ -91,7 +113,11 @@ internal static class CrmLegacyMethods
     public static JsonNode Update(CallContext context, EntityTable table)
     {
         var row = FindRow(context, table);
-        var fields = context.Params.GetObject("fields") ?? throw PortalError.Legacy("Parameter 'fields' must be array.");
+
+        // Without fields the update changes nothing and still succeeds: the fields default to an empty set.
+        var fields = context.Params.Has("fields")
+            ? context.Params.GetObject("fields") ?? throw PortalError.Legacy("Parameter 'fields' must be array.")
+            : new JsonObject();
         var values = table.Materialise(row);
         Apply(context, table, values, fields, isAdd: false);
         values["DATE_MODIFY"] = SeedData.FormatDateTime(context.Now);

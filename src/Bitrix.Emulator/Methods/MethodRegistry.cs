@@ -26,6 +26,7 @@ internal sealed class MethodRegistry
         UserFieldMethods.Register(registry);
         CrmTypeMethods.Register(registry);
         EventMethods.Register(registry);
+        SystemMethods.Register(registry);
         return registry;
     }
 }

@@ -6,7 +6,7 @@ using Bitrix.Emulator.Protocol;
 namespace Bitrix.Emulator.Methods;
 
 /// <summary>Shared reading of list parameters and writing of rows in the legacy (string-valued) shape.</summary>
-internal static class RowFormat
+internal static partial class RowFormat
 {
     /// <summary>The fields a <c>select</c> names: <c>*</c> = regular fields, <c>UF_*</c> = user fields, multifields only by name. ID always.</summary>
     public static List<FieldDef> Select(EntityCatalog catalog, JsonNode? select, Func<string, string?>? mapKey = null)
@@ -59,12 +59,27 @@ internal static class RowFormat
         return start < 0 ? -1 : start;
     }
 
-    /// <summary>A row as legacy handlers print it: every value a string or null, multifields only when present.</summary>
+    /// <summary>
+    /// A row as legacy handlers print it: every value a string or null, multifields only when present.
+    /// The link lists a deal keeps of its contacts and a contact of its companies are never printed
+    /// (crm.deal.get/list do not give CONTACT_IDS, crm.contact.get/list not COMPANY_IDS): they can be written, not read here.
+    /// </summary>
     public static JsonObject Legacy(EntityTable table, Row row, IEnumerable<FieldDef> fields)
     {
         var obj = new JsonObject();
+        var hidden = table.Name switch
+        {
+            "crm.deal" => "CONTACT_IDS",
+            "crm.contact" => "COMPANY_IDS",
+            _ => null,
+        };
         foreach (var field in fields)
         {
+            if (field.Name == hidden)
+            {
+                continue;
+            }
+
             var value = table.GetValue(row, field.Name);
             if (field.IsMultifield)
             {
@@ -129,6 +144,16 @@ internal static class RowFormat
         return field.IsMultiple && scalar is not null ? new[] { scalar } : scalar;
     }
 
+    /// <summary>A cast of text to a number as PHP does it: the longest leading number (<c>"12abc"</c> is 12), else 0.</summary>
+    private static decimal LeadingNumber(string text)
+    {
+        var match = LeadingNumberPattern().Match(text);
+        return match.Success && decimal.TryParse(match.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0m;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LeadingNumberPattern();
+
     private static string? Scalar(FieldDef field, JsonNode? node)
     {
         if (node is JsonValue value && value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
@@ -146,12 +171,13 @@ internal static class RowFormat
         // Instants at the very ends of the calendar cannot be shown in the portal's offset: kept as written.
         if (field.Kind is FieldKind.Date or FieldKind.DateTime && SeedData.TryParseInstant(text, out var t) && t.UtcDateTime.Year is > 1 and < 9999)
         {
-            return field.Kind == FieldKind.Date ? SeedData.FormatDate(DateOnly.FromDateTime(t.Date)) : SeedData.FormatDateTime(t);
+            return field.Kind == FieldKind.Date ? SeedData.FormatDate(SeedData.PortalDay(t)) : SeedData.FormatDateTime(t);
         }
 
-        if (field.Kind == FieldKind.Number && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        if (field.Kind == FieldKind.Number)
         {
-            return d.ToString("0.00", CultureInfo.InvariantCulture);
+            // The field is a double: the portal casts what it is given, so text that is no number is stored as 0.00.
+            return (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : LeadingNumber(text)).ToString("0.00", CultureInfo.InvariantCulture);
         }
 
         return text;

@@ -69,7 +69,8 @@ internal static class Envelope
             node.WriteTo(writer);
         }
 
-        return buffer.ToArray();
+        // The writer escapes only what JSON requires; the portal escapes far more (see PortalJsonEscaping).
+        return PortalJsonEscaping.Apply(buffer.ToArray());
     }
 
     /// <summary>

@@ -160,14 +160,14 @@ public sealed class BatchTests : PortalTestBase
         var answer = await portal.BatchAsync(new Dictionary<string, string>
         {
             ["first"] = "crm.deal.list?select[]=ID&select[]=CONTACT_ID&filter[>CONTACT_ID]=0&order[ID]=DESC",
-            ["deal"] = "crm.deal.get?id=$result[first][0][ID]",
-            ["contacts"] = "crm.contact.list?filter[@ID]=$result[deal][CONTACT_IDS]&select[]=ID",
+            ["deal"] = "crm.item.get?entityTypeId=2&id=$result[first][0][ID]",
+            ["contacts"] = "crm.contact.list?filter[@ID]=$result[deal][item][contactIds]&select[]=ID",
         });
 
         var result = answer.Result!;
         var first = result["result"]!["first"]![0]!;
-        Assert.Equal((string)first["ID"]!, (string)result["result"]!["deal"]!["ID"]!);
-        // CONTACT_IDS is a list: the whole-value reference hands the list itself to the filter.
+        Assert.Equal(long.Parse((string)first["ID"]!, CultureInfo.InvariantCulture), (long)result["result"]!["deal"]!["item"]!["id"]!);
+        // contactIds is a list: the whole-value reference hands the list itself to the filter.
         Assert.Equal([long.Parse((string)first["CONTACT_ID"]!, CultureInfo.InvariantCulture)], result["result"]!["contacts"].Ids());
     }
 

@@ -19,7 +19,6 @@ public sealed class CostModelTests : PortalTestBase
     [InlineData(0, 50)]
     [InlineData(50, 50)]
     [InlineData(100, 20)]
-    [InlineData(120, 0)]
     public async Task A_list_page_costs_two_ms_plus_nine_us_per_skipped_or_returned_row_plus_half_a_us_per_counted_row(int start, int rows)
     {
         var portal = InProcess();

@@ -141,14 +141,15 @@ public sealed class AddressingTests : PortalTestBase
     {
         var portal = InProcess();
         var ids = await portal.IdsAsync("crm.deal");
-        var bound = ids[99];
+        var bound = ids[39];
 
-        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = bound }, order = new { ID = "DESC" }, start = 5 });
-        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse($$"""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": {{bound}}}, "ORDER": {"ID": "DESC"}, "START": 5}"""));
-        var mixed = await portal.GetAsync($"crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]={bound}&Order[ID]=DESC&Start=5");
+        var lower = await portal.PostJsonAsync("crm.deal.list", new { select = new[] { "ID", "TITLE" }, filter = new Dictionary<string, object> { [">ID"] = bound }, order = new { ID = "DESC" }, start = 50 });
+        var upper = await portal.PostJsonAsync("crm.deal.list", JsonNode.Parse($$"""{"SELECT": ["ID", "TITLE"], "FILTER": {">ID": {{bound}}}, "ORDER": {"ID": "DESC"}, "START": 50}"""));
+        var mixed = await portal.GetAsync($"crm.deal.list?Select[]=ID&Select[]=TITLE&Filter[%3EID]={bound}&Order[ID]=DESC&Start=50");
         var get = await portal.GetAsync($"crm.deal.get?ID={ids[6]}");
 
-        Assert.Equal(ids.Skip(100).Reverse().Skip(5), lower.Result.Ids());
+        // 80 rows match; the second page of 50 holds the last 30 of them.
+        Assert.Equal(ids.Skip(40).Reverse().Skip(50), lower.Result.Ids());
         Assert.Equal(lower.Result!.ToJsonString(), upper.Result!.ToJsonString());
         Assert.Equal(lower.Result!.ToJsonString(), mixed.Result!.ToJsonString());
         Assert.Equal(ids[6].ToString(CultureInfo.InvariantCulture), (string)get.Result!["ID"]!);

@@ -1245,7 +1245,7 @@ namespace Bitrix
             return ReadBooleanElement(e, out value);
         }
 
-        /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T00:00:00+03:00</c> (the portal's calendar day) or <c>02.09.2024</c>.</summary>
+        /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T03:00:00+03:00</c> or <c>2024-09-02T00:00:00+03:00</c> (see <see cref="CalendarDay"/>) or <c>02.09.2024</c>.</summary>
         public static bool ReadDate(global::System.Text.Json.JsonElement e, out global::System.DateOnly? value)
         {
             var raw = Raw(e);
@@ -1265,8 +1265,7 @@ namespace Bitrix
 
                         if (TryIsoOffset(text, out var fast))
                         {
-                            // The calendar day as the portal wrote it, whatever the offset.
-                            value = global::System.DateOnly.FromDateTime(fast.DateTime);
+                            value = CalendarDay(fast);
                             return true;
                         }
                     }
@@ -1280,6 +1279,16 @@ namespace Bitrix
 
             return ReadDateElement(e, out value);
         }
+
+        /// <summary>
+        /// The calendar day a date-only value stands for. Portals print one as midnight UTC shown in their zone
+        /// (<c>2024-05-01T03:00:00+03:00</c>, <c>2024-04-30T19:00:00-05:00</c>): that is the UTC day. A value at
+        /// midnight of its own zone (<c>2024-05-01T00:00:00+03:00</c>) is that day; any other time, the day in its zone.
+        /// </summary>
+        private static global::System.DateOnly CalendarDay(global::System.DateTimeOffset t)
+            => t.TimeOfDay != global::System.TimeSpan.Zero && t.UtcDateTime.TimeOfDay == global::System.TimeSpan.Zero
+                ? global::System.DateOnly.FromDateTime(t.UtcDateTime)
+                : global::System.DateOnly.FromDateTime(t.DateTime);
 
         /// <summary>Reads a date and time with its offset (ISO 8601); a value without an offset is taken as UTC.</summary>
         public static bool ReadDateTime(global::System.Text.Json.JsonElement e, out global::System.DateTimeOffset? value)
@@ -1405,7 +1414,7 @@ namespace Bitrix
             }
         }
 
-        /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T00:00:00+03:00</c> (the portal's calendar day) or <c>02.09.2024</c>.</summary>
+        /// <summary>Reads a date: <c>2024-09-02</c>, <c>2024-09-02T03:00:00+03:00</c> or <c>2024-09-02T00:00:00+03:00</c> (see <see cref="CalendarDay"/>) or <c>02.09.2024</c>.</summary>
         private static bool ReadDateElement(global::System.Text.Json.JsonElement e, out global::System.DateOnly? value)
         {
             value = null;
@@ -1421,8 +1430,7 @@ namespace Bitrix
 
             if (TryRawString(e, out var utf8) && TryIsoOffset(utf8, out var fast))
             {
-                // The calendar day as the portal wrote it, whatever the offset.
-                value = global::System.DateOnly.FromDateTime(fast.DateTime);
+                value = CalendarDay(fast);
                 return true;
             }
 
@@ -1436,7 +1444,7 @@ namespace Bitrix
 
             if (global::System.DateTimeOffset.TryParse(text, global::System.Globalization.CultureInfo.InvariantCulture, global::System.Globalization.DateTimeStyles.None, out var t))
             {
-                value = global::System.DateOnly.FromDateTime(t.DateTime);
+                value = CalendarDay(t);
                 return true;
             }
 
