@@ -38,8 +38,8 @@ public class BatchReferenceTextTests
     public async Task Typed_UpdateManyAsync_stores_reference_text_unaltered()
     {
         await using var portal = new PortalScope(deals: 60);
-        var ids = Enumerable.Range(1, 60).Select(i => (long)i).ToList();
-        var texts = ids.Select(id => id % 7 == 0 ? $"moved from $result[{id % 3}] to $next[0]" : $"plain {id}").ToList();
+        var ids = (await portal.Emulator.GetIdsAsync("crm.deal")).ToList();
+        var texts = ids.Select((id, i) => i % 7 == 0 ? $"moved from $result[{i % 3}] to $next[0]" : $"plain {id}").ToList();
 
         var updated = await portal.Client.Crm.Deal.UpdateManyAsync(ids.Select((id, i) => (id, new DealFields { Comments = texts[i] })));
 
