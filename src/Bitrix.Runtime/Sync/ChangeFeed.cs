@@ -157,13 +157,14 @@ public sealed class ChangeFeed : IAsyncEnumerable<JsonElement>
                 }
             }
 
+            // The position moves before the row is handed out: a caller that stores the checkpoint
+            // after handling a row resumes after it.
+            _lastId = id ?? _lastId;
             if (deliver)
             {
                 Delivered++;
                 yield return row;
             }
-
-            _lastId = id ?? _lastId;
         }
 
         var startedAt = _startedAt ?? observer.PortalStart ?? clientStart.AddTicks(-(clientStart.Ticks % TimeSpan.TicksPerSecond));
