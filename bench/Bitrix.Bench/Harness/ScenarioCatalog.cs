@@ -15,6 +15,7 @@ internal static class ScenarioCatalog
         new BulkAddScenario(),
         new ExportScenario(),
         new ExportScenario(faults: true),
+        new SyncScenario(),
     ];
 
     /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>

@@ -38,6 +38,11 @@ public sealed class ChangeFeed : IAsyncEnumerable<JsonElement>
             throw new ArgumentException("Changes are read with an ID cursor; offsets give no position to resume from. Use ListStrategy.ParallelCursor, ChainedCursor or Auto.", nameof(options));
         }
 
+        if (options.Strategy is ListStrategy.ParallelCursor && since.Since is not null)
+        {
+            throw new ArgumentException("The parallel cursor ends each ID piece at the number of rows it counted, and rows enter a modification-time filter while it reads: it would skip rows. Changes since a checkpoint are read with ListStrategy.ChainedCursor (or Auto).", nameof(options));
+        }
+
         if (options.Overlap < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "The overlap cannot be negative.");
@@ -119,7 +124,10 @@ public sealed class ChangeFeed : IAsyncEnumerable<JsonElement>
         var clientStart = DateTimeOffset.UtcNow;
         var listOptions = new ListOptions
         {
-            Strategy = _options.Strategy == ListStrategy.Auto ? ListStrategy.ParallelCursor : _options.Strategy,
+            // Without a modification-time filter rows can only leave an ID range, and the parallel
+            // cursor's counted pieces stay exact; with one, edited rows enter ranges already
+            // counted, and only the chained cursor, which walks to the end of the range, is exact.
+            Strategy = _options.Strategy != ListStrategy.Auto ? _options.Strategy : _since.Since is null ? ListStrategy.ParallelCursor : ListStrategy.ChainedCursor,
             IdKey = _options.IdKey,
             WrapperKey = _options.WrapperKey,
             Progress = _options.Progress,

@@ -4,9 +4,10 @@ namespace Bitrix;
 public sealed class ChangeOptions
 {
     /// <summary>
-    /// The cursor that reads the changed rows: <see cref="ListStrategy.ParallelCursor"/> (also for
-    /// <see cref="ListStrategy.Auto"/>) or <see cref="ListStrategy.ChainedCursor"/>. Offsets cannot
-    /// give a resumable position and are refused.
+    /// The cursor that reads the changed rows. <see cref="ListStrategy.Auto"/>: the parallel cursor
+    /// for a first, unfiltered read, the chained cursor for changes since a checkpoint (edited rows
+    /// enter the filtered ID ranges while they are read, which the parallel cursor's counted pieces
+    /// would miss, so it is refused then). Offsets give no resumable position and are refused.
     /// </summary>
     public ListStrategy Strategy { get; set; } = ListStrategy.Auto;
 
