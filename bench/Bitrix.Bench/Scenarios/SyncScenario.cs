@@ -57,7 +57,7 @@ internal sealed class SyncScenario : IScenario
         var select = new JsonArray("ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "DATE_CREATE", "DATE_MODIFY");
         var rows = new List<SyncRow>();
 
-        var export = await MeasureAsync(control, "full export (ListAllAsync, parallel cursor)", async () =>
+        var export = await MeasureAsync(control, plan.Plan.DrainPerSecond, "full export (ListAllAsync, parallel cursor)", async () =>
         {
             long n = 0;
             await foreach (var unused in client.ListAllAsync("crm.deal.list", new JsonObject { ["select"] = select.DeepClone() }, new ListOptions { Strategy = ListStrategy.ParallelCursor }, cancellationToken).ConfigureAwait(false))
@@ -71,7 +71,7 @@ internal sealed class SyncScenario : IScenario
 
         var first = client.ChangesAsync("crm.deal.list", null, new JsonObject { ["select"] = select.DeepClone() }, cancellationToken: cancellationToken);
         var known = new List<long>(deals);
-        rows.Add(await MeasureAsync(control, "sync, first run (everything)", async () =>
+        rows.Add(await MeasureAsync(control, plan.Plan.DrainPerSecond, "sync, first run (everything)", async () =>
         {
             await foreach (var row in first.ConfigureAwait(false))
             {
@@ -88,7 +88,7 @@ internal sealed class SyncScenario : IScenario
 
         var next = client.ChangesAsync("crm.deal.list", first.Checkpoint, new JsonObject { ["select"] = select.DeepClone() }, cancellationToken: cancellationToken);
         var got = new HashSet<long>();
-        var sync = await MeasureAsync(control, $"sync, next run ({changed.Count} changed)", async () =>
+        var sync = await MeasureAsync(control, plan.Plan.DrainPerSecond, $"sync, next run ({changed.Count} changed)", async () =>
         {
             await foreach (var row in next.ConfigureAwait(false))
             {
@@ -106,7 +106,7 @@ internal sealed class SyncScenario : IScenario
         var gone = known.OrderBy(_ => random.Next()).Take((int)Math.Round(known.Count * deletedShare)).ToList();
         await CheckAllAsync(report, "delete", await client.CallManyAsync("crm.deal.delete", gone.Select(id => new JsonObject { ["id"] = id }), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         IReadOnlyList<long> deleted = [];
-        rows.Add(await MeasureAsync(control, $"deletions by ID sets ({gone.Count} deleted)", async () =>
+        rows.Add(await MeasureAsync(control, plan.Plan.DrainPerSecond, $"deletions by ID sets ({gone.Count} deleted)", async () =>
         {
             deleted = await client.FindDeletedAsync("crm.deal.list", known, cancellationToken: cancellationToken).ConfigureAwait(false);
             return deleted.Count;
@@ -145,14 +145,12 @@ internal sealed class SyncScenario : IScenario
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private static async Task<SyncRow> MeasureAsync(EmulatorControl control, string phase, Func<Task<long>> body, CancellationToken cancellationToken)
+    private static async Task<SyncRow> MeasureAsync(EmulatorControl control, double drainPerSecond, string phase, Func<Task<long>> body, CancellationToken cancellationToken)
     {
-        // Start from an empty bucket, so that phases do not pay for each other's requests.
-        while ((await control.StatsAsync(cancellationToken).ConfigureAwait(false)).BucketLevel > 0.5)
-        {
-            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
-        }
-
+        // Start from an empty bucket, so that phases do not pay for each other's requests: the
+        // level the portal last counted drains at the plan's rate.
+        var level = (await control.StatsAsync(cancellationToken).ConfigureAwait(false)).BucketLevel;
+        await Task.Delay(TimeSpan.FromSeconds(level / drainPerSecond + 1), cancellationToken).ConfigureAwait(false);
         var before = await control.StatsAsync(cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var rows = await body().ConfigureAwait(false);
