@@ -4,7 +4,7 @@ using Bitrix.Export;
 
 namespace Bitrix.Cli;
 
-/// <summary>The <c>bitrix</c> command line: <c>export</c>, <c>call</c> and <c>schema pull</c>.</summary>
+/// <summary>The <c>bitrix</c> command line: <c>export</c>, <c>call</c>, <c>schema pull</c> and <c>sync</c>.</summary>
 internal static class BitrixCli
 {
     /// <summary>Runs the tool in-process (tests pass a context with their own consoles and client settings).</summary>
@@ -15,6 +15,7 @@ internal static class BitrixCli
             ExportCommand.Create(context),
             CallCommand.Create(context),
             SchemaCommand.Create(context),
+            SyncCommand.Create(context),
         };
         return Bitrix.Export.CommandLine.RunAsync(root, args, context, cancellationToken);
     }

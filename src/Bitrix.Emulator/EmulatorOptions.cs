@@ -69,6 +69,12 @@ public sealed class EmulatorOptions
     /// <summary>Deal inserts plus deletes per second made while clients read (0: none). IDs keep increasing.</summary>
     public double MutateRate { get; set; }
 
+    /// <summary>
+    /// Modifications of existing deals per second made while clients read (0: none): a changed
+    /// amount and title, <c>DATE_MODIFY</c> set from the portal clock, as an edit on the portal would.
+    /// </summary>
+    public double MutateModifyRate { get; set; }
+
     /// <summary>Seed of the data, the fault choices and the mutations.</summary>
     public int Seed { get; set; } = 1;
 

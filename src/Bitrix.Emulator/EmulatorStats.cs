@@ -39,6 +39,9 @@ public sealed record EmulatorStats
     /// <summary>Rows deleted by the mutation process.</summary>
     public long MutationDeletes { get; init; }
 
+    /// <summary>Rows modified by the mutation process.</summary>
+    public long MutationModifies { get; init; }
+
     /// <summary>OAuth token refreshes served by <c>/oauth/token/</c>.</summary>
     public long TokenRefreshes { get; init; }
 

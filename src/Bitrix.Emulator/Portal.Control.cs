@@ -128,6 +128,7 @@ internal sealed partial class Portal
             ["maxIds"] = maxIds,
             ["mutationInserts"] = stats.MutationInserts,
             ["mutationDeletes"] = stats.MutationDeletes,
+            ["mutationModifies"] = stats.MutationModifies,
             ["tokenRefreshes"] = stats.TokenRefreshes,
             ["internalFailures"] = stats.InternalFailures,
             ["lastInternalFailure"] = stats.LastInternalFailure,

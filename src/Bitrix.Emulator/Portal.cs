@@ -122,7 +122,7 @@ internal sealed partial class Portal : IDisposable
 
     private void StartMutator()
     {
-        _mutator = Options.MutateRate > 0 ? new Mutator(this, Options.MutateRate, Options.Seed) : null;
+        _mutator = Options.MutateRate > 0 || Options.MutateModifyRate > 0 ? new Mutator(this, Options.MutateRate, Options.MutateModifyRate, Options.Seed) : null;
     }
 
     public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request, CancellationToken cancellationToken)

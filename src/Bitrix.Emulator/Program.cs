@@ -37,6 +37,7 @@ internal static class Program
         ["--fault-kinds"] = ("500,502html,503,reset,truncate,slow,cut,cutshort,empty,html200", (o, v) => o.FaultKinds = [.. FaultInjector.ParseKinds(v)]),
         ["--slow-delay"] = ("seconds a slow answer is held back", (o, v) => o.SlowDelay = TimeSpan.FromSeconds(Num(v))),
         ["--mutate-rate"] = ("deal inserts + deletes per second", (o, v) => o.MutateRate = Num(v)),
+        ["--mutate-modify-rate"] = ("deal modifications per second (DATE_MODIFY from the portal clock)", (o, v) => o.MutateModifyRate = Num(v)),
         ["--seed"] = ("seed of data, faults and mutations", (o, v) => o.Seed = Int(v)),
         ["--oauth-client-id"] = ("OAuth client id", (o, v) => o.OAuthClientId = v),
         ["--oauth-client-secret"] = ("OAuth client secret", (o, v) => o.OAuthClientSecret = v),

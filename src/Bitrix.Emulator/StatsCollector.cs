@@ -14,6 +14,7 @@ internal sealed class StatsCollector
     private long _rejected429;
     private long _inserts;
     private long _deletes;
+    private long _modifies;
     private long _refreshes;
 
     private long _internalFailures;
@@ -46,6 +47,8 @@ internal sealed class StatsCollector
 
     public void Deleted() => Interlocked.Increment(ref _deletes);
 
+    public void Modified() => Interlocked.Increment(ref _modifies);
+
     public void Refreshed() => Interlocked.Increment(ref _refreshes);
 
     public void Reset()
@@ -54,7 +57,7 @@ internal sealed class StatsCollector
         _faults.Clear();
         _calls.Clear();
         _operating.Clear();
-        _internalFailures = _requests = _rejected503 = _rejected429 = _inserts = _deletes = _refreshes = 0;
+        _internalFailures = _requests = _rejected503 = _rejected429 = _inserts = _deletes = _modifies = _refreshes = 0;
         LastInternalFailure = null;
     }
 
@@ -72,6 +75,7 @@ internal sealed class StatsCollector
         MaxIds = maxIds,
         MutationInserts = Interlocked.Read(ref _inserts),
         MutationDeletes = Interlocked.Read(ref _deletes),
+        MutationModifies = Interlocked.Read(ref _modifies),
         TokenRefreshes = Interlocked.Read(ref _refreshes),
         InternalFailures = Interlocked.Read(ref _internalFailures),
         LastInternalFailure = LastInternalFailure,

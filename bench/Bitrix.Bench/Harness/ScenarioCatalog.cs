@@ -16,6 +16,7 @@ internal static class ScenarioCatalog
         new ExportScenario(),
         new ExportScenario(faults: true),
         new EventsEndpointScenario(),
+        new SyncScenario(),
     ];
 
     /// <summary>Subcommands the scenarios start in processes of their own; not listed in the help.</summary>

@@ -52,9 +52,9 @@ internal sealed partial class Lister
         _logger = logger;
     }
 
-    public async IAsyncEnumerable<JsonElement> ListAsync(string method, JsonObject? parameters, ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<JsonElement> ListAsync(string method, JsonObject? parameters, ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken, ListObserver? observer = null)
     {
-        var run = new Run(method, new ListQuery(parameters, ListMethodProfile.For(method, options)), options, _waitReason);
+        var run = new Run(method, new ListQuery(parameters, ListMethodProfile.For(method, options)), options, _waitReason) { Observer = observer };
         var strategy = Choose(run, options.Strategy);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var rows = strategy switch
@@ -120,6 +120,7 @@ internal sealed partial class Lister
             ],
             cancellationToken).ConfigureAwait(false);
         run.Requests++;
+        run.Observer?.Probed(probes.Values.Select(p => p.Time));
         var lowIds = ProbeIds(run, probes, "low");
         var highIds = ProbeIds(run, probes, "high");
         long? low = lowIds.Count > 0 ? lowIds[0] : null;
@@ -407,6 +408,8 @@ internal sealed partial class Lister
         public string Method { get; } = method;
 
         public ListQuery Query { get; } = query;
+
+        public ListObserver? Observer { get; init; }
 
         public long Rows { get; set; }
 
