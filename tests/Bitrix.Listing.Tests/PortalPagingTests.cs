@@ -33,15 +33,18 @@ public sealed class PortalPagingTests
     {
         // 2,600 deals; before the first batch of offset pages runs, the last 200 are deleted: the pages at
         // 2,400..2,550 now lie past the total and the server answers each with the first page again.
-        var deleter = new DeleteBeforeFirstBatch(Enumerable.Range(2_401, 200));
+        var deleter = new DeleteBeforeFirstBatch();
         await using var portal = new Portal(o => o.Deals = 2_600, deleter.Wrap);
+        var all = await portal.Emulator.GetIdsAsync("crm.deal");
+        deleter.Ids = [.. all.Skip(2_400)];
+        deleter.FirstId = all[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var ids = await portal.ListIdsAsync("crm.deal.list", new JsonObject { ["select"] = new JsonArray("ID") }, ListStrategy.Offset);
 
         Assert.True(deleter.Deleted == 200, $"deleted {deleter.Deleted}");
         Assert.True(deleter.FirstPageAgain > 0, "no page past the end was asked for: the test proves nothing");
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(Enumerable.Range(1, 2_400).Select(i => (long)i), ids);
+        Assert.Equal(all.Take(2_400), ids);
     }
 
     [Theory]
@@ -75,10 +78,15 @@ public sealed class PortalPagingTests
     }
 
     /// <summary>Deletes the given deals through the portal itself just before the first batch reaches it, then counts first pages served again.</summary>
-    private sealed class DeleteBeforeFirstBatch(IEnumerable<int> ids)
+    private sealed class DeleteBeforeFirstBatch
     {
-        private readonly List<int> _ids = [.. ids];
         private int _started;
+
+        /// <summary>The seeded IDs to delete (the portal's IDs have holes: they are looked up).</summary>
+        public List<long> Ids { get; set; } = [];
+
+        /// <summary>The first seeded ID, as the first page starts with it.</summary>
+        public string FirstId { get; set; } = string.Empty;
 
         public int Deleted { get; private set; }
 
@@ -96,7 +104,7 @@ public sealed class PortalPagingTests
                 if (IsBatch(uri) && Interlocked.Exchange(ref owner._started, 1) == 0)
                 {
                     var root = new Uri(uri, ".");
-                    foreach (var id in owner._ids)
+                    foreach (var id in owner.Ids)
                     {
                         using var delete = new HttpRequestMessage(HttpMethod.Post, new Uri(root, "crm.deal.delete")) { Content = JsonContent.Create(new { id }) };
                         using var deleted = await base.SendAsync(delete, cancellationToken);
@@ -110,7 +118,7 @@ public sealed class PortalPagingTests
                     var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
                     if (body?["result"]?["result"] is JsonObject pages)
                     {
-                        owner.FirstPageAgain += pages.Count(p => p.Value is JsonArray { Count: > 0 } rows && (string?)rows[0]!["ID"] == "1");
+                        owner.FirstPageAgain += pages.Count(p => p.Value is JsonArray { Count: > 0 } rows && (string?)rows[0]!["ID"] == owner.FirstId);
                     }
 
                     var copy = new HttpResponseMessage(response.StatusCode) { Content = new StringContent(body?.ToJsonString() ?? string.Empty, System.Text.Encoding.UTF8, "application/json") };

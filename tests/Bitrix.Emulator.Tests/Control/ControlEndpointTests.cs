@@ -23,7 +23,7 @@ public sealed class ControlEndpointTests : PortalTestBase
         var stats = await portal.Emulator.GetStatsAsync();
 
         Assert.Equal(
-            ["requests", "answersByStatus", "rejected503", "rejected429", "faults", "callsByMethod", "operatingSecondsByMethod", "bucketLevel", "entityCounts", "maxIds", "mutationInserts", "mutationDeletes", "tokenRefreshes", "internalFailures", "lastInternalFailure"],
+            ["requests", "answersByStatus", "rejected503", "rejected429", "faults", "callsByMethod", "operatingSecondsByMethod", "bucketLevel", "entityCounts", "maxIds", "mutationInserts", "mutationDeletes", "mutationModifies", "tokenRefreshes", "internalFailures", "lastInternalFailure"],
             http.AsObject().Select(p => p.Key));
         Assert.Equal(4, stats.Requests);
         Assert.Equal(stats.Requests, (long)http["requests"]!);
