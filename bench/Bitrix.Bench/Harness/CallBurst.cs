@@ -8,15 +8,18 @@ namespace Bitrix.Bench.Harness;
 /// <summary>
 /// Issues N independent <c>crm.deal.get</c> calls at once, spread round-robin over one or more
 /// clients, and waits for all of them: the load of the limits scenarios. While it runs it samples
-/// each client's <see cref="BitrixClient.CurrentWaitReason"/> every 50 ms.
+/// each client's <see cref="BitrixClient.CurrentWaitReason"/> every 50 ms. The IDs asked for are
+/// the portal's own (<see cref="EmulatorControl.DealIdsAsync(Uri, CancellationToken)"/>, read before
+/// the burst), taken in turn: the seeded IDs have holes, so row numbers would miss.
 /// </summary>
 internal static class CallBurst
 {
     public const string Method = "crm.deal.get";
     private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(50);
 
-    public static async Task<BurstResult> RunAsync(IReadOnlyList<BitrixClient> clients, int calls, int deals, CancellationToken cancellationToken)
+    public static async Task<BurstResult> RunAsync(IReadOnlyList<BitrixClient> clients, int calls, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(ids.Count, nameof(ids));
         var self = Process.GetCurrentProcess();
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
@@ -30,7 +33,7 @@ internal static class CallBurst
         for (var i = 0; i < calls; i++)
         {
             var index = i % clients.Count;
-            var id = (i % deals) + 1;
+            var id = ids[i % ids.Count];
             work[i] = CallAsync(clients[index], id, tallies[index], cancellationToken);
         }
 
@@ -52,10 +55,10 @@ internal static class CallBurst
             sampled);
     }
 
-    /// <summary>The parameters of the <paramref name="i"/>-th call: <c>{ id: N }</c>.</summary>
-    public static JsonObject Parameters(int id) => new() { ["id"] = id.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>The parameters of a call for deal <paramref name="id"/>: <c>{ id: N }</c>.</summary>
+    public static JsonObject Parameters(long id) => new() { ["id"] = id.ToString(CultureInfo.InvariantCulture) };
 
-    private static async Task CallAsync(BitrixClient client, int id, Tally tally, CancellationToken cancellationToken)
+    private static async Task CallAsync(BitrixClient client, long id, Tally tally, CancellationToken cancellationToken)
     {
         // Every call starts on its own: no caller awaits another, as with independent requests of a web app.
         await Task.Yield();

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Bitrix.Bench.Harness;
 
-/// <summary>The emulator's control endpoints (<c>/_emulator/stats</c>, <c>/_emulator/reset</c>), outside any client's limits.</summary>
+/// <summary>The emulator's control endpoints (<c>/_emulator/stats</c>, <c>/_emulator/reset</c>, <c>/_emulator/ids</c>), outside any client's limits.</summary>
 internal sealed class EmulatorControl : IDisposable
 {
     private readonly HttpClient _http;
@@ -35,6 +36,35 @@ internal sealed class EmulatorControl : IDisposable
     {
         using var response = await _http.PostAsync(new Uri(_reset + "?idLayout=" + Uri.EscapeDataString(idLayout)), null, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The deal IDs the portal holds now, ascending (<c>GET /_emulator/ids?entity=crm.deal</c>): the seeded set has holes.</summary>
+    public Task<long[]> DealIdsAsync(CancellationToken cancellationToken) => DealIdsAsync(_http, _stats, cancellationToken);
+
+    /// <summary>
+    /// The deal IDs the portal behind <paramref name="webhookUrl"/> holds now, ascending, read through
+    /// <paramref name="http"/> (which may be an in-process handler). Control endpoints are not counted as REST requests.
+    /// </summary>
+    public static async Task<long[]> DealIdsAsync(HttpClient http, Uri webhookUrl, CancellationToken cancellationToken)
+    {
+        var url = new Uri(new Uri(webhookUrl.GetLeftPart(UriPartial.Authority) + "/"), "_emulator/ids?entity=crm.deal");
+        var text = await http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(text);
+        var ids = document.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        if (document.RootElement.GetProperty("count").GetInt64() != ids.Length || ids.Length == 0)
+        {
+            throw new InvalidOperationException($"/_emulator/ids answered {ids.Length} deal IDs for a count of {document.RootElement.GetProperty("count")}");
+        }
+
+        Array.Sort(ids);
+        return ids;
+    }
+
+    /// <summary>The deal IDs of the portal behind <paramref name="webhookUrl"/>, over a client of its own.</summary>
+    public static async Task<long[]> DealIdsAsync(Uri webhookUrl, CancellationToken cancellationToken)
+    {
+        using var control = new EmulatorControl(webhookUrl);
+        return await control.DealIdsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _http.Dispose();

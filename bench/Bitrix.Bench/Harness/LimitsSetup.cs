@@ -62,6 +62,7 @@ internal static class LimitsSetup
         // The emulator's bucket is open; the clients' is small and drains fast, so that the
         // bucket-wait path (delays, wait tickets, the wait histogram) is compiled too, in milliseconds.
         var open = new RateLimitPlan(10, 2000);
+        var ids = await EmulatorControl.DealIdsAsync(new Uri(warmUpWebhookUrl), cancellationToken).ConfigureAwait(false);
         var round = 0;
         var quiet = 0;
         while (round < maxRounds && quiet < 2)
@@ -71,10 +72,10 @@ internal static class LimitsSetup
             foreach (var autoBatch in new[] { false, true })
             {
                 await using var client = BitrixClient.FromWebhook(warmUpWebhookUrl, new BitrixClientOptions { RateLimit = open, RateLimitStore = store?.Invoke() ?? new InMemoryRateLimitStore(), AutoBatch = autoBatch });
-                await Task.WhenAll(Enumerable.Range(1, calls).Select(async i =>
+                await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
                 {
                     await Task.Yield();
-                    await client.CallAsync(CallBurst.Method, CallBurst.Parameters(i), cancellationToken).ConfigureAwait(false);
+                    await client.CallAsync(CallBurst.Method, CallBurst.Parameters(ids[i % ids.Length]), cancellationToken).ConfigureAwait(false);
                 })).ConfigureAwait(false);
             }
 

@@ -54,8 +54,9 @@ internal sealed class BurstScenario : IScenario
             await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
             RateScenario.EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
             await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+            var ids = await EmulatorControl.DealIdsAsync(emulator.WebhookUrl, cancellationToken).ConfigureAwait(false);
             using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
-            var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
+            var burst = await CallBurst.RunAsync([client], calls, ids, cancellationToken).ConfigureAwait(false);
             var outcome = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
             var stats = outcome.Stats;
             var row = new BurstRow(autoBatch, plan.ToString(), stats.Calls("batch"), stats.Calls(CallBurst.Method), outcome.Result, outcome.Heard.WaitSecondsByReason, burst.Errors);

@@ -67,10 +67,13 @@ internal sealed class EmulatorThroughputScenario : IScenario
                 ? await EmulatorHost.StartLoopbackAsync(EmulatorProcess.Locate(emulatorPath), setup, concurrency, cancellationToken).ConfigureAwait(false)
                 : EmulatorHost.StartInProcess(setup);
             Console.WriteLine($"{host.Name}: emulator at {host.WebhookUrl.GetLeftPart(UriPartial.Authority)}, {deals} deals");
+
+            // The seeded IDs have holes: the gets ask for IDs the portal holds, read once before any load.
+            var ids = await EmulatorControl.DealIdsAsync(host.Client, host.WebhookUrl, cancellationToken).ConfigureAwait(false);
             var ready = new List<string>();
             foreach (var call in calls)
             {
-                var probeError = await ProbeAsync(host, call, deals, cancellationToken).ConfigureAwait(false);
+                var probeError = await ProbeAsync(host, call, deals, ids, cancellationToken).ConfigureAwait(false);
                 if (probeError is null)
                 {
                     ready.Add(call);
@@ -88,14 +91,14 @@ internal sealed class EmulatorThroughputScenario : IScenario
             {
                 if (warmup > 0)
                 {
-                    await LoadGenerator.RunAsync(host.Client, RequestFactory(host.WebhookUrl, call, deals), concurrency, TimeSpan.FromSeconds(warmup), null, cancellationToken).ConfigureAwait(false);
+                    await LoadGenerator.RunAsync(host.Client, RequestFactory(host.WebhookUrl, call, ids), concurrency, TimeSpan.FromSeconds(warmup), null, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             foreach (var call in ready)
             {
                 GC.Collect();
-                var result = await LoadGenerator.RunAsync(host.Client, RequestFactory(host.WebhookUrl, call, deals), concurrency, TimeSpan.FromSeconds(seconds), host.ServerCpu, cancellationToken).ConfigureAwait(false);
+                var result = await LoadGenerator.RunAsync(host.Client, RequestFactory(host.WebhookUrl, call, ids), concurrency, TimeSpan.FromSeconds(seconds), host.ServerCpu, cancellationToken).ConfigureAwait(false);
                 var row = ThroughputRow.From(CallName(call), host.Name, concurrency, result);
                 rows.Add(row);
                 Console.WriteLine($"  {row.Call,-14} {row.RequestsPerSecond,9:F0} req/s  p50 {row.LatencyMs.P50:F2} ms  p99 {row.LatencyMs.P99:F2} ms  errors {row.Errors}");
@@ -124,14 +127,15 @@ internal sealed class EmulatorThroughputScenario : IScenario
     private static string CallName(string call) => call == Get ? "crm.deal.get" : "crm.deal.list";
 
     /// <summary>
-    /// <c>crm.deal.get?id=N</c> as a GET with a query string (the cheapest call there is), and the
+    /// <c>crm.deal.get?id=N</c> as a GET with a query string (the cheapest call there is; N one of
+    /// <paramref name="ids"/>, the portal's own, at random), and the
     /// first <c>crm.deal.list</c> page as a JSON POST, the way SDKs send it (50 rows, total counted).
     /// </summary>
-    private static Func<Random, HttpRequestMessage> RequestFactory(Uri webhook, string call, int deals)
+    private static Func<Random, HttpRequestMessage> RequestFactory(Uri webhook, string call, long[] ids)
     {
         if (call == Get)
         {
-            return random => new HttpRequestMessage(HttpMethod.Get, new Uri(webhook, string.Create(CultureInfo.InvariantCulture, $"crm.deal.get?id={random.Next(1, deals + 1)}")));
+            return random => new HttpRequestMessage(HttpMethod.Get, new Uri(webhook, string.Create(CultureInfo.InvariantCulture, $"crm.deal.get?id={ids[random.Next(ids.Length)]}")));
         }
 
         var listUri = new Uri(webhook, "crm.deal.list");
@@ -144,9 +148,9 @@ internal sealed class EmulatorThroughputScenario : IScenario
     }
 
     /// <summary>One request checked for content before the load, so a fast wrong answer cannot pass as throughput.</summary>
-    private static async Task<string?> ProbeAsync(EmulatorHost host, string call, int deals, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeAsync(EmulatorHost host, string call, int deals, long[] ids, CancellationToken cancellationToken)
     {
-        using var request = RequestFactory(host.WebhookUrl, call, deals)(new Random(0));
+        using var request = RequestFactory(host.WebhookUrl, call, ids)(new Random(0));
         using var response = await host.Client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -83,8 +83,9 @@ internal sealed class RateScenario : IScenario
         await using var emulator = await LimitsSetup.StartEmulatorAsync(emulatorDll, plan, latencyScale, deals, cancellationToken).ConfigureAwait(false);
         EnsureFreshSharedBucket(emulator.WebhookUrl, plan);
         await using var client = BitrixClient.FromWebhook(emulator.WebhookUrl.ToString(), new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+        var ids = await EmulatorControl.DealIdsAsync(emulator.WebhookUrl, cancellationToken).ConfigureAwait(false);
         using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
-        var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
+        var burst = await CallBurst.RunAsync([client], calls, ids, cancellationToken).ConfigureAwait(false);
         var (measured, stats, heard) = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
         return RateRow.From("1 client", plan, autoBatch, calls, stats, heard.Requests, burst.Started, burst.Ended, heard.FirstBucketWaitStart, burst.CpuSeconds, burst.JitSeconds, heard.WaitSecondsByReason, burst.SampledWaitSeconds, burst.Errors, [])
             with { RefusalsAtSeconds = RateRow.Since(burst.Started, heard.RefusalTimestamps), Measured = measured };

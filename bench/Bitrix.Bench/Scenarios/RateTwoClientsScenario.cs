@@ -61,8 +61,9 @@ internal sealed class RateTwoClientsScenario : IScenario
         // own HttpClient; neither names a store, so both use the process-wide in-memory one.
         await using var first = BitrixClient.FromWebhook(url, new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
         await using var second = BitrixClient.FromWebhook(url, new BitrixClientOptions { RateLimit = plan.Plan, AutoBatch = autoBatch });
+        var ids = await EmulatorControl.DealIdsAsync(emulator.WebhookUrl, cancellationToken).ConfigureAwait(false);
         using var run = await MeasuredRun.StartAsync(emulator, cancellationToken).ConfigureAwait(false);
-        var burst = await CallBurst.RunAsync([first, second], calls, deals, cancellationToken).ConfigureAwait(false);
+        var burst = await CallBurst.RunAsync([first, second], calls, ids, cancellationToken).ConfigureAwait(false);
         var (measured, stats, heard) = await run.StopAsync(calls, PolicyFloor.ForBatchable(calls, plan.Plan), latencyScale, cancellationToken).ConfigureAwait(false);
         var parts = burst.Clients
             .Select((c, i) =>

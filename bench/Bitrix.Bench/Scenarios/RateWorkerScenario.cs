@@ -52,6 +52,8 @@ internal sealed class RateWorkerScenario : IScenario
             await LimitsSetup.WarmUpAsync(warmUpWebhook, warmup, warmupRounds, () => new RedisRateLimitStore(redis, prefix + "warmup:"), cancellationToken).ConfigureAwait(false);
         }
 
+        // The portal's deal IDs (they have holes), read before the start signal so the burst is all REST calls.
+        var ids = await EmulatorControl.DealIdsAsync(new Uri(webhook), cancellationToken).ConfigureAwait(false);
         Console.WriteLine(ReadyLine);
         var line = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
         if (line != GoLine)
@@ -68,7 +70,7 @@ internal sealed class RateWorkerScenario : IScenario
             RateLimitStore = new RedisRateLimitStore(redis, prefix),
             AutoBatch = autoBatch,
         });
-        var burst = await CallBurst.RunAsync([client], calls, deals, cancellationToken).ConfigureAwait(false);
+        var burst = await CallBurst.RunAsync([client], calls, ids, cancellationToken).ConfigureAwait(false);
         var heard = metrics.Snapshot();
         var result = new WorkerResult(
             name,
