@@ -173,6 +173,7 @@ public sealed record ReadmeSnippet(int Number, int Line, string Code)
             Environment.SetEnvironmentVariable("BITRIX_CLIENT_SECRET", "readme-secret");
             Environment.SetEnvironmentVariable("BITRIX_ACCESS_TOKEN", tokens.AccessToken);
             Environment.SetEnvironmentVariable("BITRIX_REFRESH_TOKEN", tokens.RefreshToken);
+            Environment.SetEnvironmentVariable("BITRIX_APPLICATION_TOKEN", emulator.ApplicationToken);
 
             var failed = 0;
             async Task RunAsync(int number, int line, Func<Task> snippet)
