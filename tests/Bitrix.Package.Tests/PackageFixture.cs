@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Bitrix.Package.Tests;
 
 /// <summary>
-/// Once for the class: packs the three packages from the builds of the referenced projects into a
+/// Once for the class: packs the four packages from the builds of the referenced projects into a
 /// private feed, copies Consumer/ next to it, restores it into a private package folder (so that no
 /// package cached by an earlier run can stand in for the one just packed), builds and runs it, then
 /// builds it once more with a misspelt field. Then, as a user outside the repository would: an app
@@ -28,7 +28,7 @@ public sealed partial class PackageFixture : IDisposable
         CopyConsumer(Path.Combine(RepositoryRoot, "tests", "Bitrix.Package.Tests", "Consumer"), ConsumerDirectory);
 
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesDirectory };
-        foreach (var project in new[] { "Bitrix.Runtime", "Bitrix.Redis", "Bitrix.Emulator" })
+        foreach (var project in new[] { "Bitrix.Runtime", "Bitrix.Redis", "Bitrix.Emulator", "Bitrix.AspNetCore" })
         {
             var pack = Dotnet.Run(WorkDirectory, environment, "pack", Path.Combine(RepositoryRoot, "src", project, project + ".csproj"),
                 "-c", Configuration, "--no-build", "-o", Feed);
@@ -144,7 +144,8 @@ public sealed partial class PackageFixture : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TypedBitrix" Version="[{Version}]" />
-                <PackageReference Include="Bitrix.Emulator" Version="[{Version}]" />{pinned}
+                <PackageReference Include="Bitrix.Emulator" Version="[{Version}]" />
+                <PackageReference Include="Bitrix.AspNetCore" Version="[{Version}]" />{pinned}
               </ItemGroup>
             </Project>
             """);

@@ -84,6 +84,37 @@ public sealed record ReadmeSnippet(int Number, int Line, string Code)
         return source.ToString();
     }
 
+    /// <summary>The fence of a C# block that is shown but not compiled; the reason follows it on the fence line.</summary>
+    public const string IgnoreFence = "```csharp ignore:";
+
+    /// <summary>
+    /// Every <c>```csharp ignore: reason</c> block of a markdown text, in order: blocks the README shows
+    /// but a console app cannot compile (what they need is named in the reason, which must not be empty).
+    /// </summary>
+    public static List<SkippedReadmeBlock> ExtractSkipped(string markdown)
+    {
+        var lines = markdown.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var skipped = new List<SkippedReadmeBlock>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var fence = lines[i].Trim();
+            if (!fence.StartsWith(IgnoreFence, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var reason = fence[IgnoreFence.Length..].Trim();
+            if (reason.Length == 0)
+            {
+                throw new InvalidOperationException($"README.md line {i + 1}: a C# block is left uncompiled without a reason");
+            }
+
+            skipped.Add(new SkippedReadmeBlock(i + 2, reason));
+        }
+
+        return skipped;
+    }
+
     /// <summary>Every <c>```csharp</c> block of a markdown text, in order.</summary>
     public static List<ReadmeSnippet> Extract(string markdown)
     {
@@ -142,6 +173,7 @@ public sealed record ReadmeSnippet(int Number, int Line, string Code)
             Environment.SetEnvironmentVariable("BITRIX_CLIENT_SECRET", "readme-secret");
             Environment.SetEnvironmentVariable("BITRIX_ACCESS_TOKEN", tokens.AccessToken);
             Environment.SetEnvironmentVariable("BITRIX_REFRESH_TOKEN", tokens.RefreshToken);
+            Environment.SetEnvironmentVariable("BITRIX_APPLICATION_TOKEN", emulator.ApplicationToken);
 
             var failed = 0;
             async Task RunAsync(int number, int line, Func<Task> snippet)
@@ -169,3 +201,8 @@ public sealed record ReadmeSnippet(int Number, int Line, string Code)
         return source.ToString();
     }
 }
+
+/// <summary>A C# block of README.md that is shown but not compiled, and why.</summary>
+/// <param name="Line">README line of the block's first code line.</param>
+/// <param name="Reason">What the block needs that the README's console app does not have.</param>
+public sealed record SkippedReadmeBlock(int Line, string Reason);
