@@ -146,6 +146,10 @@ internal sealed class ResilientSender
             {
                 try
                 {
+                    // A call cancelled while it waited for its turn is not sent, and must not be
+                    // reported as possibly run: the lease can come free at once when a cancellation
+                    // ends the sends in flight.
+                    cancellationToken.ThrowIfCancellationRequested();
                     BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
                     onSending();
                     var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
