@@ -13,6 +13,35 @@ public sealed record CliRun(int ExitCode, string Console, string Out, string Err
 }
 
 /// <summary>Runs <c>bitrix</c> in-process with test consoles and a client of its own (large plan, private limiter store).</summary>
+/// <summary>Child processes of the tests (builds and runs of consumer projects) and the test assembly's metadata.</summary>
+internal static class ChildProcess
+{
+    /// <summary>A value the test project put into its assembly metadata (project paths, configuration).</summary>
+    public static string Metadata(string key) => System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(ChildProcess).Assembly).Single(a => a.Key == key).Value!;
+
+    /// <summary>Runs a program to its end (at most five minutes): its exit code and stdout followed by stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
+
 internal static class Cli
 {
     public static Task<CliRun> RunAsync(params string[] args) => RunAsync(args, interactive: false);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix.Cli.Commands;
@@ -10,9 +8,9 @@ namespace Bitrix.Cli.Tests;
 
 public class SchemaPullTests
 {
-    private static readonly string ConsumerProject = Metadata("ConsumerProject");
+    private static readonly string ConsumerProject = ChildProcess.Metadata("ConsumerProject");
 
-    private static readonly string Configuration = Metadata("Configuration");
+    private static readonly string Configuration = ChildProcess.Metadata("Configuration");
 
     /// <summary>
     /// The whole loop a user runs: user fields on the portal → <c>bitrix schema pull</c> → a build of their
@@ -37,11 +35,11 @@ public class SchemaPullTests
         Assert.Equal("decimal", (string?)schema["fieldTypes"]!["OPPORTUNITY"]);
         Assert.Equal(["Red", "Green", "Blue"], schema["fields"]!["UF_CRM_COLOR"]!["items"]!.AsArray().Select(i => (string)i!["VALUE"]!));
 
-        var (exitCode, output) = await RunAsync("dotnet", ["build", ConsumerProject, "-c", Configuration, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", ["build", ConsumerProject, "-c", Configuration, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
         Assert.True(exitCode == 0, "the consumer project did not build:\n" + output);
 
         var dll = Path.Combine(Path.GetDirectoryName(ConsumerProject)!, "bin", Configuration, "net10.0", "Consumer.dll");
-        (exitCode, output) = await RunAsync("dotnet", [dll, emulator.WebhookUrl.ToString()]);
+        (exitCode, output) = await ChildProcess.RunAsync("dotnet", [dll, emulator.WebhookUrl.ToString()]);
         Assert.True(exitCode == 0, output);
 
         var items = schema["fields"]!["UF_CRM_COLOR"]!["items"]!.AsArray();
@@ -93,28 +91,6 @@ public class SchemaPullTests
         Assert.Equal("2 fields, 0 user fields", pulled.Summary);
     }
 
-    private static string Metadata(string key) => typeof(SchemaPullTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 
     /// <summary>Answers each REST method with a canned envelope; 404 ERROR_METHOD_NOT_FOUND otherwise.</summary>
     private sealed class AnswerHandler(Func<string, string?> answer) : HttpMessageHandler

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator;
 
@@ -7,9 +5,9 @@ namespace Bitrix.Cli.Tests;
 
 public class SmartProcessPullTests
 {
-    private static readonly string ConsumerProject = Metadata("SmartProcessConsumerProject");
+    private static readonly string ConsumerProject = ChildProcess.Metadata("SmartProcessConsumerProject");
 
-    private static readonly string Configuration = Metadata("Configuration");
+    private static readonly string Configuration = ChildProcess.Metadata("Configuration");
 
     /// <summary>
     /// A smart process declared on the portal → <c>bitrix schema pull --entity-type-id</c> → a build of the
@@ -36,11 +34,11 @@ public class SmartProcessPullTests
         Assert.Equal(10, stages.Count);
         Assert.All(stages, s => Assert.StartsWith("DT1036_", s, StringComparison.Ordinal));
 
-        var (exitCode, output) = await RunAsync("dotnet", ["build", ConsumerProject, "-c", Configuration, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", ["build", ConsumerProject, "-c", Configuration, "--disable-build-servers", "-nologo", "-v:q", "-clp:NoSummary;ErrorsOnly"], ("PulledSchemas", folder.Path));
         Assert.True(exitCode == 0, "the consumer project did not build:\n" + output);
 
         var dll = Path.Combine(Path.GetDirectoryName(ConsumerProject)!, "bin", Configuration, "net10.0", "SmartProcessConsumer.dll");
-        (exitCode, output) = await RunAsync("dotnet", [dll, emulator.WebhookUrl.ToString()]);
+        (exitCode, output) = await ChildProcess.RunAsync("dotnet", [dll, emulator.WebhookUrl.ToString()]);
         Assert.True(exitCode == 0, output);
 
         var retailStart = stages[0];
@@ -73,28 +71,5 @@ public class SmartProcessPullTests
         var nothing = await Cli.RunAsync("schema", "pull", "--webhook", emulator.WebhookUrl.ToString(), "--out", folder.Path);
         Assert.NotEqual(0, nothing.ExitCode);
         Assert.Contains("nothing to pull", nothing.Error, StringComparison.Ordinal);
-    }
-
-    private static string Metadata(string key) => typeof(SmartProcessPullTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
