@@ -106,6 +106,18 @@ public sealed class ChangeFeed : IAsyncEnumerable<JsonElement>
         }
     }
 
+    /// <summary>
+    /// The same feed with its rows read into <typeparamref name="T"/> by <paramref name="read"/>
+    /// (a generated entity's <c>FromJson</c>): enumerate one or the other, once.
+    /// </summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="read">Reads one row.</param>
+    public ChangeFeed<T> As<T>(Func<JsonElement, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return new ChangeFeed<T>(this, read);
+    }
+
     /// <inheritdoc/>
     public IAsyncEnumerator<JsonElement> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {

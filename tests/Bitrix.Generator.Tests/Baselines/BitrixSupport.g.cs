@@ -2083,6 +2083,18 @@ namespace Bitrix
             Progress = options?.Progress,
         };
 
+        /// <summary>Change options with the entity's keys and modification-time field where the caller left them out.</summary>
+        public static global::Bitrix.ChangeOptions ChangeOptions(global::Bitrix.ChangeOptions? options, string? wrapperKey, string idKey, string modifiedField, string modifiedKey) => new()
+        {
+            Strategy = options?.Strategy ?? global::Bitrix.ListStrategy.Auto,
+            Overlap = options?.Overlap ?? global::System.TimeSpan.FromMinutes(1),
+            Progress = options?.Progress,
+            IdKey = options?.IdKey ?? idKey,
+            WrapperKey = options?.WrapperKey ?? wrapperKey,
+            ModifiedField = options?.ModifiedField ?? modifiedField,
+            ModifiedKey = options?.ModifiedKey ?? (options?.ModifiedField is null ? modifiedKey : null),
+        };
+
         /// <summary>Maps a stream of rows.</summary>
         public static async global::System.Collections.Generic.IAsyncEnumerable<T> MapAsync<T>(
             global::System.Collections.Generic.IAsyncEnumerable<global::System.Text.Json.JsonElement> rows,

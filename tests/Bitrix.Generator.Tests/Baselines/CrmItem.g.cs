@@ -1390,6 +1390,23 @@ namespace Bitrix
             return global::Bitrix.BitrixApiSupport.Page(response, "items", global::Bitrix.CrmItem.FromJson, "crm.item.list");
         }
 
+        /// <summary>Streams every CrmItem modified at or after <paramref name="since"/> (<c>crm.item.list</c> filtered on <c>updatedTime</c>, in ID order), with the checkpoint to store for the next run in <see cref="global::Bitrix.ChangeFeed{T}.Checkpoint"/>. Deleted rows do not appear: learn them with <see cref="global::Bitrix.BitrixClient.FindDeletedAsync"/>. A read: safe to retry.</summary>
+        /// <param name="entityTypeId">The CRM entity type: 1 lead, 2 deal, 3 contact, 4 company, 7 quote, 31 invoice, 128+ smart processes.</param>
+        /// <param name="since">Where the last run stopped; null or <see cref="global::Bitrix.SyncCheckpoint.Beginning"/> for every row.</param>
+        /// <param name="filter">A filter on top of the modification time; null for every changed row.</param>
+        /// <param name="select">The fields to return; null for the method's default. The modification time is added when missing.</param>
+        /// <param name="options">How to read the changes (strategy, overlap, progress).</param>
+        /// <param name="cancellationToken">Cancels the read.</param>
+        /// <exception cref="global::System.ArgumentException">The options ask for offsets.</exception>
+        public global::Bitrix.ChangeFeed<global::Bitrix.CrmItem> ChangesAsync(long entityTypeId, global::Bitrix.SyncCheckpoint? since, global::Bitrix.BitrixFilter<global::Bitrix.CrmItem>? filter = null, global::System.Collections.Generic.IEnumerable<global::Bitrix.BitrixField<global::Bitrix.CrmItem>>? select = null, global::Bitrix.ChangeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var parameters = new global::System.Text.Json.Nodes.JsonObject();
+            parameters["entityTypeId"] = entityTypeId;
+            global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", null, null, false);
+            var rows = Client.ChangesAsync("crm.item.list", since, parameters, global::Bitrix.BitrixApiSupport.ChangeOptions(options, "items", "id", "updatedTime", "updatedTime"), cancellationToken);
+            return rows.As(global::Bitrix.CrmItem.FromJson);
+        }
+
         /// <summary>Gets one CrmItem by ID (<c>crm.item.get</c>). A read: safe to retry.</summary>
         /// <param name="entityTypeId">The CRM entity type: 1 lead, 2 deal, 3 contact, 4 company, 7 quote, 31 invoice, 128+ smart processes.</param>
         /// <param name="id">The ID.</param>

@@ -2582,6 +2582,21 @@ namespace Bitrix
             return global::Bitrix.BitrixApiSupport.Page(response, "tasks", global::Bitrix.TaskItem.FromJson, "tasks.task.list");
         }
 
+        /// <summary>Streams every TaskItem modified at or after <paramref name="since"/> (<c>tasks.task.list</c> filtered on <c>CHANGED_DATE</c>, in ID order), with the checkpoint to store for the next run in <see cref="global::Bitrix.ChangeFeed{T}.Checkpoint"/>. Deleted rows do not appear: learn them with <see cref="global::Bitrix.BitrixClient.FindDeletedAsync"/>. A read: safe to retry.</summary>
+        /// <param name="since">Where the last run stopped; null or <see cref="global::Bitrix.SyncCheckpoint.Beginning"/> for every row.</param>
+        /// <param name="filter">A filter on top of the modification time; null for every changed row.</param>
+        /// <param name="select">The fields to return; null for the method's default. The modification time is added when missing.</param>
+        /// <param name="options">How to read the changes (strategy, overlap, progress).</param>
+        /// <param name="cancellationToken">Cancels the read.</param>
+        /// <exception cref="global::System.ArgumentException">The options ask for offsets.</exception>
+        public global::Bitrix.ChangeFeed<global::Bitrix.TaskItem> ChangesAsync(global::Bitrix.SyncCheckpoint? since, global::Bitrix.BitrixFilter<global::Bitrix.TaskItem>? filter = null, global::System.Collections.Generic.IEnumerable<global::Bitrix.BitrixField<global::Bitrix.TaskItem>>? select = null, global::Bitrix.ChangeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var parameters = new global::System.Text.Json.Nodes.JsonObject();
+            global::Bitrix.BitrixApiSupport.AddListParameters(parameters, filter, "filter", select, "select", null, null, false);
+            var rows = Client.ChangesAsync("tasks.task.list", since, parameters, global::Bitrix.BitrixApiSupport.ChangeOptions(options, "tasks", "id", "CHANGED_DATE", "changedDate"), cancellationToken);
+            return rows.As(global::Bitrix.TaskItem.FromJson);
+        }
+
         /// <summary>Gets one TaskItem by ID (<c>tasks.task.get</c>). A read: safe to retry.</summary>
         /// <param name="id">The ID.</param>
         /// <param name="cancellationToken">Cancels the call.</param>
