@@ -7,29 +7,17 @@ namespace Bitrix.Generator.IntegrationTests;
 /// client a limiter store of its own (the default one is shared by every client of the portal in
 /// the process, so tests would throttle each other).
 /// </summary>
-public sealed class PortalScope : IAsyncDisposable
+public sealed class PortalScope : EmulatedPortal
 {
-    private readonly HttpClient _http;
-
     public PortalScope(int deals = 120)
+        : base(new EmulatorOptions { Deals = deals, Contacts = 30, Companies = 10, LatencyScale = 0, BucketCapacity = 100_000 })
     {
-        Emulator = new BitrixEmulator(new EmulatorOptions { Deals = deals, Contacts = 30, Companies = 10, LatencyScale = 0, BucketCapacity = 100_000 });
-        _http = new HttpClient(Emulator.CreateHandler());
-        Client = new BitrixClient(_http, Emulator.WebhookUrl.ToString(), new BitrixClientOptions
+        Client = Connect(new BitrixClientOptions
         {
             RateLimit = new RateLimitPlan(100_000, 100_000),
             RateLimitStore = new InMemoryRateLimitStore(),
         });
     }
 
-    public BitrixEmulator Emulator { get; }
-
     public BitrixClient Client { get; }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Client.DisposeAsync();
-        _http.Dispose();
-        await Emulator.DisposeAsync();
-    }
 }

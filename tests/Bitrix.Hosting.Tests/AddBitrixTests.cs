@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -5,31 +5,22 @@ using Bitrix.Emulator;
 namespace Bitrix.Listing.Tests;
 
 /// <summary>An emulated portal without effective rate limits, and a client on its in-process handler.</summary>
-public sealed class Portal : IAsyncDisposable
+public sealed class Portal : EmulatedPortal
 {
     public Portal(Action<EmulatorOptions> configure, Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
+        : base(Open(configure))
     {
-        var options = new EmulatorOptions { LatencyScale = 0, BucketCapacity = 1_000_000, DrainPerSecond = 1_000_000, OperatingLimitSeconds = 1e9, Deals = 0, Leads = 0, Contacts = 10, Companies = 10, Tasks = 0, Activities = 0 };
-        configure(options);
-        Emulator = new BitrixEmulator(options);
-        var handler = Emulator.CreateHandler();
-        Client = new BitrixClient(new HttpClient(wrap is null ? handler : wrap(handler)), Emulator.WebhookUrl.ToString(), new BitrixClientOptions
-        {
-            RateLimit = new RateLimitPlan(1_000_000, 1_000_000),
-            RateLimitStore = new InMemoryRateLimitStore(),
-            OperatingLimitSeconds = 1e9,
-        });
+        Client = Connect(
+            new BitrixClientOptions
+            {
+                RateLimit = new RateLimitPlan(1_000_000, 1_000_000),
+                RateLimitStore = new InMemoryRateLimitStore(),
+                OperatingLimitSeconds = 1e9,
+            },
+            wrap);
     }
-
-    public BitrixEmulator Emulator { get; }
 
     public BitrixClient Client { get; }
-
-    public static long IdOf(JsonElement row, string idKey = "ID")
-    {
-        var id = row.GetProperty(idKey);
-        return id.ValueKind == JsonValueKind.String ? long.Parse(id.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : id.GetInt64();
-    }
 
     public async Task<List<long>> ListIdsAsync(string method, JsonObject? parameters, ListStrategy strategy, string idKey = "ID")
     {
@@ -51,12 +42,6 @@ public sealed class Portal : IAsyncDisposable
         }
 
         return rows;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Client.DisposeAsync();
-        await Emulator.DisposeAsync();
     }
 }
 

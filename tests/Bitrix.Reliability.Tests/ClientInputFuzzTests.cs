@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator.Protocol;
 using Bitrix.Reliability.Tests.Infrastructure;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Bitrix.Transport;
 using CsCheck;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Bitrix.Emulator;
 using Bitrix.Reliability.Tests.Infrastructure;
-using Bitrix.Throttling.Tests;
 using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;

@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bitrix.Emulator;
 using Bitrix.Reliability.Tests.Infrastructure;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;

@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Bitrix.Emulator;
 using Bitrix.Reliability.Tests.Infrastructure;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;

@@ -4,13 +4,8 @@ using Bitrix.Emulator;
 namespace Bitrix.Throttling.Tests;
 
 /// <summary>An emulated portal and clients on its in-process handler, with a probe of what goes over the wire.</summary>
-public sealed class Harness : IAsyncDisposable
+public sealed class Harness(EmulatorOptions options) : EmulatedPortal(options)
 {
-    private readonly List<BitrixClient> _clients = [];
-
-    public Harness(EmulatorOptions options) => Emulator = new BitrixEmulator(options);
-
-    public BitrixEmulator Emulator { get; }
 
     public WireProbe Probe { get; } = new();
 
@@ -31,10 +26,7 @@ public sealed class Harness : IAsyncDisposable
             RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         };
         configure?.Invoke(options);
-        var http = new HttpClient(new CountingHandler(Probe) { InnerHandler = Emulator.CreateHandler() });
-        var client = new BitrixClient(http, Emulator.WebhookUrl.ToString(), options);
-        _clients.Add(client);
-        return client;
+        return Connect(options, inner => new CountingHandler(Probe) { InnerHandler = inner });
     }
 
     public static JsonObject Params(params (string Key, JsonNode? Value)[] values)
@@ -46,16 +38,6 @@ public sealed class Harness : IAsyncDisposable
         }
 
         return obj;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
-        await Emulator.DisposeAsync();
     }
 }
 

@@ -10,39 +10,15 @@ namespace Bitrix.Reliability.Tests.Infrastructure;
 /// portal's own plan, every request counted by a <see cref="Infrastructure.Wire"/>. Disposing checks
 /// that the emulator never hit a defect of its own.
 /// </summary>
-public sealed class Lab : IAsyncDisposable
+public sealed class Lab : EmulatedPortal
 {
-    private readonly List<BitrixClient> _clients = [];
-
     public Lab(EmulatorOptions options)
+        : base(options)
     {
-        Emulator = new BitrixEmulator(options);
         Wire = new Wire(Emulator.CreateHandler());
     }
 
-    public BitrixEmulator Emulator { get; }
-
     public Wire Wire { get; }
-
-    /// <summary>Open limits, no modelled waiting, no seeded side tables: the data the test asks for.</summary>
-    public static EmulatorOptions Open(Action<EmulatorOptions>? configure = null)
-    {
-        var options = new EmulatorOptions
-        {
-            LatencyScale = 0,
-            BucketCapacity = 1_000_000,
-            DrainPerSecond = 1_000_000,
-            OperatingLimitSeconds = 1e9,
-            Deals = 0,
-            Leads = 0,
-            Contacts = 10,
-            Companies = 10,
-            Tasks = 0,
-            Activities = 0,
-        };
-        configure?.Invoke(options);
-        return options;
-    }
 
     /// <summary>Every fault kind the emulator injects.</summary>
     public static IList<FaultKind> AllFaults => Enum.GetValues<FaultKind>();
@@ -50,9 +26,7 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>A client through <see cref="Wire"/>, with the emulator's plan, a private store and quick retries.</summary>
     public BitrixClient Client(Action<BitrixClientOptions>? configure = null)
     {
-        var client = new BitrixClient(new HttpClient(Wire, disposeHandler: false), Emulator.WebhookUrl.ToString(), Options(configure));
-        _clients.Add(client);
-        return client;
+        return Connect(new HttpClient(Wire, disposeHandler: false), Options(configure));
     }
 
     private BitrixClientOptions Options(Action<BitrixClientOptions>? configure)
@@ -85,14 +59,7 @@ public sealed class Lab : IAsyncDisposable
             },
             new HttpClient(Wire, disposeHandler: false),
             Options(configure));
-        _clients.Add(client);
-        return client;
-    }
-
-    public static long IdOf(JsonElement row, string key = "ID")
-    {
-        var id = row.GetProperty(key);
-        return id.ValueKind == JsonValueKind.String ? long.Parse(id.GetString()!, CultureInfo.InvariantCulture) : id.GetInt64();
+        return Track(client);
     }
 
     /// <summary>Every deal's ORIGIN_ID that starts with <paramref name="prefix"/>, read from the store (no limits or faults).</summary>
@@ -105,16 +72,9 @@ public sealed class Lab : IAsyncDisposable
             .Select(r => (r.Id, r.Origin!))];
     }
 
-    public async ValueTask DisposeAsync()
+    protected override ValueTask DisposeCoreAsync()
     {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
-        var stats = await Emulator.GetStatsAsync();
-        await Emulator.DisposeAsync();
         Wire.Dispose();
-        Assert.True(stats.InternalFailures == 0, $"the emulator hit a defect of its own: {stats.LastInternalFailure}");
+        return ValueTask.CompletedTask;
     }
 }

@@ -6,17 +6,15 @@ namespace Bitrix.Runtime.Tests.Infrastructure;
 /// An in-memory emulated portal (latency 0) and a <see cref="BitrixClient"/> on its webhook,
 /// with every request the client sends recorded.
 /// </summary>
-public sealed class TestPortal : IAsyncDisposable
+public sealed class TestPortal : EmulatedPortal
 {
-    private TestPortal(BitrixEmulator emulator, RecordingHandler recorder, HttpClient http, BitrixClient client)
+    private TestPortal(EmulatorOptions emulatorOptions, BitrixClientOptions clientOptions)
+        : base(emulatorOptions)
     {
-        Emulator = emulator;
-        Recorder = recorder;
-        Http = http;
-        Client = client;
+        Recorder = new RecordingHandler(Emulator.CreateHandler());
+        Http = new HttpClient(Recorder, disposeHandler: true);
+        Client = Connect(Http, Fast.Apply(clientOptions));
     }
-
-    public BitrixEmulator Emulator { get; }
 
     public RecordingHandler Recorder { get; }
 
@@ -42,21 +40,9 @@ public sealed class TestPortal : IAsyncDisposable
     };
 
     public static TestPortal Create(EmulatorOptions? emulatorOptions = null, BitrixClientOptions? clientOptions = null)
-    {
-        var emulator = new BitrixEmulator(emulatorOptions ?? Options());
-        var recorder = new RecordingHandler(emulator.CreateHandler());
-        var http = new HttpClient(recorder, disposeHandler: true);
-        var client = new BitrixClient(http, emulator.WebhookUrl.ToString(), Fast.Apply(clientOptions ?? new BitrixClientOptions()));
-        return new TestPortal(emulator, recorder, http, client);
-    }
+        => new(emulatorOptions ?? Options(), clientOptions ?? new BitrixClientOptions());
 
     public Task<EmulatorStats> StatsAsync() => Emulator.GetStatsAsync();
-
-    /// <summary>The IDs an entity has now, ascending. Seeded IDs have holes: a row's ID is not its rank.</summary>
-    public Task<IReadOnlyList<long>> IdsAsync(string entity = "crm.deal") => Emulator.GetIdsAsync(entity);
-
-    /// <summary>The ID of the row at a rank (0 = the oldest) in an entity's ascending IDs.</summary>
-    public async Task<long> IdAsync(string entity, int rank) => (await Emulator.GetIdsAsync(entity))[rank];
 
     /// <summary>REST requests the emulator received; also checks it met no defect of its own.</summary>
     public async Task<long> RequestsAsync()
@@ -64,14 +50,5 @@ public sealed class TestPortal : IAsyncDisposable
         var stats = await Emulator.GetStatsAsync();
         Assert.Equal(0, stats.InternalFailures);
         return stats.Requests;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        var stats = await Emulator.GetStatsAsync();
-        await Client.DisposeAsync();
-        Http.Dispose();
-        await Emulator.DisposeAsync();
-        Assert.True(stats.InternalFailures == 0, "The emulator met a defect of its own: " + stats.LastInternalFailure);
     }
 }

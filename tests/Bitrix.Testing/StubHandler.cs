@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Bitrix.Runtime.Tests.Infrastructure;
+namespace Bitrix.Testing;
 
 /// <summary>Answers every request with what a test scripts: shapes no well-behaved portal sends.</summary>
 public sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler

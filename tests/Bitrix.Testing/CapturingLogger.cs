@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Bitrix.Runtime.Tests.Infrastructure;
+namespace Bitrix.Testing;
 
 /// <summary>
 /// A logger factory (and provider, for a container's logging) that keeps every message, its

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Bitrix.Runtime.Tests.Infrastructure;
+namespace Bitrix.Testing;
 
 /// <summary>
 /// What PHP's <c>parse_str</c> gives back for an <c>http_build_query</c> of some parameters:

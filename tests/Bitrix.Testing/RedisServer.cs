@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Bitrix.Throttling.Tests;
+namespace Bitrix.Testing;
 
 /// <summary>
 /// A private redis-server on a free loopback port for the duration of a test class. The binary
