@@ -309,7 +309,7 @@ public sealed class OAuthTests
     [Fact]
     public void FromOAuth_checks_its_options()
     {
-        BitrixOAuthOptions Valid() => new()
+        static BitrixOAuthOptions Valid() => new()
         {
             PortalUrl = new Uri("https://portal.example/"),
             ClientId = "id",

@@ -304,7 +304,7 @@ internal sealed class ExportScenario(bool faults = false) : IScenario
         var unknown = sorted.Distinct().Count(id => !expectedSet.Contains(id));
         var distinct = sorted.Length - duplicates;
         var missing = expected.Length - (distinct - unknown);
-        string Range(long[] a) => a.Length == 0 ? "none" : $"{a[0]}..{a[^1]}";
+        static string Range(long[] a) => a.Length == 0 ? "none" : $"{a[0]}..{a[^1]}";
         var summary = $"exported {sorted.Length} ({Range(sorted)}), portal {expected.Length} ({Range(expected)}), duplicates {duplicates}, unknown {unknown}, missing {missing}";
         if (duplicates > 0 || unknown > 0)
         {

@@ -170,6 +170,10 @@ internal sealed class EventDispatcher : IDisposable
     {
         _queue.Writer.TryComplete();
         _stop.Cancel();
+
+        // The workers end at the cancellation (a delivery in flight is abandoned); the HTTP client
+        // and the token source go only after them, or at the latest after a second.
+        Task.WaitAll(_workers, TimeSpan.FromSeconds(1));
         _http.Dispose();
         _stop.Dispose();
     }

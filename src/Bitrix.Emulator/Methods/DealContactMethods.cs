@@ -27,7 +27,7 @@ internal static class DealContactMethods
     private static JsonNode ItemsGet(CallContext context)
     {
         var deal = FindDeal(context, quoted: false);
-        return new JsonArray([.. Bindings(context.Data, deal).Select(b => (JsonNode)b.DeepClone())]);
+        return new JsonArray([.. Bindings(context.Data, deal).Select(b => b.DeepClone())]);
     }
 
     private static JsonNode ItemsSet(CallContext context)

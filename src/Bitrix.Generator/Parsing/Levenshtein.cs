@@ -1,5 +1,3 @@
-using System;
-
 namespace Bitrix.Generator.Parsing;
 
 /// <summary>Edit distance, for "did you mean" suggestions.</summary>
@@ -20,7 +18,7 @@ internal static class Levenshtein
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                current[j] = System.Math.Min(System.Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
             }
 
             (previous, current) = (current, previous);
