@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Bitrix.Generator.Diagnostics;
 using Bitrix.Generator.Json;
 using Bitrix.Generator.Model;
+using DiagnosticDescriptor = Microsoft.CodeAnalysis.DiagnosticDescriptor;
 
 namespace Bitrix.Generator.Parsing;
 
@@ -57,17 +59,17 @@ internal sealed class SchemaParser
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            parser.Report("BTX0099", 1, 1, e.GetType().Name + ": " + e.Message);
+            parser.Report(DiagnosticDescriptors.GeneratorFailure, 1, 1, e.GetType().Name + ": " + e.Message);
             entity = null;
         }
 
         return new ParsedSchema(path, origin, entity, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
     }
 
-    private void Report(string id, int line, int column, params string[] arguments)
-        => _diagnostics.Add(DiagnosticInfo.Create(id, _path, line, column, arguments));
+    private void Report(DiagnosticDescriptor descriptor, int line, int column, params string[] arguments)
+        => _diagnostics.Add(DiagnosticInfo.Create(descriptor, _path, line, column, arguments));
 
-    private void Report(string id, JsonValueNode at, params string[] arguments) => Report(id, at.Line, at.Column, arguments);
+    private void Report(DiagnosticDescriptor descriptor, JsonValueNode at, params string[] arguments) => Report(descriptor, at.Line, at.Column, arguments);
 
     private EntitySpec? ParseText(string text, CancellationToken cancellationToken)
     {
@@ -78,13 +80,13 @@ internal sealed class SchemaParser
         }
         catch (JsonSyntaxException e)
         {
-            Report("BTX0001", e.Line, e.Column, $"{e.Message} (line {e.Line}, column {e.Column})");
+            Report(DiagnosticDescriptors.InvalidJson, e.Line, e.Column, $"{e.Message} (line {e.Line}, column {e.Column})");
             return null;
         }
 
         if (root.Kind != JsonKind.Object)
         {
-            Report("BTX0003", root, "The schema", "an object", root.Describe());
+            Report(DiagnosticDescriptors.WrongType, root, "The schema", "an object", root.Describe());
             return null;
         }
 
@@ -93,13 +95,13 @@ internal sealed class SchemaParser
         var entityNode = root.Get("entity");
         if (entityNode is null)
         {
-            Report("BTX0002", 1, 1, "The schema", "entity");
+            Report(DiagnosticDescriptors.MissingProperty, 1, 1, "The schema", "entity");
             return null;
         }
 
         if (entityNode.Kind != JsonKind.String)
         {
-            Report("BTX0003", entityNode, "entity", "a string (the entity's C# name)", entityNode.Describe());
+            Report(DiagnosticDescriptors.WrongType, entityNode, "entity", "a string (the entity's C# name)", entityNode.Describe());
             return null;
         }
 
@@ -108,14 +110,14 @@ internal sealed class SchemaParser
         var fieldsNode = root.Get("fields");
         if (fieldsNode is null)
         {
-            Report("BTX0002", 1, 1, "The schema", "fields");
+            Report(DiagnosticDescriptors.MissingProperty, 1, 1, "The schema", "fields");
             return null;
         }
 
         var catalog = UnwrapCatalog(fieldsNode);
         if (catalog.Kind != JsonKind.Object)
         {
-            Report("BTX0003", catalog, "fields", "an object (a *.fields answer)", catalog.Describe());
+            Report(DiagnosticDescriptors.WrongType, catalog, "fields", "an object (a *.fields answer)", catalog.Describe());
             return null;
         }
 
@@ -124,7 +126,7 @@ internal sealed class SchemaParser
         var idType = OptionalString(root, "idType") ?? "integer";
         if (idType is not ("integer" or "string"))
         {
-            Report("BTX0003", root.Get("idType")!, "idType", "\"integer\" or \"string\"", "\"" + idType + "\"");
+            Report(DiagnosticDescriptors.WrongType, root.Get("idType")!, "idType", "\"integer\" or \"string\"", "\"" + idType + "\"");
             idType = "integer";
         }
 
@@ -133,7 +135,7 @@ internal sealed class SchemaParser
         var rowKeys = OptionalString(root, "rowKeys") ?? "asIs";
         if (rowKeys is not ("asIs" or "camelCase"))
         {
-            Report("BTX0003", root.Get("rowKeys")!, "rowKeys", "\"asIs\" or \"camelCase\"", "\"" + rowKeys + "\"");
+            Report(DiagnosticDescriptors.WrongType, root.Get("rowKeys")!, "rowKeys", "\"asIs\" or \"camelCase\"", "\"" + rowKeys + "\"");
             rowKeys = "asIs";
         }
 
@@ -156,7 +158,7 @@ internal sealed class SchemaParser
         {
             if (!catalog.Members.Any(m => m.Name == name.Text))
             {
-                Report("BTX0015", name, name.Text!);
+                Report(DiagnosticDescriptors.UnknownReadOnlyField, name, name.Text!);
             }
         }
 
@@ -164,20 +166,20 @@ internal sealed class SchemaParser
         {
             if (!catalog.Members.Any(m => m.Name == pair.Key))
             {
-                Report("BTX0007", pair.Value.Node, pair.Key, "the catalog has no field of that name");
+                Report(DiagnosticDescriptors.InvalidTypeOverride, pair.Value.Node, pair.Key, "the catalog has no field of that name");
             }
         }
 
         if (fields.Count == 0)
         {
-            Report("BTX0014", catalog, entityName);
+            Report(DiagnosticDescriptors.EmptyCatalog, catalog, entityName);
         }
 
         var idField = fields.FirstOrDefault(f => f.WireName == idKey || f.RowKey == idKey);
         if (idField is null && catalog.Members.Count > 0)
         {
             var at = root.Get("idKey") ?? catalog;
-            Report("BTX0012", at, idKey);
+            Report(DiagnosticDescriptors.InvalidIdKey, at, idKey);
         }
 
         var common = ReadParameters(root.Get("parameters"), "parameters");
@@ -230,7 +232,7 @@ internal sealed class SchemaParser
 
         if (node.Kind != JsonKind.Array)
         {
-            Report("BTX0003", node, where, "a list of field names", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, where, "a list of field names", node.Describe());
             return names;
         }
 
@@ -243,7 +245,7 @@ internal sealed class SchemaParser
             }
             else
             {
-                Report("BTX0003", item, where + "[]", "a field name", item.Describe());
+                Report(DiagnosticDescriptors.WrongType, item, where + "[]", "a field name", item.Describe());
             }
         }
 
@@ -260,7 +262,7 @@ internal sealed class SchemaParser
 
         if (node.Kind != JsonKind.Object)
         {
-            Report("BTX0003", node, "fieldTypes", "an object of field name -> C# type", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, "fieldTypes", "an object of field name -> C# type", node.Describe());
             return result;
         }
 
@@ -268,13 +270,13 @@ internal sealed class SchemaParser
         {
             if (member.Value.Kind != JsonKind.String)
             {
-                Report("BTX0007", member.Value, member.Name, "the type must be a string such as \"decimal\" or \"long[]\"");
+                Report(DiagnosticDescriptors.InvalidTypeOverride, member.Value, member.Name, "the type must be a string such as \"decimal\" or \"long[]\"");
                 continue;
             }
 
             if (!FieldTypes.TryParseOverride(member.Value.Text!, out var kind, out var filter, out var isList, out var source))
             {
-                Report("BTX0007", member.Value, member.Name, $"'{member.Value.Text}' is not a known type (long, decimal, double, string, code, bool, DateOnly, DateTimeOffset, Multifield, json, a catalog type, each optionally with [])");
+                Report(DiagnosticDescriptors.InvalidTypeOverride, member.Value, member.Name, $"'{member.Value.Text}' is not a known type (long, decimal, double, string, code, bool, DateOnly, DateTimeOffset, Multifield, json, a catalog type, each optionally with [])");
                 continue;
             }
 
@@ -295,7 +297,7 @@ internal sealed class SchemaParser
         var definition = member.Value;
         if (wire.Length == 0)
         {
-            Report("BTX0005", member.Line, member.Column, wire, "the field name is empty");
+            Report(DiagnosticDescriptors.InvalidField, member.Line, member.Column, wire, "the field name is empty");
             return null;
         }
 
@@ -315,13 +317,13 @@ internal sealed class SchemaParser
                 var typeNode = definition.Get("type");
                 if (typeNode is null)
                 {
-                    Report("BTX0005", definition, wire, "it has no 'type'");
+                    Report(DiagnosticDescriptors.InvalidField, definition, wire, "it has no 'type'");
                     return null;
                 }
 
                 if (typeNode.Kind != JsonKind.String || string.IsNullOrEmpty(typeNode.Text))
                 {
-                    Report("BTX0005", typeNode, wire, "'type' must be a non-empty string, but it is " + typeNode.Describe());
+                    Report(DiagnosticDescriptors.InvalidField, typeNode, wire, "'type' must be a non-empty string, but it is " + typeNode.Describe());
                     return null;
                 }
 
@@ -337,7 +339,7 @@ internal sealed class SchemaParser
                 values = definition.Get("values");
                 break;
             default:
-                Report("BTX0005", definition, wire, "a field must be an object (type, title, flags) or a title string, but it is " + definition.Describe());
+                Report(DiagnosticDescriptors.InvalidField, definition, wire, "a field must be an object (type, title, flags) or a title string, but it is " + definition.Describe());
                 return null;
         }
 
@@ -359,7 +361,7 @@ internal sealed class SchemaParser
         {
             if (!known)
             {
-                Report("BTX0006", definition.Kind == JsonKind.Object ? definition.Get("type")! : definition, wire, type);
+                Report(DiagnosticDescriptors.UnknownFieldType, definition.Kind == JsonKind.Object ? definition.Get("type")! : definition, wire, type);
             }
 
             if (type == "enum" && values is not null)
@@ -385,7 +387,7 @@ internal sealed class SchemaParser
         var unique = Identifiers.Unique(property, taken);
         if (unique != property)
         {
-            Report("BTX0008", member.Line, member.Column, wire, unique, $"'{property}' is already taken in the generated type");
+            Report(DiagnosticDescriptors.IdentifierRenamed, member.Line, member.Column, wire, unique, $"'{property}' is already taken in the generated type");
         }
 
         string? valuesClass = null;
@@ -427,7 +429,7 @@ internal sealed class SchemaParser
         var value = node.AsBool();
         if (value is null)
         {
-            Report("BTX0003", node, $"fields.{field}.{name}", "a boolean", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, $"fields.{field}.{name}", "a boolean", node.Describe());
             return false;
         }
 
@@ -551,7 +553,7 @@ internal sealed class SchemaParser
 
         if (node.Kind != JsonKind.Object)
         {
-            Report("BTX0003", node, "methods", "an object of name -> method", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, "methods", "an object of name -> method", node.Describe());
             return result;
         }
 
@@ -566,7 +568,7 @@ internal sealed class SchemaParser
 
             if (!names.Add(method.CSharpName))
             {
-                Report("BTX0011", member.Line, member.Column, member.Name, $"another method already generates {method.CSharpName}Async");
+                Report(DiagnosticDescriptors.InvalidMethod, member.Line, member.Column, member.Name, $"another method already generates {method.CSharpName}Async");
                 continue;
             }
 
@@ -586,7 +588,7 @@ internal sealed class SchemaParser
 
         if (def.Kind != JsonKind.Object)
         {
-            Report("BTX0011", member.Line, member.Column, member.Name, "a method must be an object (or just its REST name), but it is " + def.Describe());
+            Report(DiagnosticDescriptors.InvalidMethod, member.Line, member.Column, member.Name, "a method must be an object (or just its REST name), but it is " + def.Describe());
             return null;
         }
 
@@ -594,7 +596,7 @@ internal sealed class SchemaParser
         var methodNode = def.Get("method");
         if (methodNode is null || methodNode.Kind != JsonKind.String || !IsMethodName(methodNode.Text!))
         {
-            Report("BTX0011", (methodNode ?? def).Line, (methodNode ?? def).Column, member.Name, "'method' must be a REST method name such as \"crm.deal.list\"");
+            Report(DiagnosticDescriptors.InvalidMethod, (methodNode ?? def).Line, (methodNode ?? def).Column, member.Name, "'method' must be a REST method name such as \"crm.deal.list\"");
             return null;
         }
 
@@ -612,7 +614,7 @@ internal sealed class SchemaParser
             default:
                 if (def.Get("kind") is { } explicitKind)
                 {
-                    Report("BTX0011", explicitKind.Line, explicitKind.Column, member.Name, $"unknown kind '{kindText}' (list, get, add, update, delete, fields, call)");
+                    Report(DiagnosticDescriptors.InvalidMethod, explicitKind.Line, explicitKind.Column, member.Name, $"unknown kind '{kindText}' (list, get, add, update, delete, fields, call)");
                     return null;
                 }
 
@@ -623,7 +625,7 @@ internal sealed class SchemaParser
         var csharpName = kind == MethodKind.Call ? Identifiers.ToPascal(member.Name) : Identifiers.ToPascal(kindText);
         if (!Identifiers.IsValidIdentifier(member.Name) && kind == MethodKind.Call)
         {
-            Report("BTX0008", member.Line, member.Column, member.Name, csharpName + "Async", "method names are PascalCased");
+            Report(DiagnosticDescriptors.IdentifierRenamed, member.Line, member.Column, member.Name, csharpName + "Async", "method names are PascalCased");
         }
 
         var resultText = OptionalString(def, "result");
@@ -639,7 +641,7 @@ internal sealed class SchemaParser
                 case "json": result = ResultKind.Json; break;
                 case "void": result = ResultKind.Void; break;
                 default:
-                    Report("BTX0011", def.Get("result")!.Line, def.Get("result")!.Column, member.Name, $"unknown result '{resultText}' (rows, row, id, bool, json, void)");
+                    Report(DiagnosticDescriptors.InvalidMethod, def.Get("result")!.Line, def.Get("result")!.Column, member.Name, $"unknown result '{resultText}' (rows, row, id, bool, json, void)");
                     return null;
             }
         }
@@ -648,7 +650,7 @@ internal sealed class SchemaParser
         var orderStyle = OptionalString(def, "orderStyle") ?? "object";
         if (orderStyle is not ("object" or "sortOrder"))
         {
-            Report("BTX0011", def.Get("orderStyle")!.Line, def.Get("orderStyle")!.Column, member.Name, "orderStyle must be \"object\" or \"sortOrder\"");
+            Report(DiagnosticDescriptors.InvalidMethod, def.Get("orderStyle")!.Line, def.Get("orderStyle")!.Column, member.Name, "orderStyle must be \"object\" or \"sortOrder\"");
             orderStyle = "object";
         }
 
@@ -682,7 +684,7 @@ internal sealed class SchemaParser
 
         if (node.Kind != JsonKind.Array)
         {
-            Report("BTX0003", node, where, "a list of parameters", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, where, "a list of parameters", node.Describe());
             return result;
         }
 
@@ -690,7 +692,7 @@ internal sealed class SchemaParser
         {
             if (p.Kind != JsonKind.Object || p.Get("name") is not { Kind: JsonKind.String } nameNode || string.IsNullOrEmpty(nameNode.Text))
             {
-                Report("BTX0003", p, where + "[]", "an object with a 'name'", p.Describe());
+                Report(DiagnosticDescriptors.WrongType, p, where + "[]", "an object with a 'name'", p.Describe());
                 continue;
             }
 
@@ -707,7 +709,7 @@ internal sealed class SchemaParser
                 case "rows": type = ParameterType.Rows; break;
                 case "ids": type = ParameterType.Ids; break;
                 default:
-                    Report("BTX0003", p.Get("type")!, $"{where}.{nameNode.Text}.type", "integer, string, boolean, json, fields, rows or ids", "\"" + typeText + "\"");
+                    Report(DiagnosticDescriptors.WrongType, p.Get("type")!, $"{where}.{nameNode.Text}.type", "integer, string, boolean, json, fields, rows or ids", "\"" + typeText + "\"");
                     continue;
             }
 
@@ -719,7 +721,7 @@ internal sealed class SchemaParser
                 fixedValue = FixedValue(valueNode, type);
                 if (fixedValue is null)
                 {
-                    Report("BTX0003", valueNode, $"{where}.{nameNode.Text}.value", type switch
+                    Report(DiagnosticDescriptors.WrongType, valueNode, $"{where}.{nameNode.Text}.value", type switch
                     {
                         ParameterType.Int64 => "an integer",
                         ParameterType.String => "a string",
@@ -758,7 +760,7 @@ internal sealed class SchemaParser
         {
             if (node is not null && !node.IsNull)
             {
-                Report("BTX0003", node, "path", "a string such as \"Crm.Deal\"", node.Describe());
+                Report(DiagnosticDescriptors.WrongType, node, "path", "a string such as \"Crm.Deal\"", node.Describe());
             }
 
             // By default the REST prefix of the first method: crm.deal.list -> Crm.Deal. No methods: no API.
@@ -778,7 +780,7 @@ internal sealed class SchemaParser
             var segment = Identifiers.ToPascal(raw);
             if (raw != segment && node is { Kind: JsonKind.String })
             {
-                Report("BTX0013", node, raw, "path segment (PascalCase identifiers separated by dots)", segment);
+                Report(DiagnosticDescriptors.InvalidName, node, raw, "path segment (PascalCase identifiers separated by dots)", segment);
             }
 
             segments.Add(segment);
@@ -795,7 +797,7 @@ internal sealed class SchemaParser
         }
 
         var fixedName = Identifiers.ToPascal(name);
-        Report("BTX0013", node, name, what, fixedName);
+        Report(DiagnosticDescriptors.InvalidName, node, name, what, fixedName);
         return fixedName;
     }
 
@@ -809,7 +811,7 @@ internal sealed class SchemaParser
             }
 
             var close = known.FirstOrDefault(k => string.Equals(k, member.Name, StringComparison.OrdinalIgnoreCase) || Levenshtein.Distance(k.ToLowerInvariant(), member.Name.ToLowerInvariant()) <= 2);
-            Report("BTX0004", member.Line, member.Column, member.Name, where, close is null ? string.Empty : $" (did you mean '{close}'?)");
+            Report(DiagnosticDescriptors.UnknownProperty, member.Line, member.Column, member.Name, where, close is null ? string.Empty : $" (did you mean '{close}'?)");
         }
     }
 
@@ -823,7 +825,7 @@ internal sealed class SchemaParser
 
         if (node.Kind != JsonKind.String)
         {
-            Report("BTX0003", node, name, "a string", node.Describe());
+            Report(DiagnosticDescriptors.WrongType, node, name, "a string", node.Describe());
             return null;
         }
 
