@@ -71,18 +71,12 @@ internal sealed class FieldParser
     private (HashSet<string> Set, List<JsonValueNode> Names) ReadNames(JsonValueNode? node, string where)
     {
         var names = (new HashSet<string>(StringComparer.Ordinal), new List<JsonValueNode>());
-        if (node is null || node.IsNull)
+        if (_report.OfKind(node, JsonKind.Array, where, "a list of field names") is not { } present)
         {
             return names;
         }
 
-        if (node.Kind != JsonKind.Array)
-        {
-            _report.Report(DiagnosticDescriptors.WrongType, node, where, "a list of field names", node.Describe());
-            return names;
-        }
-
-        foreach (var item in node.Items)
+        foreach (var item in present.Items)
         {
             if (item.Kind == JsonKind.String)
             {
@@ -101,18 +95,12 @@ internal sealed class FieldParser
     private Dictionary<string, (JsonValueNode Node, ValueKind Kind, FilterKind Filter, bool IsList, string Source)> ReadOverrides(JsonValueNode? node)
     {
         var result = new Dictionary<string, (JsonValueNode, ValueKind, FilterKind, bool, string)>(StringComparer.Ordinal);
-        if (node is null || node.IsNull)
+        if (_report.OfKind(node, JsonKind.Object, "fieldTypes", "an object of field name -> C# type") is not { } present)
         {
             return result;
         }
 
-        if (node.Kind != JsonKind.Object)
-        {
-            _report.Report(DiagnosticDescriptors.WrongType, node, "fieldTypes", "an object of field name -> C# type", node.Describe());
-            return result;
-        }
-
-        foreach (var member in node.Members)
+        foreach (var member in present.Members)
         {
             if (member.Value.Kind != JsonKind.String)
             {

@@ -24,19 +24,13 @@ internal sealed class MethodParser
     public List<MethodSpec> ReadMethods(JsonValueNode? node)
     {
         var result = new List<MethodSpec>();
-        if (node is null || node.IsNull)
+        if (_report.OfKind(node, JsonKind.Object, "methods", "an object of name -> method") is not { } present)
         {
-            return result;
-        }
-
-        if (node.Kind != JsonKind.Object)
-        {
-            _report.Report(DiagnosticDescriptors.WrongType, node, "methods", "an object of name -> method", node.Describe());
             return result;
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in node.Members)
+        foreach (var member in present.Members)
         {
             var method = ReadMethod(member);
             if (method is null)
@@ -155,18 +149,12 @@ internal sealed class MethodParser
     public List<ParameterSpec> ReadParameters(JsonValueNode? node, string where)
     {
         var result = new List<ParameterSpec>();
-        if (node is null || node.IsNull)
+        if (_report.OfKind(node, JsonKind.Array, where, "a list of parameters") is not { } present)
         {
             return result;
         }
 
-        if (node.Kind != JsonKind.Array)
-        {
-            _report.Report(DiagnosticDescriptors.WrongType, node, where, "a list of parameters", node.Describe());
-            return result;
-        }
-
-        foreach (var p in node.Items)
+        foreach (var p in present.Items)
         {
             if (p.Kind != JsonKind.Object || p.Get("name") is not { Kind: JsonKind.String } nameNode || string.IsNullOrEmpty(nameNode.Text))
             {

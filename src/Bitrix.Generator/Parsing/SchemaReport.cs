@@ -26,6 +26,26 @@ internal sealed class SchemaReport
 
     public void Report(DiagnosticDescriptor descriptor, JsonValueNode at, params string[] arguments) => Report(descriptor, at.Line, at.Column, arguments);
 
+    /// <summary>
+    /// The node when it is present and of <paramref name="kind"/>; null when it is absent or JSON null
+    /// (nothing to read), and also null, reported, when it is of another kind.
+    /// </summary>
+    public JsonValueNode? OfKind(JsonValueNode? node, JsonKind kind, string where, string expected)
+    {
+        if (node is null || node.IsNull)
+        {
+            return null;
+        }
+
+        if (node.Kind != kind)
+        {
+            Report(DiagnosticDescriptors.WrongType, node, where, expected, node.Describe());
+            return null;
+        }
+
+        return node;
+    }
+
     public string ValidName(JsonValueNode node, string name, string what)
     {
         if (Identifiers.IsValidIdentifier(name))
