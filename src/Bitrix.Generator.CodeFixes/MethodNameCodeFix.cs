@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
+using Bitrix.Generator.Analyzers;
+using Bitrix.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -9,17 +11,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Bitrix.Generator.CodeFixes;
 
-/// <summary>BTX1001: replaces a mistyped method name with the known method the analyzer suggests.</summary>
+/// <summary>The analyzer's unknown-method-name warning: replaces a mistyped method name with the known method the analyzer suggests.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MethodNameCodeFix))]
 [Shared]
 public sealed class MethodNameCodeFix : CodeFixProvider
 {
-    /// <summary>The analyzer's diagnostic ID and the property carrying its suggestion (see MethodNameAnalyzer).</summary>
-    private const string DiagnosticId = "BTX1001";
-    private const string SuggestionProperty = "Suggestion";
-
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticId];
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.UnknownMethodName.Id];
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -35,7 +33,7 @@ public sealed class MethodNameCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(SuggestionProperty, out var suggestion) || suggestion is null
+            if (!diagnostic.Properties.TryGetValue(MethodNameAnalyzer.SuggestionProperty, out var suggestion) || suggestion is null
                 || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal)
             {
                 continue;
@@ -47,7 +45,7 @@ public sealed class MethodNameCodeFix : CodeFixProvider
                     _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
                         literal,
                         SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(suggestion)).WithTriviaFrom(literal)))),
-                    equivalenceKey: DiagnosticId + ":" + suggestion),
+                    equivalenceKey: DiagnosticDescriptors.UnknownMethodName.Id + ":" + suggestion),
                 diagnostic);
         }
     }

@@ -71,7 +71,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
         {
             foreach (var d in schema.Diagnostics)
             {
-                spc.ReportDiagnostic(DiagnosticFactory.ToDiagnostic(d));
+                spc.ReportDiagnostic(d.CreateDiagnostic());
             }
         });
 
@@ -79,7 +79,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
         {
             foreach (var d in output.Diagnostics)
             {
-                spc.ReportDiagnostic(DiagnosticFactory.ToDiagnostic(d));
+                spc.ReportDiagnostic(d.CreateDiagnostic());
             }
 
             if (output.Entity is { } entity && output.Settings.HasRuntime)
@@ -162,16 +162,16 @@ public sealed class BitrixGenerator : IIncrementalGenerator
             var byName = winners.FirstOrDefault(w => w.Identity.Name == entity.Name);
             if (byName is not null && byName.Identity.Origin == SchemaOrigin.User && schema.Origin == SchemaOrigin.Shipped)
             {
-                diagnostics.Add(DiagnosticInfo.Create("BTX0010", byName.Identity.FilePath, 1, 1, entity.Name, byName.Identity.FilePath, schema.FilePath));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SchemaReplaced, byName.Identity.FilePath, 1, 1, entity.Name, byName.Identity.FilePath, schema.FilePath));
             }
             else if (byName is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create("BTX0009", schema.FilePath, 1, 1, "Entity", entity.Name, byName.Identity.FilePath));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEntity, schema.FilePath, 1, 1, "Entity", entity.Name, byName.Identity.FilePath));
             }
             else
             {
                 var byPath = winners.First(w => string.Join(".", w.Path) == path);
-                diagnostics.Add(DiagnosticInfo.Create("BTX0009", schema.FilePath, 1, 1, "API path", path, byPath.Identity.FilePath));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEntity, schema.FilePath, 1, 1, "API path", path, byPath.Identity.FilePath));
             }
 
             return new EntityOutput(null, settings, new EquatableArray<DiagnosticInfo>(diagnostics));

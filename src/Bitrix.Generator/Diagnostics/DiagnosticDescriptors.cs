@@ -1,9 +1,11 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace Bitrix.Generator.Diagnostics;
 
-/// <summary>Every diagnostic the generator and its analyzer report. IDs are stable: never reuse one.</summary>
+/// <summary>
+/// Every diagnostic the generator, its analyzer and its code fix know. IDs are stable: never reuse one.
+/// The IDs are written here and nowhere else; everything else refers to a descriptor (or its <c>Id</c>).
+/// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string SchemaCategory = "TypedBitrix.Schema";
@@ -83,22 +85,4 @@ internal static class DiagnosticDescriptors
         "BTX1001", "Unknown Bitrix24 method name", "No schema knows the method '{0}'; did you mean '{1}'?",
         UsageCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "A string-literal method name passed to a raw BitrixClient call is close to, but not, a method that a schema describes.");
-
-    private static readonly Dictionary<string, DiagnosticDescriptor> ById = Index(
-        InvalidJson, MissingProperty, WrongType, UnknownProperty, InvalidField, UnknownFieldType, InvalidTypeOverride,
-        IdentifierRenamed, DuplicateEntity, SchemaReplaced, InvalidMethod, InvalidIdKey, InvalidName, EmptyCatalog, UnknownReadOnlyField,
-        GeneratorFailure);
-
-    public static DiagnosticDescriptor Get(string id) => ById[id];
-
-    private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
-    {
-        var map = new Dictionary<string, DiagnosticDescriptor>();
-        foreach (var d in descriptors)
-        {
-            map[d.Id] = d;
-        }
-
-        return map;
-    }
 }

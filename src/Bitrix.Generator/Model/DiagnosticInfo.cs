@@ -1,13 +1,41 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
 namespace Bitrix.Generator.Model;
 
 /// <summary>
-/// A diagnostic as plain data (ID, file, position, message arguments): a <see cref="Microsoft.CodeAnalysis.Diagnostic"/>
-/// holds a Location that would break pipeline equality, so it is made only when reported.
+/// A diagnostic as pipeline data: its descriptor, where it stands (as plain values) and its message
+/// arguments. A <see cref="Diagnostic"/> holds a <see cref="Location"/> that would break pipeline
+/// equality, so it is made only when reported. Two infos are equal when their descriptors share an ID
+/// and their positions and arguments match.
 /// </summary>
-internal sealed record DiagnosticInfo(string Id, string FilePath, int Line, int Column, EquatableArray<string> Arguments)
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo Location, EquatableArray<string> Arguments)
 {
-    public static DiagnosticInfo Create(string id, string filePath, int line, int column, params string[] arguments)
-        => new(id, filePath, line, column, new EquatableArray<string>(arguments));
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, string filePath, int line, int column, params string[] arguments)
+        => new(descriptor, new LocationInfo(filePath, line, column), new EquatableArray<string>(arguments));
+
+    public Diagnostic CreateDiagnostic()
+        => Diagnostic.Create(Descriptor, Location.ToLocation(), Arguments.Cast<object>().ToArray());
+
+    public bool Equals(DiagnosticInfo? other)
+        => other is not null
+            && string.Equals(Descriptor.Id, other.Descriptor.Id, System.StringComparison.Ordinal)
+            && Location.Equals(other.Location)
+            && Arguments.Equals(other.Arguments);
+
+    public override int GetHashCode()
+        => unchecked((((System.StringComparer.Ordinal.GetHashCode(Descriptor.Id) * 31) + Location.GetHashCode()) * 31) + Arguments.GetHashCode());
+}
+
+/// <summary>A position in a schema file (1-based line and column), kept as values so that it caches.</summary>
+internal readonly record struct LocationInfo(string FilePath, int Line, int Column)
+{
+    public Location ToLocation()
+    {
+        var position = new LinePosition(System.Math.Max(0, Line - 1), System.Math.Max(0, Column - 1));
+        return Microsoft.CodeAnalysis.Location.Create(FilePath, default(TextSpan), new LinePositionSpan(position, position));
+    }
 }
 
 /// <summary>Which schema an entity came from: shipped with the package or the user's own (<c>*.bitrix.json</c>).</summary>
