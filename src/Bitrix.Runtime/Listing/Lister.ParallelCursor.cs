@@ -51,7 +51,7 @@ internal sealed partial class Lister
                 while (inFlight.Count < _parallelism && plan.NextBatch(partialAllowed: inFlight.Count == 0) is { } segments)
                 {
                     var commands = Commands(run, segments);
-                    inFlight.Add((_chain(commands, cancellationToken), segments));
+                    inFlight.Add((ChainAsync(commands, cancellationToken), segments));
                     run.Requests++;
                 }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
 using Bitrix.Diagnostics;
+using Bitrix.Throttling;
 using Microsoft.Extensions.Logging;
 
 namespace Bitrix.Listing;
@@ -29,32 +30,32 @@ internal sealed partial class Lister
     /// <summary>Server time a single offset batch may take; the portal stops a request at 60 s.</summary>
     private static readonly TimeSpan OffsetBatchBudget = TimeSpan.FromSeconds(20);
 
-    private readonly Func<string, JsonObject, CancellationToken, Task<BitrixResponse>> _call;
-    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _batch;
-    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _chain;
-    private readonly Func<string?> _waitReason;
+    private readonly ICallSender _calls;
+    private readonly BatchSender _batches;
+    private readonly IWaitReasonSource _waits;
     private readonly int _parallelism;
     private readonly ILogger _logger;
 
-    public Lister(
-        Func<string, JsonObject, CancellationToken, Task<BitrixResponse>> call,
-        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> batch,
-        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> chain,
-        Func<string?> waitReason,
-        int parallelism,
-        ILogger logger)
+    public Lister(ICallSender calls, BatchSender batches, IWaitReasonSource waits, int parallelism, ILogger logger)
     {
-        _call = call;
-        _batch = batch;
-        _chain = chain;
-        _waitReason = waitReason;
+        _calls = calls;
+        _batches = batches;
+        _waits = waits;
         _parallelism = Math.Max(1, parallelism);
         _logger = logger;
     }
 
+    /// <summary>Independent pages: a page refused for its method's operating time is asked again on its own.</summary>
+    private async Task<Dictionary<string, CommandOutcome>> BatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+        => (await _batches.SendAsync(commands, BatchMode.ResendRefused, cancellationToken).ConfigureAwait(false)).Outcomes;
+
+    /// <summary>Chained pages: sent as they are, no page resent on its own.</summary>
+    private async Task<Dictionary<string, CommandOutcome>> ChainAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
+        => (await _batches.SendAsync(commands, BatchMode.Chained, cancellationToken).ConfigureAwait(false)).Outcomes;
+
     public async IAsyncEnumerable<JsonElement> ListAsync(string method, JsonObject? parameters, ListOptions options, [EnumeratorCancellation] CancellationToken cancellationToken, ListObserver? observer = null)
     {
-        var run = new Run(method, new ListQuery(parameters, ListMethodProfile.For(method, options)), options, _waitReason) { Observer = observer };
+        var run = new Run(method, new ListQuery(parameters, ListMethodProfile.For(method, options)), options, _waits) { Observer = observer };
         var strategy = Choose(run, options.Strategy);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var rows = strategy switch
@@ -113,7 +114,7 @@ internal sealed partial class Lister
         var descending = query.Order == RequestedOrder.IdDescending;
 
         // One request finds the snapshot: lowest ID with the count, and highest ID.
-        var probes = await _batch(
+        var probes = await BatchAsync(
             [
                 new PackedCommand("low", run.Method, query.Probe(descending: false, count: true)),
                 new PackedCommand("high", run.Method, query.Probe(descending: true, count: false)),
@@ -177,7 +178,7 @@ internal sealed partial class Lister
 
         // Chained pages cannot be resent one by one (their references would break): a page
         // refused by the portal ends this batch, and the next batch resumes after the last row.
-        var outcomes = await _chain(commands, cancellationToken).ConfigureAwait(false);
+        var outcomes = await ChainAsync(commands, cancellationToken).ConfigureAwait(false);
         run.Requests++;
         var exhausted = false;
         for (var i = 0; i < commands.Count && !exhausted; i++)
@@ -265,7 +266,7 @@ internal sealed partial class Lister
     {
         var query = run.Query;
         var seen = new HashSet<long>();
-        var first = await _call(run.Method, query.OffsetPage(0), cancellationToken).ConfigureAwait(false);
+        var first = await _calls.SendAsync(run.Method, query.OffsetPage(0), cancellationToken).ConfigureAwait(false);
         run.Requests++;
         var profile = query.Profile.LearnFrom(first.Result);
         run.ExpectedTotal = first.Total;
@@ -348,7 +349,7 @@ internal sealed partial class Lister
         var commands = Enumerable.Range(0, pages)
             .Select(i => new PackedCommand(PageName(i), run.Method, run.Query.OffsetPage(start + (long)i * PageSize)))
             .ToList();
-        var outcomes = await _batch(commands, cancellationToken).ConfigureAwait(false);
+        var outcomes = await BatchAsync(commands, cancellationToken).ConfigureAwait(false);
         run.Requests++;
         var rows = new List<JsonElement>();
         long? total = null;
@@ -400,7 +401,7 @@ internal sealed partial class Lister
     }
 
     /// <summary>The state of one read, for progress reports.</summary>
-    private sealed class Run(string method, ListQuery query, ListOptions options, Func<string?> waitReason)
+    private sealed class Run(string method, ListQuery query, ListOptions options, IWaitReasonSource waits)
     {
         private readonly long _started = Stopwatch.GetTimestamp();
         private long _lastReport;
@@ -446,7 +447,7 @@ internal sealed partial class Lister
                 ExpectedTotal = ExpectedTotal,
                 Requests = Requests,
                 Elapsed = Stopwatch.GetElapsedTime(_started, now),
-                WaitReason = waitReason(),
+                WaitReason = waits.CurrentWaitReason,
                 TotalChanged = TotalChanged,
             });
         }
