@@ -196,7 +196,7 @@ public partial class BitrixClient
         var mark = new SendMark();
         try
         {
-            var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken, onSending: mark.Set).ConfigureAwait(false);
+            var response = await _sender.SendAsync(method, parameters, cancellationToken, mark.Set).ConfigureAwait(false);
             results[index] = BitrixItemResult.Success(index, response.Result, response.Time);
         }
         catch (BitrixException e)
@@ -219,7 +219,7 @@ public partial class BitrixClient
         var outcomes = new Dictionary<string, CommandOutcome>(StringComparer.Ordinal);
         try
         {
-            await SendBatchAsync(commands, outcomes, cancellationToken, mark.Set).ConfigureAwait(false);
+            await _batches.SendAsync(commands, BatchMode.ResendRefused, cancellationToken, outcomes: outcomes, onSending: mark.Set).ConfigureAwait(false);
         }
         catch (BitrixException e)
         {

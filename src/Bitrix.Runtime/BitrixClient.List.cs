@@ -68,23 +68,4 @@ public partial class BitrixClient
             yield return Typed(method, row, static (r, _) => r.Deserialize<T>(ResultJson.Options)!, 0);
         }
     }
-
-    /// <summary>Sends chained batch commands as they are: no command is resent on its own.</summary>
-    private async Task<Dictionary<string, CommandOutcome>> SendChainAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
-    {
-        var shape = CallShape.Batch(commands.Select(c => c.Method), _kinds);
-        using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, commands.Count);
-        var response = await _sender.SendAsync("batch", BatchCodec.Build(commands, halt: false), shape, cancellationToken, span).ConfigureAwait(false);
-        var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(commands.Select(c => (c.Name, c.Method)), outcomes, span).ConfigureAwait(false);
-        foreach (var command in commands)
-        {
-            if (outcomes.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit)
-            {
-                await _sender.Throttle.OnOperatingRefusalAsync(command.Method, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-
-        return outcomes;
-    }
 }

@@ -22,7 +22,8 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
 {
     private readonly BitrixTransport _transport;
     private readonly ResilientSender _sender;
-    private readonly MethodKinds _kinds;
+    private readonly BatchSender _batches;
+    private readonly Throttle _throttle;
     private readonly OAuthSession? _oauth;
     private readonly AutoBatcher? _autoBatcher;
     private readonly Listing.Lister _lister;
@@ -74,24 +75,15 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
         _oauth = oauth;
         _transport = transport(_options, logger);
-        _kinds = new MethodKinds(_options.ReadMethods);
+        var kinds = new MethodKinds(_options.ReadMethods);
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
-        var throttle = new Throttle(this, store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger, _options.MaxServerWait);
-        _sender = new ResilientSender(_transport, throttle, _options, logger);
-        _lister = new Listing.Lister(
-            (method, parameters, ct) => _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), ct),
-            SendBatchAsync,
-            SendChainAsync,
-            () => _sender.Throttle.CurrentWaitReason,
-            _options.MaxConcurrency,
-            logger);
+        _throttle = new Throttle(store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger, _options.MaxServerWait);
+        _sender = new ResilientSender(_transport, _throttle, kinds, _options, logger);
+        _batches = new BatchSender(_sender, _throttle, kinds);
+        _lister = new Listing.Lister(_sender, _batches, _throttle, _options.MaxConcurrency, logger);
         if (_options.AutoBatch)
         {
-            _autoBatcher = new AutoBatcher(
-                (method, parameters, ct) => _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), ct),
-                SendBatchAsync,
-                _options.AutoBatchWindow,
-                _options.TimeProvider);
+            _autoBatcher = new AutoBatcher(_sender, _batches, _options.AutoBatchWindow, _options.TimeProvider);
         }
     }
 
@@ -101,7 +93,8 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         _options = new BitrixClientOptions();
         _transport = null!;
         _sender = null!;
-        _kinds = null!;
+        _batches = null!;
+        _throttle = null!;
         _lister = null!;
     }
 
@@ -171,7 +164,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             return await _autoBatcher.EnqueueAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken).ConfigureAwait(false);
+        var response = await _sender.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         return response.Result;
     }
 
@@ -224,7 +217,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             throw new ArgumentException("Parameters must be a JSON object (named) or a JSON list (positional).", nameof(parameters));
         }
 
-        return _sender.SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken);
+        return _sender.SendAsync(method, parameters, cancellationToken);
     }
 
     /// <summary>Runs an explicit batch of up to 50 commands.</summary>
@@ -260,12 +253,8 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             }
         }
 
-        var body = BatchCodec.Build(batch.Commands.Select(c => new PackedCommand(c.Name, c.Method, c.Parameters)), batch.Halt);
-        var shape = CallShape.Batch(batch.Commands.Select(c => c.Method), _kinds);
-        using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, batch.Commands.Count);
-        var response = await _sender.SendAsync("batch", body, shape, cancellationToken, span).ConfigureAwait(false);
-        var outcomes = BatchCodec.Parse(response.Result);
-        await LearnFromCommandsAsync(batch.Commands.Select(c => (c.Name, c.Method)), outcomes, span).ConfigureAwait(false);
+        var commands = batch.Commands.Select(c => new PackedCommand(c.Name, c.Method, c.Parameters)).ToList();
+        var (outcomes, time) = await _batches.SendAsync(commands, BatchMode.Explicit, cancellationToken, batch.Halt).ConfigureAwait(false);
         var results = new List<BitrixCommandResult>();
         foreach (var command in batch.Commands)
         {
@@ -280,67 +269,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
             }
         }
 
-        return new BitrixBatchResult(results, response.Time);
-    }
-
-    /// <summary>
-    /// Sends independent commands as one batch. A command refused with 429 OPERATION_TIME_LIMIT
-    /// did not run: it is sent again after its method's reset while its siblings keep their results.
-    /// </summary>
-    private Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, CancellationToken cancellationToken)
-        => SendBatchAsync(commands, new Dictionary<string, CommandOutcome>(StringComparer.Ordinal), cancellationToken, onSending: null);
-
-    /// <remarks>
-    /// Answers are added to <paramref name="outcomes"/> as they arrive, so a caller cancelled while
-    /// refused commands wait for their resend still has the results of the commands that ran.
-    /// </remarks>
-    private async Task<Dictionary<string, CommandOutcome>> SendBatchAsync(IReadOnlyList<PackedCommand> commands, Dictionary<string, CommandOutcome> outcomes, CancellationToken cancellationToken, Action? onSending)
-    {
-        var pending = commands;
-        for (var round = 0; pending.Count > 0; round++)
-        {
-            var shape = CallShape.Batch(pending.Select(c => c.Method), _kinds);
-            using var span = BitrixTelemetry.StartCall("batch", _transport.Endpoint, pending.Count);
-            var response = await _sender.SendAsync("batch", BatchCodec.Build(pending, halt: false), shape, cancellationToken, span, onSending).ConfigureAwait(false);
-            var answer = BatchCodec.Parse(response.Result);
-            await LearnFromCommandsAsync(pending.Select(c => (c.Name, c.Method)), answer, span).ConfigureAwait(false);
-            var refused = new List<PackedCommand>();
-            foreach (var command in pending)
-            {
-                if (answer.TryGetValue(command.Name, out var o) && o.Error?.Code == BitrixErrorCodes.OperationTimeLimit && round < MaxCommandResends)
-                {
-                    refused.Add(command);
-                    await _sender.Throttle.OnOperatingRefusalAsync(command.Method, CancellationToken.None).ConfigureAwait(false);
-                }
-                else if (answer.TryGetValue(command.Name, out o))
-                {
-                    outcomes[command.Name] = o;
-                }
-            }
-
-            pending = refused;
-        }
-
-        return outcomes;
-    }
-
-    private const int MaxCommandResends = 20;
-
-    /// <summary>
-    /// Feeds each command's <c>result_time</c> to its own method's operating budget and gives each
-    /// command its span. Not cancellable: the batch has answered, and its results must not be lost to
-    /// a cancellation that arrives during the bookkeeping.
-    /// </summary>
-    private async Task LearnFromCommandsAsync(IEnumerable<(string Name, string Method)> commands, Dictionary<string, CommandOutcome> outcomes, Activity? span)
-    {
-        BitrixTelemetry.Commands(span, commands, outcomes);
-        foreach (var (name, method) in commands)
-        {
-            if (outcomes.TryGetValue(name, out var outcome) && outcome.Time is { } time)
-            {
-                await _sender.Throttle.OnAnswerAsync(method, time, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
+        return new BitrixBatchResult(results, time);
     }
 
     /// <summary>
@@ -351,10 +280,10 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
     /// <param name="maxConcurrency">Requests in flight at most inside the scope.</param>
     /// <param name="requestsPerSecond">Requests per second at most inside the scope.</param>
     public IDisposable Slow(int? maxConcurrency = 1, double? requestsPerSecond = null)
-        => new SlowScope(this, maxConcurrency, requestsPerSecond, _options.TimeProvider);
+        => new SlowScope((object?)_throttle ?? this, maxConcurrency, requestsPerSecond, _options.TimeProvider);
 
     /// <summary>What requests of this client are waiting for right now (bucket, operating budget, backoff), if anything.</summary>
-    public string? CurrentWaitReason => _sender?.Throttle.CurrentWaitReason;
+    public string? CurrentWaitReason => _throttle?.CurrentWaitReason;
 
     /// <summary>Releases the client's connections and token session; calls in flight fail.</summary>
     public ValueTask DisposeAsync()

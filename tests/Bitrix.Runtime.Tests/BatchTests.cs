@@ -340,3 +340,51 @@ public sealed class BatchTests
 
     private static string Text(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>An explicit batch teaches the throttle what its commands' answers say, as listing and bulk batches do.</summary>
+public sealed class BatchRefusalTests
+{
+    [Fact]
+    public async Task A_command_refused_for_its_operating_time_inside_an_explicit_batch_blocks_its_method_until_the_reset()
+    {
+        const string batchAnswer = """
+            {"result":{"result":{"lead":{"ID":"7"}},
+                       "result_error":{"deal":{"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}},
+                       "result_total":[],"result_next":[],"result_time":[]},
+             "time":{"start":1,"finish":1.1,"duration":0.1,"processing":0.1}}
+            """;
+        const string singleAnswer = """{"result":{"ID":"7"},"time":{"start":1,"finish":1.01,"duration":0.01,"processing":0.01}}""";
+        var paths = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stub = new StubHandler(request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            paths.Enqueue(path[(path.LastIndexOf('/') + 1)..]);
+            return StubHandler.Answer(HttpStatusCode.OK, path.EndsWith("/batch.json", StringComparison.Ordinal) ? batchAnswer : singleAnswer);
+        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var http = new HttpClient(stub);
+        await using var bx = new BitrixClient(http, "https://example.bitrix24.com/rest/1/abc123/", Fast.Options(o => o.TimeProvider = clock));
+        var batch = new BitrixBatch().Add("deal", "crm.deal.get", new JsonObject { ["ID"] = 7 }).Add("lead", "crm.lead.get", new JsonObject { ["ID"] = 7 });
+
+        var result = await bx.BatchAsync(batch);
+
+        // The answer is handed back as it came; what it says about crm.deal.get is learnt.
+        Assert.Equal(BitrixErrorCodes.OperationTimeLimit, result["deal"].Error!.Code);
+        Assert.True(result["lead"].IsSuccess);
+        var deal = bx.CallAsync("crm.deal.get", new JsonObject { ["ID"] = 7 });
+        var lead = await bx.CallAsync("crm.lead.get", new JsonObject { ["ID"] = 7 }).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        var dealWaited = !deal.IsCompleted;
+        var reasonWhileBlocked = bx.CurrentWaitReason;
+        var sentWhileBlocked = paths.ToArray();
+
+        clock.Advance(TimeSpan.FromSeconds(12));
+        await deal.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("7", lead.GetProperty("ID").GetString());
+        Assert.True(dealWaited, "crm.deal.get went out although the portal had just refused it for its operating time");
+        Assert.Equal("operating budget", reasonWhileBlocked);
+        Assert.Equal(["batch.json", "crm.lead.get.json"], sentWhileBlocked);
+        Assert.Equal(["batch.json", "crm.lead.get.json", "crm.deal.get.json"], paths.ToArray());
+    }
+}

@@ -11,20 +11,16 @@ internal sealed class AutoBatcher
 {
     private readonly object _gate = new();
     private readonly List<Pending> _queue = [];
-    private readonly Func<string, JsonObject?, CancellationToken, Task<BitrixResponse>> _single;
-    private readonly Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> _batch;
+    private readonly ICallSender _single;
+    private readonly BatchSender _batches;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
     private bool _windowOpen;
 
-    public AutoBatcher(
-        Func<string, JsonObject?, CancellationToken, Task<BitrixResponse>> single,
-        Func<IReadOnlyList<PackedCommand>, CancellationToken, Task<Dictionary<string, CommandOutcome>>> batch,
-        TimeSpan window,
-        TimeProvider time)
+    public AutoBatcher(ICallSender single, BatchSender batches, TimeSpan window, TimeProvider time)
     {
         _single = single;
-        _batch = batch;
+        _batches = batches;
         _window = window;
         _time = time;
     }
@@ -110,13 +106,13 @@ internal sealed class AutoBatcher
         {
             if (live.Count == 1)
             {
-                var response = await _single(live[0].Method, live[0].Parameters, live[0].CancellationToken).ConfigureAwait(false);
+                var response = await _single.SendAsync(live[0].Method, live[0].Parameters, live[0].CancellationToken).ConfigureAwait(false);
                 live[0].Completion.TrySetResult(response.Result);
                 return;
             }
 
             var commands = live.Select((p, i) => new PackedCommand(i.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Method, p.Parameters)).ToList();
-            var outcomes = await _batch(commands, CancellationToken.None).ConfigureAwait(false);
+            var outcomes = (await _batches.SendAsync(commands, BatchMode.ResendRefused, CancellationToken.None).ConfigureAwait(false)).Outcomes;
             for (var i = 0; i < live.Count; i++)
             {
                 var name = commands[i].Name;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Bitrix.Batching;
 using Bitrix.Diagnostics;
 using Bitrix.Transport;
 using Microsoft.Extensions.Logging;
@@ -17,21 +18,23 @@ namespace Bitrix.Throttling;
 /// exponential backoff — for reads, or for writes that provably never left. A write whose outcome
 /// is unknown is never resent blindly: it fails with <see cref="BitrixErrorCodes.UnknownOutcome"/>.
 /// </summary>
-internal sealed class ResilientSender
+internal sealed class ResilientSender : ICallSender
 {
     private const int MaxRefusalsPerCall = 100;
     private static readonly ResiliencePropertyKey<CallShape> ShapeKey = new("bitrix.shape");
     private static readonly ResiliencePropertyKey<string> MethodKey = new("bitrix.method");
     private readonly BitrixTransport _transport;
     private readonly Throttle _throttle;
+    private readonly MethodKinds _kinds;
     private readonly BitrixClientOptions _options;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retries;
 
-    public ResilientSender(BitrixTransport transport, Throttle throttle, BitrixClientOptions options, ILogger logger)
+    public ResilientSender(BitrixTransport transport, Throttle throttle, MethodKinds kinds, BitrixClientOptions options, ILogger logger)
     {
         _transport = transport;
         _throttle = throttle;
+        _kinds = kinds;
         _options = options;
         _logger = logger;
         _retries = options.MaxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
@@ -58,7 +61,12 @@ internal sealed class ResilientSender
             .Build();
     }
 
-    public Throttle Throttle => _throttle;
+    /// <summary>The portal the requests go to (it changes when the portal moves).</summary>
+    public PortalEndpoint Endpoint => _transport.Endpoint;
+
+    /// <inheritdoc/>
+    public Task<BitrixResponse> SendAsync(string method, JsonNode? parameters, CancellationToken cancellationToken, Action? onSending = null)
+        => SendAsync(method, parameters, CallShape.Single(method, _kinds), cancellationToken, span: null, onSending);
 
     /// <summary>Sends one call with every wait, resend and retry it needs.</summary>
     /// <param name="method">The REST method.</param>

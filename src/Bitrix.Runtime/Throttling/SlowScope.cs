@@ -37,7 +37,7 @@ internal sealed class SlowScope : IDisposable
 
     public SlowScope? Parent { get; }
 
-    /// <summary>The scopes in force for <paramref name="owner"/>'s calls in this async context, innermost first.</summary>
+    /// <summary>The scopes in force in this async context for the calls limited by <paramref name="owner"/> (a client's throttle), innermost first.</summary>
     public static IEnumerable<SlowScope> Active(object owner)
     {
         for (var scope = CurrentScope.Value; scope is not null; scope = scope.Parent)

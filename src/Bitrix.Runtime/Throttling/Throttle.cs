@@ -10,7 +10,7 @@ namespace Bitrix.Throttling;
 /// a concurrency slot and the portal's bucket mirror — and learns from every answer. Each wait
 /// has a reason, logged, measured and shown in progress reports.
 /// </summary>
-internal sealed class Throttle
+internal sealed class Throttle : IWaitReasonSource
 {
     /// <summary>How long a method stays blocked after a 429 that gave no reset time.</summary>
     public static readonly TimeSpan DefaultOperatingPause = TimeSpan.FromSeconds(10);
@@ -25,16 +25,14 @@ internal sealed class Throttle
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxServerWait;
     private readonly ILogger _logger;
-    private readonly object _owner;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, double> _averageCost = new(StringComparer.OrdinalIgnoreCase);
     private readonly int[] _waiting = new int[WaitReasons.All.Length];
     private long _transitTicks;
 
-    public Throttle(object owner, IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
+    public Throttle(IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
     {
         _maxServerWait = maxServerWait ?? TimeSpan.FromMinutes(10);
-        _owner = owner;
         _store = store;
         _portal = portal;
         _identity = identity;
@@ -68,7 +66,7 @@ internal sealed class Throttle
         var held = new List<IDisposable>(4);
         try
         {
-            foreach (var scope in SlowScope.Active(_owner))
+            foreach (var scope in SlowScope.Active(this))
             {
                 using (Waiting(WaitReasons.SlowScope))
                 {

@@ -3,18 +3,36 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
+using static Bitrix.Listing.Lister;
 
 namespace Bitrix.Listing;
 
-/// <content>
+/// <summary>
 /// The parallel cursor: reads the snapshot range as pieces whose row counts are known, packing
 /// the chained pages of many pieces into shared batches so that every batch but the last is
 /// full, whatever holes the portal's IDs have.
-/// </content>
-internal sealed partial class Lister
+/// </summary>
+internal sealed class ParallelCursorStrategy(BatchSender batches, int parallelism) : IListStrategy
 {
+    private readonly BatchSender _batches = batches;
+    private readonly int _parallelism = parallelism;
+
     /// <summary>Most pieces one counting round splits a range into (one batch of first pages).</summary>
     private const int MaxPieces = PagesPerBatch;
+
+    public async IAsyncEnumerable<JsonElement> ReadAsync(ListRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var descending = run.Query.Order == RequestedOrder.IdDescending;
+        if (await CursorProbe.ReadAsync(_batches, run, cancellationToken).ConfigureAwait(false) is not { } probe)
+        {
+            yield break;
+        }
+
+        await foreach (var row in ParallelCursorAsync(run, probe.LowIds, probe.HighIds, run.ExpectedTotal, descending, cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
 
     /// <summary>
     /// Reads (low − 1, high] in ID order. The range is cut into up to 50 equal-width pieces whose
@@ -28,7 +46,7 @@ internal sealed partial class Lister
     /// the caller's filter after its piece was counted; only a short page or the range's edge ends
     /// a piece.
     /// </summary>
-    private async IAsyncEnumerable<JsonElement> ParallelCursorAsync(Run run, List<long?> lowIds, List<long?> highIds, long? total, bool descending, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonElement> ParallelCursorAsync(ListRun run, List<long?> lowIds, List<long?> highIds, long? total, bool descending, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (low, high) = (lowIds[0]!.Value, highIds[0]!.Value);
         var plan = new CursorPlan(run.Query.Profile, descending, total ?? high - low + 1);
@@ -51,7 +69,7 @@ internal sealed partial class Lister
                 while (inFlight.Count < _parallelism && plan.NextBatch(partialAllowed: inFlight.Count == 0) is { } segments)
                 {
                     var commands = Commands(run, segments);
-                    inFlight.Add((_chain(commands, cancellationToken), segments));
+                    inFlight.Add((SendPagesAsync(_batches, BatchMode.Chained, commands, cancellationToken), segments));
                     run.Requests++;
                 }
 
@@ -97,7 +115,7 @@ internal sealed partial class Lister
         return ids[^1];
     }
 
-    private static List<PackedCommand> Commands(Run run, List<Segment> segments)
+    private static List<PackedCommand> Commands(ListRun run, List<Segment> segments)
     {
         var commands = new List<PackedCommand>(PagesPerBatch);
         for (var s = 0; s < segments.Count; s++)
@@ -318,7 +336,7 @@ internal sealed partial class Lister
         }
 
         /// <summary>Takes a batch's answer: rows to their pieces, counts learnt, pieces finished or cut again.</summary>
-        public void Apply(List<Segment> segments, Dictionary<string, CommandOutcome> outcomes, Run run)
+        public void Apply(List<Segment> segments, Dictionary<string, CommandOutcome> outcomes, ListRun run)
         {
             for (var s = 0; s < segments.Count; s++)
             {
