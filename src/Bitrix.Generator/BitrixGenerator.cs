@@ -103,14 +103,6 @@ public sealed class BitrixGenerator : IIncrementalGenerator
 
             spc.AddSource(NavigationEmitter.HintName, SourceText.From(NavigationEmitter.Emit(nav), System.Text.Encoding.UTF8));
         });
-
-        context.RegisterSourceOutput(settings, static (spc, s) =>
-        {
-            if (s.HasRuntime)
-            {
-                spc.AddSource(SupportEmitter.HintName, SourceText.From(SupportEmitter.Emit(s), System.Text.Encoding.UTF8));
-            }
-        });
     }
 
     private static bool IsRuntime(MetadataReference reference)

@@ -113,6 +113,8 @@ public class NamingTests
 
         Expect.None(outcome.CompileErrors.Concat(outcome.CompileWarnings));
         Assert.Contains("internal sealed partial record Deal", outcome.Sources["Deal.g.cs"], StringComparison.Ordinal);
-        Assert.DoesNotContain("public sealed", outcome.Sources["BitrixSupport.g.cs"], StringComparison.Ordinal);
+        // The schema-independent types are the runtime's (public there); no generated top-level type is public.
+        Assert.DoesNotContain("BitrixSupport.g.cs", outcome.Sources.Keys);
+        Assert.All(outcome.Sources.Values, source => Assert.DoesNotContain("\n    public ", source.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal));
     }
 }

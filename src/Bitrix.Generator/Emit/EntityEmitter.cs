@@ -375,7 +375,7 @@ internal static class EntityEmitter
         foreach (var f in e.Fields.Where(f => f.Filter != FilterKind.None))
         {
             w.Summary(f.Title + " (" + f.WireName + ")");
-            w.Line($"public static global::Bitrix.Bitrix{f.Filter}Filter<global::Bitrix.{e.Name}> {f.PropertyName} => new({SchemaParser.Literal(f.WireName)});");
+            w.Line($"public static {FilterFieldType(f.Filter, "global::Bitrix." + e.Name)} {f.PropertyName} => new({SchemaParser.Literal(f.WireName)});");
             w.Line();
         }
 
@@ -387,6 +387,17 @@ internal static class EntityEmitter
         w.Line($"    => global::Bitrix.BitrixFilter<global::Bitrix.{e.Name}>.Raw(field, op, value);");
         w.Close();
     }
+
+    /// <summary>The runtime's filter-field type for a field: one ordered shape generic over the value, and the text, code and flag shapes.</summary>
+    private static string FilterFieldType(FilterKind kind, string entity) => kind switch
+    {
+        FilterKind.Int64 => $"global::Bitrix.BitrixOrderedFilter<{entity}, long>",
+        FilterKind.Decimal => $"global::Bitrix.BitrixOrderedFilter<{entity}, decimal>",
+        FilterKind.Double => $"global::Bitrix.BitrixOrderedFilter<{entity}, double>",
+        FilterKind.Date => $"global::Bitrix.BitrixOrderedFilter<{entity}, global::System.DateOnly>",
+        FilterKind.DateTime => $"global::Bitrix.BitrixOrderedFilter<{entity}, global::System.DateTimeOffset>",
+        _ => $"global::Bitrix.Bitrix{kind}Filter<{entity}>",
+    };
 
     private static void WriteValues(SourceWriter w, FieldSpec f)
     {

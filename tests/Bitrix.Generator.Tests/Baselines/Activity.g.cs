@@ -1206,16 +1206,16 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> Id => new("ID");
 
             /// <summary>Owner ID (OWNER_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> OwnerId => new("OWNER_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> OwnerId => new("OWNER_ID");
 
             /// <summary>Owner Type (OWNER_TYPE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> OwnerTypeId => new("OWNER_TYPE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> OwnerTypeId => new("OWNER_TYPE_ID");
 
             /// <summary>Type (TYPE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> TypeId => new("TYPE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> TypeId => new("TYPE_ID");
 
             /// <summary>Provider ID (PROVIDER_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> ProviderId => new("PROVIDER_ID");
@@ -1227,61 +1227,61 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> ProviderGroupId => new("PROVIDER_GROUP_ID");
 
             /// <summary>Associated Entity ID (ASSOCIATED_ENTITY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> AssociatedEntityId => new("ASSOCIATED_ENTITY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> AssociatedEntityId => new("ASSOCIATED_ENTITY_ID");
 
             /// <summary>Subject (SUBJECT)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> Subject => new("SUBJECT");
 
             /// <summary>Start (START_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Activity> StartTime => new("START_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, global::System.DateTimeOffset> StartTime => new("START_TIME");
 
             /// <summary>Deadline (END_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Activity> EndTime => new("END_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, global::System.DateTimeOffset> EndTime => new("END_TIME");
 
             /// <summary>Execution Deadline (DEADLINE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Activity> Deadline => new("DEADLINE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, global::System.DateTimeOffset> Deadline => new("DEADLINE");
 
             /// <summary>Completed (COMPLETED)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Activity> Completed => new("COMPLETED");
 
             /// <summary>Status (STATUS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> Status => new("STATUS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> Status => new("STATUS");
 
             /// <summary>Responsible (RESPONSIBLE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> ResponsibleId => new("RESPONSIBLE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> ResponsibleId => new("RESPONSIBLE_ID");
 
             /// <summary>Priority (PRIORITY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> Priority => new("PRIORITY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> Priority => new("PRIORITY");
 
             /// <summary>Notification Type (NOTIFY_TYPE)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> NotifyType => new("NOTIFY_TYPE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> NotifyType => new("NOTIFY_TYPE");
 
             /// <summary>Notification Parameter (NOTIFY_VALUE)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> NotifyValue => new("NOTIFY_VALUE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> NotifyValue => new("NOTIFY_VALUE");
 
             /// <summary>Description (DESCRIPTION)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> Description => new("DESCRIPTION");
 
             /// <summary>Description Type (DESCRIPTION_TYPE)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> DescriptionType => new("DESCRIPTION_TYPE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> DescriptionType => new("DESCRIPTION_TYPE");
 
             /// <summary>Direction (DIRECTION)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> Direction => new("DIRECTION");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> Direction => new("DIRECTION");
 
             /// <summary>Location (LOCATION)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> Location => new("LOCATION");
 
             /// <summary>Creation Date (CREATED)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Activity> Created => new("CREATED");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, global::System.DateTimeOffset> Created => new("CREATED");
 
             /// <summary>Created By (AUTHOR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> AuthorId => new("AUTHOR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> AuthorId => new("AUTHOR_ID");
 
             /// <summary>Last Updated Date (LAST_UPDATED)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Activity> LastUpdated => new("LAST_UPDATED");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, global::System.DateTimeOffset> LastUpdated => new("LAST_UPDATED");
 
             /// <summary>Edited By (EDITOR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> EditorId => new("EDITOR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> EditorId => new("EDITOR_ID");
 
             /// <summary>External Code (ORIGIN_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> OriginId => new("ORIGIN_ID");
@@ -1290,10 +1290,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> OriginatorId => new("ORIGINATOR_ID");
 
             /// <summary>RESULT_STATUS (RESULT_STATUS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> ResultStatus => new("RESULT_STATUS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> ResultStatus => new("RESULT_STATUS");
 
             /// <summary>RESULT_STREAM (RESULT_STREAM)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> ResultStream => new("RESULT_STREAM");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> ResultStream => new("RESULT_STREAM");
 
             /// <summary>RESULT_SOURCE_ID (RESULT_SOURCE_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> ResultSourceId => new("RESULT_SOURCE_ID");
@@ -1302,19 +1302,19 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> ProviderData => new("PROVIDER_DATA");
 
             /// <summary>RESULT_MARK (RESULT_MARK)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> ResultMark => new("RESULT_MARK");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> ResultMark => new("RESULT_MARK");
 
             /// <summary>RESULT_VALUE (RESULT_VALUE)</summary>
-            public static global::Bitrix.BitrixDoubleFilter<global::Bitrix.Activity> ResultValue => new("RESULT_VALUE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, double> ResultValue => new("RESULT_VALUE");
 
             /// <summary>RESULT_SUM (RESULT_SUM)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.Activity> ResultSum => new("RESULT_SUM");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, decimal> ResultSum => new("RESULT_SUM");
 
             /// <summary>RESULT_CURRENCY_ID (RESULT_CURRENCY_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Activity> ResultCurrencyId => new("RESULT_CURRENCY_ID");
 
             /// <summary>Autocomplete (AUTOCOMPLETE_RULE)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Activity> AutocompleteRule => new("AUTOCOMPLETE_RULE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Activity, long> AutocompleteRule => new("AUTOCOMPLETE_RULE");
 
             /// <summary>IS_INCOMING_CHANNEL (IS_INCOMING_CHANNEL)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Activity> IsIncomingChannel => new("IS_INCOMING_CHANNEL");

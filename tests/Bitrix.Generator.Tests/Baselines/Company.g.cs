@@ -1595,7 +1595,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> Id => new("ID");
 
             /// <summary>Company Name (TITLE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> Title => new("TITLE");
@@ -1628,7 +1628,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> AddressCountryCode => new("ADDRESS_COUNTRY_CODE");
 
             /// <summary>Location Address ID (ADDRESS_LOC_ADDR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
 
             /// <summary>Legal Address (ADDRESS_LEGAL)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> AddressLegal => new("ADDRESS_LEGAL");
@@ -1658,7 +1658,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> RegAddressCountryCode => new("REG_ADDRESS_COUNTRY_CODE");
 
             /// <summary>Legal Address Location ID (REG_ADDRESS_LOC_ADDR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> RegAddressLocAddrId => new("REG_ADDRESS_LOC_ADDR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> RegAddressLocAddrId => new("REG_ADDRESS_LOC_ADDR_ID");
 
             /// <summary>Banking Details (BANKING_DETAILS)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> BankingDetails => new("BANKING_DETAILS");
@@ -1673,7 +1673,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Company> CurrencyId => new("CURRENCY_ID");
 
             /// <summary>Annual Revenue (REVENUE)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.Company> Revenue => new("REVENUE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, decimal> Revenue => new("REVENUE");
 
             /// <summary>Available to Everyone (OPENED)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Company> Opened => new("OPENED");
@@ -1694,25 +1694,25 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Company> IsMyCompany => new("IS_MY_COMPANY");
 
             /// <summary>Responsible Person (ASSIGNED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> AssignedById => new("ASSIGNED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> AssignedById => new("ASSIGNED_BY_ID");
 
             /// <summary>Created By (CREATED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> CreatedById => new("CREATED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> CreatedById => new("CREATED_BY_ID");
 
             /// <summary>Modified By (MODIFY_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> ModifyById => new("MODIFY_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> ModifyById => new("MODIFY_BY_ID");
 
             /// <summary>Creation Date (DATE_CREATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Company> DateCreate => new("DATE_CREATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, global::System.DateTimeOffset> DateCreate => new("DATE_CREATE");
 
             /// <summary>Modification Date (DATE_MODIFY)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Company> DateModify => new("DATE_MODIFY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, global::System.DateTimeOffset> DateModify => new("DATE_MODIFY");
 
             /// <summary>Contact (CONTACT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> ContactId => new("CONTACT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> ContactId => new("CONTACT_ID");
 
             /// <summary>Lead (LEAD_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> LeadId => new("LEAD_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> LeadId => new("LEAD_ID");
 
             /// <summary>External Source (ORIGINATOR_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> OriginatorId => new("ORIGINATOR_ID");
@@ -1739,13 +1739,13 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> UtmTerm => new("UTM_TERM");
 
             /// <summary>Purchase (PARENT_ID_156)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> ParentId156 => new("PARENT_ID_156");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> ParentId156 => new("PARENT_ID_156");
 
             /// <summary>Last Activity Time (LAST_ACTIVITY_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Company> LastActivityTime => new("LAST_ACTIVITY_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, global::System.DateTimeOffset> LastActivityTime => new("LAST_ACTIVITY_TIME");
 
             /// <summary>Last Activity Author (LAST_ACTIVITY_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Company> LastActivityBy => new("LAST_ACTIVITY_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Company, long> LastActivityBy => new("LAST_ACTIVITY_BY");
 
             /// <summary>Last Communication Date (LAST_COMMUNICATION_TIME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Company> LastCommunicationTime => new("LAST_COMMUNICATION_TIME");

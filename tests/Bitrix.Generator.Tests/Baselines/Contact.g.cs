@@ -1331,7 +1331,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> Id => new("ID");
 
             /// <summary>Salutation (HONORIFIC)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Contact> Honorific => new("HONORIFIC");
@@ -1346,7 +1346,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> LastName => new("LAST_NAME");
 
             /// <summary>Birthdate (BIRTHDATE)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.Contact> Birthdate => new("BIRTHDATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, global::System.DateOnly> Birthdate => new("BIRTHDATE");
 
             /// <summary>Contact Type (TYPE_ID)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Contact> TypeId => new("TYPE_ID");
@@ -1385,7 +1385,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> AddressCountryCode => new("ADDRESS_COUNTRY_CODE");
 
             /// <summary>Location Address ID (ADDRESS_LOC_ADDR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
 
             /// <summary>Comment (COMMENTS)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Comments => new("COMMENTS");
@@ -1406,28 +1406,28 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Contact> HasImol => new("HAS_IMOL");
 
             /// <summary>Responsible Person (ASSIGNED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> AssignedById => new("ASSIGNED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> AssignedById => new("ASSIGNED_BY_ID");
 
             /// <summary>Created By (CREATED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> CreatedById => new("CREATED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> CreatedById => new("CREATED_BY_ID");
 
             /// <summary>Modified By (MODIFY_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> ModifyById => new("MODIFY_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> ModifyById => new("MODIFY_BY_ID");
 
             /// <summary>Creation Date (DATE_CREATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Contact> DateCreate => new("DATE_CREATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, global::System.DateTimeOffset> DateCreate => new("DATE_CREATE");
 
             /// <summary>Modification Date (DATE_MODIFY)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Contact> DateModify => new("DATE_MODIFY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, global::System.DateTimeOffset> DateModify => new("DATE_MODIFY");
 
             /// <summary>Company (COMPANY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> CompanyId => new("COMPANY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> CompanyId => new("COMPANY_ID");
 
             /// <summary>COMPANY_IDS (COMPANY_IDS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> CompanyIds => new("COMPANY_IDS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> CompanyIds => new("COMPANY_IDS");
 
             /// <summary>Lead (LEAD_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> LeadId => new("LEAD_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> LeadId => new("LEAD_ID");
 
             /// <summary>External Source (ORIGINATOR_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> OriginatorId => new("ORIGINATOR_ID");
@@ -1454,10 +1454,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> UtmTerm => new("UTM_TERM");
 
             /// <summary>Last Activity (LAST_ACTIVITY_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Contact> LastActivityTime => new("LAST_ACTIVITY_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, global::System.DateTimeOffset> LastActivityTime => new("LAST_ACTIVITY_TIME");
 
             /// <summary>Last Activity By (LAST_ACTIVITY_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Contact> LastActivityBy => new("LAST_ACTIVITY_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Contact, long> LastActivityBy => new("LAST_ACTIVITY_BY");
 
             /// <summary>Phone (PHONE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Contact> Phone => new("PHONE");

@@ -324,16 +324,16 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (id)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmCategory> Id => new("id");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmCategory, long> Id => new("id");
 
             /// <summary>NAME (name)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmCategory> Name => new("name");
 
             /// <summary>SORT (sort)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmCategory> Sort => new("sort");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmCategory, long> Sort => new("sort");
 
             /// <summary>ENTITY_TYPE_ID (entityTypeId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmCategory> EntityTypeId => new("entityTypeId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmCategory, long> EntityTypeId => new("entityTypeId");
 
             /// <summary>IS_DEFAULT (isDefault)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.CrmCategory> IsDefault => new("isDefault");

@@ -972,7 +972,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (id)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> Id => new("id");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> Id => new("id");
 
             /// <summary>Name (title)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmItem> Title => new("title");
@@ -981,55 +981,55 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmItem> XmlId => new("xmlId");
 
             /// <summary>Created at (createdTime)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.CrmItem> CreatedTime => new("createdTime");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateTimeOffset> CreatedTime => new("createdTime");
 
             /// <summary>Updated at (updatedTime)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.CrmItem> UpdatedTime => new("updatedTime");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateTimeOffset> UpdatedTime => new("updatedTime");
 
             /// <summary>Created by (createdBy)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> CreatedBy => new("createdBy");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> CreatedBy => new("createdBy");
 
             /// <summary>Updated by (updatedBy)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> UpdatedBy => new("updatedBy");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> UpdatedBy => new("updatedBy");
 
             /// <summary>Assigned to (assignedById)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> AssignedById => new("assignedById");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> AssignedById => new("assignedById");
 
             /// <summary>Publicly available (opened)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.CrmItem> Opened => new("opened");
 
             /// <summary>Created by CRM form (webformId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> WebformId => new("webformId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> WebformId => new("webformId");
 
             /// <summary>Start date (begindate)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.CrmItem> Begindate => new("begindate");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateOnly> Begindate => new("begindate");
 
             /// <summary>End date (closedate)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.CrmItem> Closedate => new("closedate");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateOnly> Closedate => new("closedate");
 
             /// <summary>Company (companyId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> CompanyId => new("companyId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> CompanyId => new("companyId");
 
             /// <summary>Contact (contactId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> ContactId => new("contactId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> ContactId => new("contactId");
 
             /// <summary>CONTACT_IDS (contactIds)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> ContactIds => new("contactIds");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> ContactIds => new("contactIds");
 
             /// <summary>CONTACTS (contacts)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> Contacts => new("contacts");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> Contacts => new("contacts");
 
             /// <summary>Observers (observers)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> Observers => new("observers");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> Observers => new("observers");
 
             /// <summary>Pipeline (categoryId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> CategoryId => new("categoryId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> CategoryId => new("categoryId");
 
             /// <summary>Moved at (movedTime)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.CrmItem> MovedTime => new("movedTime");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateTimeOffset> MovedTime => new("movedTime");
 
             /// <summary>Moved by (movedBy)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> MovedBy => new("movedBy");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> MovedBy => new("movedBy");
 
             /// <summary>Stage (stageId)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.CrmItem> StageId => new("stageId");
@@ -1050,28 +1050,28 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.CrmItem> IsManualOpportunity => new("isManualOpportunity");
 
             /// <summary>Amount (opportunity)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.CrmItem> Opportunity => new("opportunity");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, decimal> Opportunity => new("opportunity");
 
             /// <summary>Tax amount (taxValue)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.CrmItem> TaxValue => new("taxValue");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, decimal> TaxValue => new("taxValue");
 
             /// <summary>Your company details (mycompanyId)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> MycompanyId => new("mycompanyId");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> MycompanyId => new("mycompanyId");
 
             /// <summary>Last activity in timeline by (lastActivityBy)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> LastActivityBy => new("lastActivityBy");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> LastActivityBy => new("lastActivityBy");
 
             /// <summary>Last activity (lastActivityTime)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.CrmItem> LastActivityTime => new("lastActivityTime");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, global::System.DateTimeOffset> LastActivityTime => new("lastActivityTime");
 
             /// <summary>Lead (parentId1)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> ParentId1 => new("parentId1");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> ParentId1 => new("parentId1");
 
             /// <summary>Deal (parentId2)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> ParentId2 => new("parentId2");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> ParentId2 => new("parentId2");
 
             /// <summary>Smart Process #16 (parentId1248)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmItem> ParentId1248 => new("parentId1248");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmItem, long> ParentId1248 => new("parentId1248");
 
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:

@@ -419,7 +419,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmStatus> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmStatus, long> Id => new("ID");
 
             /// <summary>Entity ID (ENTITY_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> EntityId => new("ENTITY_ID");
@@ -428,7 +428,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> StatusId => new("STATUS_ID");
 
             /// <summary>Sorting (SORT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmStatus> Sort => new("SORT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmStatus, long> Sort => new("SORT");
 
             /// <summary>Name (NAME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> Name => new("NAME");
@@ -440,7 +440,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.CrmStatus> System => new("SYSTEM");
 
             /// <summary>CATEGORY_ID (CATEGORY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.CrmStatus> CategoryId => new("CATEGORY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.CrmStatus, long> CategoryId => new("CATEGORY_ID");
 
             /// <summary>COLOR (COLOR)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.CrmStatus> Color => new("COLOR");

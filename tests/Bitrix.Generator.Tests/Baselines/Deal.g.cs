@@ -1236,7 +1236,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> Id => new("ID");
 
             /// <summary>Title (TITLE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Deal> Title => new("TITLE");
@@ -1245,7 +1245,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Deal> TypeId => new("TYPE_ID");
 
             /// <summary>Sales Funnel (CATEGORY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> CategoryId => new("CATEGORY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> CategoryId => new("CATEGORY_ID");
 
             /// <summary>Deal Stage (STAGE_ID)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Deal> StageId => new("STAGE_ID");
@@ -1266,37 +1266,37 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Deal> IsRepeatedApproach => new("IS_REPEATED_APPROACH");
 
             /// <summary>Probability (PROBABILITY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> Probability => new("PROBABILITY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> Probability => new("PROBABILITY");
 
             /// <summary>Currency (CURRENCY_ID)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Deal> CurrencyId => new("CURRENCY_ID");
 
             /// <summary>Amount (OPPORTUNITY)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.Deal> Opportunity => new("OPPORTUNITY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, decimal> Opportunity => new("OPPORTUNITY");
 
             /// <summary>IS_MANUAL_OPPORTUNITY (IS_MANUAL_OPPORTUNITY)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Deal> IsManualOpportunity => new("IS_MANUAL_OPPORTUNITY");
 
             /// <summary>Tax Rate (TAX_VALUE)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.Deal> TaxValue => new("TAX_VALUE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, decimal> TaxValue => new("TAX_VALUE");
 
             /// <summary>Company (COMPANY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> CompanyId => new("COMPANY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> CompanyId => new("COMPANY_ID");
 
             /// <summary>Contact (CONTACT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> ContactId => new("CONTACT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> ContactId => new("CONTACT_ID");
 
             /// <summary>Contacts (CONTACT_IDS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> ContactIds => new("CONTACT_IDS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> ContactIds => new("CONTACT_IDS");
 
             /// <summary>Estimate (QUOTE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> QuoteId => new("QUOTE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> QuoteId => new("QUOTE_ID");
 
             /// <summary>Start Date (BEGINDATE)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.Deal> Begindate => new("BEGINDATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateOnly> Begindate => new("BEGINDATE");
 
             /// <summary>Close Date (CLOSEDATE)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.Deal> Closedate => new("CLOSEDATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateOnly> Closedate => new("CLOSEDATE");
 
             /// <summary>Available to All (OPENED)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Deal> Opened => new("OPENED");
@@ -1308,25 +1308,25 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Deal> Comments => new("COMMENTS");
 
             /// <summary>Responsible (ASSIGNED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> AssignedById => new("ASSIGNED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> AssignedById => new("ASSIGNED_BY_ID");
 
             /// <summary>Created By (CREATED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> CreatedById => new("CREATED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> CreatedById => new("CREATED_BY_ID");
 
             /// <summary>Modified By (MODIFY_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> ModifyById => new("MODIFY_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> ModifyById => new("MODIFY_BY_ID");
 
             /// <summary>MOVED_BY_ID (MOVED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> MovedById => new("MOVED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> MovedById => new("MOVED_BY_ID");
 
             /// <summary>Creation Date (DATE_CREATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Deal> DateCreate => new("DATE_CREATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateTimeOffset> DateCreate => new("DATE_CREATE");
 
             /// <summary>Modification Date (DATE_MODIFY)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Deal> DateModify => new("DATE_MODIFY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateTimeOffset> DateModify => new("DATE_MODIFY");
 
             /// <summary>MOVED_TIME (MOVED_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Deal> MovedTime => new("MOVED_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateTimeOffset> MovedTime => new("MOVED_TIME");
 
             /// <summary>Source (SOURCE_ID)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Deal> SourceId => new("SOURCE_ID");
@@ -1335,7 +1335,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Deal> SourceDescription => new("SOURCE_DESCRIPTION");
 
             /// <summary>Lead (LEAD_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> LeadId => new("LEAD_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> LeadId => new("LEAD_ID");
 
             /// <summary>Additional Information (ADDITIONAL_INFO)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Deal> AdditionalInfo => new("ADDITIONAL_INFO");
@@ -1365,10 +1365,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Deal> UtmTerm => new("UTM_TERM");
 
             /// <summary>LAST_ACTIVITY_TIME (LAST_ACTIVITY_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Deal> LastActivityTime => new("LAST_ACTIVITY_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, global::System.DateTimeOffset> LastActivityTime => new("LAST_ACTIVITY_TIME");
 
             /// <summary>LAST_ACTIVITY_BY (LAST_ACTIVITY_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Deal> LastActivityBy => new("LAST_ACTIVITY_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Deal, long> LastActivityBy => new("LAST_ACTIVITY_BY");
 
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:

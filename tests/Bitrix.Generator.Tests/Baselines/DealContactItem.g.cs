@@ -252,16 +252,16 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>Sorting (SORT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.DealContactItem> Sort => new("SORT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.DealContactItem, long> Sort => new("SORT");
 
             /// <summary>Primary (IS_PRIMARY)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.DealContactItem> IsPrimary => new("IS_PRIMARY");
 
             /// <summary>Contact (CONTACT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.DealContactItem> ContactId => new("CONTACT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.DealContactItem, long> ContactId => new("CONTACT_ID");
 
             /// <summary>Role (ROLE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.DealContactItem> RoleId => new("ROLE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.DealContactItem, long> RoleId => new("ROLE_ID");
 
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:

@@ -276,19 +276,19 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Department, long> Id => new("ID");
 
             /// <summary>Department Name (NAME)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Department> Name => new("NAME");
 
             /// <summary>Sort Order (SORT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> Sort => new("SORT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Department, long> Sort => new("SORT");
 
             /// <summary>Parent Department (PARENT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> Parent => new("PARENT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Department, long> Parent => new("PARENT");
 
             /// <summary>Manager (UF_HEAD)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Department> UfHead => new("UF_HEAD");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Department, long> UfHead => new("UF_HEAD");
 
             /// <summary>
             /// Any field with any operator of the REST API, for user fields and fields the schema does not describe:

@@ -1524,7 +1524,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> Id => new("ID");
 
             /// <summary>Lead Title (TITLE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Title => new("TITLE");
@@ -1542,7 +1542,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> LastName => new("LAST_NAME");
 
             /// <summary>Birthdate (BIRTHDATE)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.Lead> Birthdate => new("BIRTHDATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateOnly> Birthdate => new("BIRTHDATE");
 
             /// <summary>Company Name (COMPANY_TITLE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> CompanyTitle => new("COMPANY_TITLE");
@@ -1590,13 +1590,13 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> AddressCountryCode => new("ADDRESS_COUNTRY_CODE");
 
             /// <summary>Location Address ID (ADDRESS_LOC_ADDR_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> AddressLocAddrId => new("ADDRESS_LOC_ADDR_ID");
 
             /// <summary>Currency (CURRENCY_ID)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.Lead> CurrencyId => new("CURRENCY_ID");
 
             /// <summary>Amount (OPPORTUNITY)</summary>
-            public static global::Bitrix.BitrixDecimalFilter<global::Bitrix.Lead> Opportunity => new("OPPORTUNITY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, decimal> Opportunity => new("OPPORTUNITY");
 
             /// <summary>IS_MANUAL_OPPORTUNITY (IS_MANUAL_OPPORTUNITY)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Lead> IsManualOpportunity => new("IS_MANUAL_OPPORTUNITY");
@@ -1617,40 +1617,40 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Lead> HasImol => new("HAS_IMOL");
 
             /// <summary>Responsible User (ASSIGNED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> AssignedById => new("ASSIGNED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> AssignedById => new("ASSIGNED_BY_ID");
 
             /// <summary>Created By (CREATED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> CreatedById => new("CREATED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> CreatedById => new("CREATED_BY_ID");
 
             /// <summary>Modified By (MODIFY_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> ModifyById => new("MODIFY_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> ModifyById => new("MODIFY_BY_ID");
 
             /// <summary>MOVED_BY_ID (MOVED_BY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> MovedById => new("MOVED_BY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> MovedById => new("MOVED_BY_ID");
 
             /// <summary>Creation Date (DATE_CREATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Lead> DateCreate => new("DATE_CREATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateTimeOffset> DateCreate => new("DATE_CREATE");
 
             /// <summary>Modification Date (DATE_MODIFY)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Lead> DateModify => new("DATE_MODIFY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateTimeOffset> DateModify => new("DATE_MODIFY");
 
             /// <summary>MOVED_TIME (MOVED_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Lead> MovedTime => new("MOVED_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateTimeOffset> MovedTime => new("MOVED_TIME");
 
             /// <summary>Company (COMPANY_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> CompanyId => new("COMPANY_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> CompanyId => new("COMPANY_ID");
 
             /// <summary>Contact (CONTACT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> ContactId => new("CONTACT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> ContactId => new("CONTACT_ID");
 
             /// <summary>CONTACT_IDS (CONTACT_IDS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> ContactIds => new("CONTACT_IDS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> ContactIds => new("CONTACT_IDS");
 
             /// <summary>Returning Lead (IS_RETURN_CUSTOMER)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.Lead> IsReturnCustomer => new("IS_RETURN_CUSTOMER");
 
             /// <summary>Closing Date (DATE_CLOSED)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Lead> DateClosed => new("DATE_CLOSED");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateTimeOffset> DateClosed => new("DATE_CLOSED");
 
             /// <summary>External Source (ORIGINATOR_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> OriginatorId => new("ORIGINATOR_ID");
@@ -1674,10 +1674,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> UtmTerm => new("UTM_TERM");
 
             /// <summary>LAST_ACTIVITY_TIME (LAST_ACTIVITY_TIME)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.Lead> LastActivityTime => new("LAST_ACTIVITY_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, global::System.DateTimeOffset> LastActivityTime => new("LAST_ACTIVITY_TIME");
 
             /// <summary>LAST_ACTIVITY_BY (LAST_ACTIVITY_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.Lead> LastActivityBy => new("LAST_ACTIVITY_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.Lead, long> LastActivityBy => new("LAST_ACTIVITY_BY");
 
             /// <summary>Phone (PHONE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.Lead> Phone => new("PHONE");

@@ -1778,10 +1778,10 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> Id => new("ID");
 
             /// <summary>Base Task ID (PARENT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ParentId => new("PARENT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ParentId => new("PARENT_ID");
 
             /// <summary>Title (TITLE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.TaskItem> Title => new("TITLE");
@@ -1793,10 +1793,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.TaskItem> Mark => new("MARK");
 
             /// <summary>Priority (PRIORITY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> Priority => new("PRIORITY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> Priority => new("PRIORITY");
 
             /// <summary>Status (STATUS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> Status => new("STATUS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> Status => new("STATUS");
 
             /// <summary>Multitask (MULTITASK)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> Multitask => new("MULTITASK");
@@ -1808,64 +1808,64 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> Replicate => new("REPLICATE");
 
             /// <summary>Project (GROUP_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> GroupId => new("GROUP_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> GroupId => new("GROUP_ID");
 
             /// <summary>Stage (STAGE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> StageId => new("STAGE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> StageId => new("STAGE_ID");
 
             /// <summary>Sprint (SPRINT_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> SprintId => new("SPRINT_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> SprintId => new("SPRINT_ID");
 
             /// <summary>Backlog (BACKLOG_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> BacklogId => new("BACKLOG_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> BacklogId => new("BACKLOG_ID");
 
             /// <summary>Creator (CREATED_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> CreatedBy => new("CREATED_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> CreatedBy => new("CREATED_BY");
 
             /// <summary>CREATED_DATE (CREATED_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> CreatedDate => new("CREATED_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> CreatedDate => new("CREATED_DATE");
 
             /// <summary>Participant (RESPONSIBLE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ResponsibleId => new("RESPONSIBLE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ResponsibleId => new("RESPONSIBLE_ID");
 
             /// <summary>ACCOMPLICES (ACCOMPLICES)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> Accomplices => new("ACCOMPLICES");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> Accomplices => new("ACCOMPLICES");
 
             /// <summary>AUDITORS (AUDITORS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> Auditors => new("AUDITORS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> Auditors => new("AUDITORS");
 
             /// <summary>Modified By (CHANGED_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ChangedBy => new("CHANGED_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ChangedBy => new("CHANGED_BY");
 
             /// <summary>Modification Date (CHANGED_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> ChangedDate => new("CHANGED_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> ChangedDate => new("CHANGED_DATE");
 
             /// <summary>Status Changed By (STATUS_CHANGED_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> StatusChangedBy => new("STATUS_CHANGED_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> StatusChangedBy => new("STATUS_CHANGED_BY");
 
             /// <summary>Status Change Date (STATUS_CHANGED_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> StatusChangedDate => new("STATUS_CHANGED_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> StatusChangedDate => new("STATUS_CHANGED_DATE");
 
             /// <summary>Closed By (CLOSED_BY)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ClosedBy => new("CLOSED_BY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ClosedBy => new("CLOSED_BY");
 
             /// <summary>Closure Date (CLOSED_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> ClosedDate => new("CLOSED_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> ClosedDate => new("CLOSED_DATE");
 
             /// <summary>ACTIVITY_DATE (ACTIVITY_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> ActivityDate => new("ACTIVITY_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> ActivityDate => new("ACTIVITY_DATE");
 
             /// <summary>Start Date (DATE_START)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> DateStart => new("DATE_START");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> DateStart => new("DATE_START");
 
             /// <summary>Deadline (DEADLINE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> Deadline => new("DEADLINE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> Deadline => new("DEADLINE");
 
             /// <summary>Planned Start (START_DATE_PLAN)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> StartDatePlan => new("START_DATE_PLAN");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> StartDatePlan => new("START_DATE_PLAN");
 
             /// <summary>Planned Completion (END_DATE_PLAN)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> EndDatePlan => new("END_DATE_PLAN");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> EndDatePlan => new("END_DATE_PLAN");
 
             /// <summary>GUID (GUID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.TaskItem> Guid => new("GUID");
@@ -1874,13 +1874,13 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.TaskItem> XmlId => new("XML_ID");
 
             /// <summary>Number of Comments (COMMENTS_COUNT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> CommentsCount => new("COMMENTS_COUNT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> CommentsCount => new("COMMENTS_COUNT");
 
             /// <summary>SERVICE_COMMENTS_COUNT (SERVICE_COMMENTS_COUNT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ServiceCommentsCount => new("SERVICE_COMMENTS_COUNT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ServiceCommentsCount => new("SERVICE_COMMENTS_COUNT");
 
             /// <summary>NEW_COMMENTS_COUNT (NEW_COMMENTS_COUNT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> NewCommentsCount => new("NEW_COMMENTS_COUNT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> NewCommentsCount => new("NEW_COMMENTS_COUNT");
 
             /// <summary>ALLOW_CHANGE_DEADLINE (ALLOW_CHANGE_DEADLINE)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> AllowChangeDeadline => new("ALLOW_CHANGE_DEADLINE");
@@ -1898,19 +1898,19 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> ForkedByTemplateId => new("FORKED_BY_TEMPLATE_ID");
 
             /// <summary>Estimated Time (TIME_ESTIMATE)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> TimeEstimate => new("TIME_ESTIMATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> TimeEstimate => new("TIME_ESTIMATE");
 
             /// <summary>Time Spent from Change History (TIME_SPENT_IN_LOGS)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> TimeSpentInLogs => new("TIME_SPENT_IN_LOGS");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> TimeSpentInLogs => new("TIME_SPENT_IN_LOGS");
 
             /// <summary>Skip Weekends (MATCH_WORK_TIME)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> MatchWorkTime => new("MATCH_WORK_TIME");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> MatchWorkTime => new("MATCH_WORK_TIME");
 
             /// <summary>FORUM_TOPIC_ID (FORUM_TOPIC_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ForumTopicId => new("FORUM_TOPIC_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ForumTopicId => new("FORUM_TOPIC_ID");
 
             /// <summary>FORUM_ID (FORUM_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ForumId => new("FORUM_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ForumId => new("FORUM_ID");
 
             /// <summary>SITE_ID (SITE_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.TaskItem> SiteId => new("SITE_ID");
@@ -1922,25 +1922,25 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> Favorite => new("FAVORITE");
 
             /// <summary>EXCHANGE_MODIFIED (EXCHANGE_MODIFIED)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> ExchangeModified => new("EXCHANGE_MODIFIED");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> ExchangeModified => new("EXCHANGE_MODIFIED");
 
             /// <summary>EXCHANGE_ID (EXCHANGE_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> ExchangeId => new("EXCHANGE_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> ExchangeId => new("EXCHANGE_ID");
 
             /// <summary>OUTLOOK_VERSION (OUTLOOK_VERSION)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> OutlookVersion => new("OUTLOOK_VERSION");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> OutlookVersion => new("OUTLOOK_VERSION");
 
             /// <summary>Last Viewed Date (VIEWED_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.TaskItem> ViewedDate => new("VIEWED_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, global::System.DateTimeOffset> ViewedDate => new("VIEWED_DATE");
 
             /// <summary>Sorting Index (SORTING)</summary>
-            public static global::Bitrix.BitrixDoubleFilter<global::Bitrix.TaskItem> Sorting => new("SORTING");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, double> Sorting => new("SORTING");
 
             /// <summary>Spent (planned) (DURATION_PLAN)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> DurationPlan => new("DURATION_PLAN");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> DurationPlan => new("DURATION_PLAN");
 
             /// <summary>Spent (actual) (DURATION_FACT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> DurationFact => new("DURATION_FACT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> DurationFact => new("DURATION_FACT");
 
             /// <summary>DURATION_TYPE (DURATION_TYPE)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.TaskItem> DurationType => new("DURATION_TYPE");
@@ -1955,7 +1955,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.TaskItem> IsPinnedInGroup => new("IS_PINNED_IN_GROUP");
 
             /// <summary>Flow (FLOW_ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.TaskItem> FlowId => new("FLOW_ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.TaskItem, long> FlowId => new("FLOW_ID");
 
             /// <summary>CRM Entities (UF_CRM_TASK)</summary>
             public static global::Bitrix.BitrixCodeFilter<global::Bitrix.TaskItem> UfCrmTask => new("UF_CRM_TASK");

@@ -1641,7 +1641,7 @@ namespace Bitrix
         public static class Filter
         {
             /// <summary>ID (ID)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.User> Id => new("ID");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, long> Id => new("ID");
 
             /// <summary>External code (XML_ID)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> XmlId => new("XML_ID");
@@ -1665,10 +1665,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> Email => new("EMAIL");
 
             /// <summary>Last Authorization (LAST_LOGIN)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.User> LastLogin => new("LAST_LOGIN");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateTimeOffset> LastLogin => new("LAST_LOGIN");
 
             /// <summary>Registration Date (DATE_REGISTER)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.User> DateRegister => new("DATE_REGISTER");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateTimeOffset> DateRegister => new("DATE_REGISTER");
 
             /// <summary>TIME_ZONE (TIME_ZONE)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> TimeZone => new("TIME_ZONE");
@@ -1677,10 +1677,10 @@ namespace Bitrix
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.User> IsOnline => new("IS_ONLINE");
 
             /// <summary>TIMESTAMP_X (TIMESTAMP_X)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.User> TimestampX => new("TIMESTAMP_X");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateTimeOffset> TimestampX => new("TIMESTAMP_X");
 
             /// <summary>LAST_ACTIVITY_DATE (LAST_ACTIVITY_DATE)</summary>
-            public static global::Bitrix.BitrixDateTimeFilter<global::Bitrix.User> LastActivityDate => new("LAST_ACTIVITY_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateTimeOffset> LastActivityDate => new("LAST_ACTIVITY_DATE");
 
             /// <summary>Gender (PERSONAL_GENDER)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> PersonalGender => new("PERSONAL_GENDER");
@@ -1692,7 +1692,7 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> PersonalWww => new("PERSONAL_WWW");
 
             /// <summary>Date of Birth (PERSONAL_BIRTHDAY)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.User> PersonalBirthday => new("PERSONAL_BIRTHDAY");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateOnly> PersonalBirthday => new("PERSONAL_BIRTHDAY");
 
             /// <summary>Photo (PERSONAL_PHOTO)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> PersonalPhoto => new("PERSONAL_PHOTO");
@@ -1788,13 +1788,13 @@ namespace Bitrix
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> UfZoom => new("UF_ZOOM");
 
             /// <summary>Hire Date (UF_EMPLOYMENT_DATE)</summary>
-            public static global::Bitrix.BitrixDateFilter<global::Bitrix.User> UfEmploymentDate => new("UF_EMPLOYMENT_DATE");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, global::System.DateOnly> UfEmploymentDate => new("UF_EMPLOYMENT_DATE");
 
             /// <summary>Time Tracking (UF_TIMEMAN)</summary>
             public static global::Bitrix.BitrixBooleanFilter<global::Bitrix.User> UfTimeman => new("UF_TIMEMAN");
 
             /// <summary>Units (UF_DEPARTMENT)</summary>
-            public static global::Bitrix.BitrixInt64Filter<global::Bitrix.User> UfDepartment => new("UF_DEPARTMENT");
+            public static global::Bitrix.BitrixOrderedFilter<global::Bitrix.User, long> UfDepartment => new("UF_DEPARTMENT");
 
             /// <summary>Xing (UF_XING)</summary>
             public static global::Bitrix.BitrixTextFilter<global::Bitrix.User> UfXing => new("UF_XING");

@@ -1,0 +1,53 @@
+namespace Bitrix;
+
+/// <summary>A typed filter field holding a code or a text ID (crm_status, crm_currency): ==, !=, In, NotIn, IsEmpty — no LIKE.</summary>
+/// <typeparam name="TEntity">The entity the field belongs to.</typeparam>
+public readonly struct BitrixCodeFilter<TEntity> : IEquatable<BitrixCodeFilter<TEntity>>
+{
+    /// <summary>A filter field for the wire name <paramref name="name"/>.</summary>
+    public BitrixCodeFilter(string name) => Name = name;
+
+    /// <summary>The field's wire name.</summary>
+    public string Name { get; }
+
+    /// <summary>Equal (<c>=</c>).</summary>
+    public static BitrixFilter<TEntity> operator ==(BitrixCodeFilter<TEntity> field, string value) => Term("=", field, value);
+
+    /// <summary>Not equal (<c>!=</c>).</summary>
+    public static BitrixFilter<TEntity> operator !=(BitrixCodeFilter<TEntity> field, string value) => Term("!=", field, value);
+
+    /// <summary>One of the values (<c>@</c>, IN).</summary>
+    public BitrixFilter<TEntity> In(params string[] values) => In((IEnumerable<string>)values);
+
+    /// <summary>One of the values (<c>@</c>, IN).</summary>
+    public BitrixFilter<TEntity> In(IEnumerable<string> values)
+        => BitrixFilter<TEntity>.Term("@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+
+    /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
+    public BitrixFilter<TEntity> NotIn(params string[] values) => NotIn((IEnumerable<string>)values);
+
+    /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
+    public BitrixFilter<TEntity> NotIn(IEnumerable<string> values)
+        => BitrixFilter<TEntity>.Term("!@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+
+    /// <summary>Has no value (<c>=</c> an empty string).</summary>
+    public BitrixFilter<TEntity> IsEmpty() => BitrixFilter<TEntity>.Term("=" + Name, string.Empty);
+
+    /// <summary>Has a value (<c>!=</c> an empty string).</summary>
+    public BitrixFilter<TEntity> IsNotEmpty() => BitrixFilter<TEntity>.Term("!=" + Name, string.Empty);
+
+    /// <inheritdoc/>
+    public bool Equals(BitrixCodeFilter<TEntity> other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is BitrixCodeFilter<TEntity> other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Name is null ? 0 : StringComparer.Ordinal.GetHashCode(Name);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+
+    private static BitrixFilter<TEntity> Term(string op, BitrixCodeFilter<TEntity> field, string value)
+        => BitrixFilter<TEntity>.Term(op + field.Name, BitrixValue.WriteString(value));
+}
