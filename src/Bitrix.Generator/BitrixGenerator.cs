@@ -39,7 +39,7 @@ public sealed class BitrixGenerator : IIncrementalGenerator
 
         var files = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
-            .Select(static (pair, _) => SchemaFiles.Classify(pair.Left, pair.Right) is { } origin ? (pair.Left, Origin: origin) : (null, Origin: default(SchemaOrigin)))
+            .Select(static (pair, _) => SchemaFiles.Classify(pair.Left, pair.Right) is { } origin ? (pair.Left, Origin: origin) : (null, Origin: default))
             .Where(static file => file.Left is not null)
             .WithTrackingName(TrackingNames.SchemaFiles);
 

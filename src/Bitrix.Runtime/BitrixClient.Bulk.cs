@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
-using Bitrix.Throttling;
 
 namespace Bitrix;
 

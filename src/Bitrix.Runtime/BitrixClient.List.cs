@@ -1,11 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using Bitrix.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using Bitrix.Batching;
-using Bitrix.Throttling;
 
 namespace Bitrix;
 

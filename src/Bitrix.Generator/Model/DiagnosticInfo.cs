@@ -34,7 +34,7 @@ internal readonly record struct LocationInfo(string FilePath, int Line, int Colu
     public Location ToLocation()
     {
         var position = new LinePosition(System.Math.Max(0, Line - 1), System.Math.Max(0, Column - 1));
-        return Microsoft.CodeAnalysis.Location.Create(FilePath, default(TextSpan), new LinePositionSpan(position, position));
+        return Microsoft.CodeAnalysis.Location.Create(FilePath, default, new LinePositionSpan(position, position));
     }
 }
 

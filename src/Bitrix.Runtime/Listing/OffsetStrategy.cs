@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bitrix.Batching;
 using Bitrix.Diagnostics;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Bitrix.Diagnostics;
 using Microsoft.Extensions.Logging;
 
