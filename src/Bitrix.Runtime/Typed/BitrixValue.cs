@@ -818,148 +818,68 @@ public static class BitrixValue
         bool Read(JsonElement e, List<T> list);
     }
 
+    /// <summary>Adds a value that was read (a null item adds nothing); true, so that it ends a successful read.</summary>
+    private static bool AddPresent<T>(T? value, List<T> list)
+        where T : struct
+    {
+        if (value is { } x)
+        {
+            list.Add(x);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc cref="AddPresent{T}(T?, List{T})"/>
+    private static bool AddPresent<T>(T? value, List<T> list)
+        where T : class
+    {
+        if (value is not null)
+        {
+            list.Add(value);
+        }
+
+        return true;
+    }
+
     private readonly struct Int64Item : IListItemReader<long>
     {
-        public bool Read(JsonElement e, List<long> list)
-        {
-            if (!ReadInt64(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<long> list) => ReadInt64(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct DecimalItem : IListItemReader<decimal>
     {
-        public bool Read(JsonElement e, List<decimal> list)
-        {
-            if (!ReadDecimal(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<decimal> list) => ReadDecimal(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct DoubleItem : IListItemReader<double>
     {
-        public bool Read(JsonElement e, List<double> list)
-        {
-            if (!ReadDouble(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<double> list) => ReadDouble(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct StringItem : IListItemReader<string>
     {
-        public bool Read(JsonElement e, List<string> list)
-        {
-            if (!ReadString(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<string> list) => ReadString(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct BooleanItem : IListItemReader<bool>
     {
-        public bool Read(JsonElement e, List<bool> list)
-        {
-            if (!ReadBoolean(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<bool> list) => ReadBoolean(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct DateItem : IListItemReader<DateOnly>
     {
-        public bool Read(JsonElement e, List<DateOnly> list)
-        {
-            if (!ReadDate(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<DateOnly> list) => ReadDate(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct DateTimeItem : IListItemReader<DateTimeOffset>
     {
-        public bool Read(JsonElement e, List<DateTimeOffset> list)
-        {
-            if (!ReadDateTime(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<DateTimeOffset> list) => ReadDateTime(e, out var v) && AddPresent(v, list);
     }
 
     private readonly struct MultifieldItem : IListItemReader<Multifield>
     {
-        public bool Read(JsonElement e, List<Multifield> list)
-        {
-            if (!ReadMultifield(e, out var v))
-            {
-                return false;
-            }
-
-            if (v is { } x)
-            {
-                list.Add(x);
-            }
-
-            return true;
-        }
+        public bool Read(JsonElement e, List<Multifield> list) => ReadMultifield(e, out var v) && AddPresent(v, list);
     }
     /// <summary>Lists are equal when their items are, in order.</summary>
     public static bool ListEquals<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b)
