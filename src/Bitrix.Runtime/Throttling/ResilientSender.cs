@@ -11,24 +11,28 @@ using Polly.Retry;
 namespace Bitrix.Throttling;
 
 /// <summary>
-/// Sends a request through the throttle and copes with every refusal and failure:
-/// 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT were refused before processing, so they
-/// are waited out and resent for any method; OVERLOAD_LIMIT gets one long pause, then an error;
-/// transient failures (500/502/503/504, resets, timeouts, cut, empty or non-JSON answers) are retried with jittered
-/// exponential backoff — for reads, or for writes that provably never left. A write whose outcome
-/// is unknown is never resent blindly: it fails with <see cref="BitrixErrorCodes.UnknownOutcome"/>.
+/// Sends a request through the throttle and copes with every refusal and failure. One Polly
+/// pipeline holds three retry strategies, outermost first:
+/// transient failures (500/502/503/504, resets, timeouts, cut, empty or non-JSON answers) are retried
+/// with jittered exponential backoff — for reads, or for writes that provably never left;
+/// OVERLOAD_LIMIT gets one long pause (<see cref="BitrixClientOptions.OverloadPause"/>), then an error;
+/// 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT were refused before processing, so they are
+/// resent for any method, with no delay of their own: the refusal taught the throttle (bucket full,
+/// method blocked until its reset), and the throttle holds the resend as long as the answer said.
+/// A write whose outcome is unknown is never resent blindly: it fails with <see cref="BitrixErrorCodes.UnknownOutcome"/>.
 /// </summary>
 internal sealed class ResilientSender : ICallSender
 {
     private const int MaxRefusalsPerCall = 100;
     private static readonly ResiliencePropertyKey<CallShape> ShapeKey = new("bitrix.shape");
     private static readonly ResiliencePropertyKey<string> MethodKey = new("bitrix.method");
+    private static readonly ResiliencePropertyKey<IDisposable?> BackoffKey = new("bitrix.backoff");
     private readonly BitrixTransport _transport;
     private readonly Throttle _throttle;
     private readonly MethodKinds _kinds;
     private readonly BitrixClientOptions _options;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline _retries;
+    private readonly ResiliencePipeline _pipeline;
 
     public ResilientSender(BitrixTransport transport, Throttle throttle, MethodKinds kinds, BitrixClientOptions options, ILogger logger)
     {
@@ -37,28 +41,93 @@ internal sealed class ResilientSender : ICallSender
         _kinds = kinds;
         _options = options;
         _logger = logger;
-        _retries = options.MaxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException e && MayRetry(e, args.Context.Properties.GetValue(ShapeKey, null!))),
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = args =>
-                {
-                    var method = args.Context.Properties.GetValue(MethodKey, "?");
-                    var failure = args.Outcome.Exception as BitrixException;
-                    var code = failure?.ErrorCode ?? "?";
-                    BitrixMetrics.Retries.Add(1, new KeyValuePair<string, object?>("reason", code));
-                    BitrixTelemetry.Resent(code);
-                    Log.Retrying(_logger, method, code, failure?.Description ?? "?", args.AttemptNumber + 1, options.MaxRetries, args.RetryDelay.TotalSeconds);
-                    _throttle.OnTransientError();
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider };
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(TransientRetries(options.MaxRetries, options.RetryBaseDelay));
+        }
+
+        _pipeline = pipeline.AddRetry(OverloadPause(options.OverloadPause)).AddRetry(Refusals()).Build();
+    }
+
+    /// <summary>Transient failures: jittered exponential backoff, for reads and for writes that never left.</summary>
+    private RetryStrategyOptions TransientRetries(int maxRetries, TimeSpan baseDelay) => new()
+    {
+        Name = "bitrix.transient",
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException e && MayRetry(e, args.Context.Properties.GetValue(ShapeKey, null!))),
+        MaxRetryAttempts = maxRetries,
+        Delay = baseDelay,
+        MaxDelay = TimeSpan.FromSeconds(30),
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        OnRetry = args =>
+        {
+            var method = args.Context.Properties.GetValue(MethodKey, "?");
+            var failure = args.Outcome.Exception as BitrixException;
+            var code = failure?.ErrorCode ?? "?";
+            BitrixMetrics.Retries.Add(1, new KeyValuePair<string, object?>("reason", code));
+            BitrixTelemetry.Resent(code);
+            Log.Retrying(_logger, method, code, failure?.Description ?? "?", args.AttemptNumber + 1, maxRetries, args.RetryDelay.TotalSeconds);
+            _throttle.OnTransientError();
+            StartBackoff(args.Context, args.RetryDelay);
+            return ValueTask.CompletedTask;
+        },
+    };
+
+    /// <summary>A manual block (OVERLOAD_LIMIT): hammering makes it worse. One long pause, then the error.</summary>
+    private RetryStrategyOptions OverloadPause(TimeSpan pause) => new()
+    {
+        Name = "bitrix.overload",
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException { ErrorCode: BitrixErrorCodes.OverloadLimit }),
+        MaxRetryAttempts = 1,
+        DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(pause),
+        OnRetry = args =>
+        {
+            Log.Refused(_logger, args.Context.Properties.GetValue(MethodKey, "?"), BitrixErrorCodes.OverloadLimit);
+            _throttle.OnTransientError();
+            StartBackoff(args.Context, args.RetryDelay);
+            return ValueTask.CompletedTask;
+        },
+    };
+
+    /// <summary>
+    /// 503 QUERY_LIMIT_EXCEEDED and 429 OPERATION_TIME_LIMIT: resent at once, up to a bound; the
+    /// attempt that was refused has already told the throttle, whose next lease waits as needed.
+    /// </summary>
+    private RetryStrategyOptions Refusals() => new()
+    {
+        Name = "bitrix.refusals",
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixException { ErrorCode: BitrixErrorCodes.QueryLimitExceeded or BitrixErrorCodes.OperationTimeLimit }),
+        MaxRetryAttempts = MaxRefusalsPerCall,
+        Delay = TimeSpan.Zero,
+        BackoffType = DelayBackoffType.Constant,
+        UseJitter = false,
+        OnRetry = args =>
+        {
+            var code = ((BitrixException)args.Outcome.Exception!).ErrorCode;
+            Log.Refused(_logger, args.Context.Properties.GetValue(MethodKey, "?"), code);
+            BitrixTelemetry.Resent(code);
+            return ValueTask.CompletedTask;
+        },
+    };
+
+    /// <summary>Marks a strategy's delay as a backoff wait (progress reports and wait metrics); the next attempt ends it.</summary>
+    private void StartBackoff(ResilienceContext context, TimeSpan delay)
+    {
+        EndBackoff(context);
+        if (delay > TimeSpan.Zero)
+        {
+            context.Properties.Set(BackoffKey, _throttle.Waiting(WaitReasons.Backoff));
+        }
+    }
+
+    private static void EndBackoff(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(BackoffKey, out var wait) && wait is not null)
+        {
+            wait.Dispose();
+            context.Properties.Set(BackoffKey, null);
+        }
     }
 
     /// <summary>The portal the requests go to (it changes when the portal moves).</summary>
@@ -87,8 +156,12 @@ internal sealed class ResilientSender : ICallSender
         context.Properties.Set(MethodKey, method);
         try
         {
-            var response = await _retries.ExecuteAsync(
-                static async (ctx, state) => await state.Self.SendThroughLimitsAsync(state.Method, state.Parameters, state.Shape, state.Sent.Set, ctx.CancellationToken).ConfigureAwait(false),
+            var response = await _pipeline.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    EndBackoff(ctx);
+                    return await state.Self.SendOnceAsync(state.Method, state.Parameters, state.Shape, state.Sent.Set, ctx.CancellationToken).ConfigureAwait(false);
+                },
                 context,
                 (Self: this, Method: method, Parameters: parameters, Shape: shape, Sent: sent)).ConfigureAwait(false);
             BitrixTelemetry.Answered(activity, response);
@@ -118,6 +191,7 @@ internal sealed class ResilientSender : ICallSender
         }
         finally
         {
+            EndBackoff(context);
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -145,56 +219,42 @@ internal sealed class ResilientSender : ICallSender
         }
     }
 
-    private async Task<BitrixResponse> SendThroughLimitsAsync(string method, JsonNode? parameters, CallShape shape, Action onSending, CancellationToken cancellationToken)
+    /// <summary>One request: a throttle lease, the transport, and what the answer teaches the throttle (a refusal included).</summary>
+    private async Task<BitrixResponse> SendOnceAsync(string method, JsonNode? parameters, CallShape shape, Action onSending, CancellationToken cancellationToken)
     {
-        var overloadPaused = false;
-        for (var refusals = 0; ; refusals++)
+        using var lease = await _throttle.AcquireAsync(shape.Methods, cancellationToken).ConfigureAwait(false);
+        try
         {
-            using (var lease = await _throttle.AcquireAsync(shape.Methods, cancellationToken).ConfigureAwait(false))
+            // A call cancelled while it waited for its turn is not sent, and must not be
+            // reported as possibly run: the lease can come free at once when a cancellation
+            // ends the sends in flight.
+            cancellationToken.ThrowIfCancellationRequested();
+            BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
+            onSending();
+            var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            _throttle.OnAnswered(lease);
+            // The call has answered: its bookkeeping is not cancellable, so the answer is never lost.
+            await _throttle.OnAnswerAsync(method, response.Time, CancellationToken.None).ConfigureAwait(false);
+            _throttle.OnCleanAnswer();
+            return response;
+        }
+        catch (BitrixException e) when (e.ErrorCode == BitrixErrorCodes.QueryLimitExceeded)
+        {
+            await _throttle.OnBucketRefusalAsync(cancellationToken).ConfigureAwait(false);
+
+            // A refused call that was cancelled meanwhile ends as cancelled, as it would have in the wait before its resend.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
+        catch (BitrixException e) when (e.ErrorCode == BitrixErrorCodes.OperationTimeLimit)
+        {
+            foreach (var m in shape.Methods)
             {
-                try
-                {
-                    // A call cancelled while it waited for its turn is not sent, and must not be
-                    // reported as possibly run: the lease can come free at once when a cancellation
-                    // ends the sends in flight.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    BitrixMetrics.Requests.Add(1, new KeyValuePair<string, object?>("method", method));
-                    onSending();
-                    var response = await _transport.SendAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-                    _throttle.OnAnswered(lease);
-                    // The call has answered: its bookkeeping is not cancellable, so the answer is never lost.
-                    await _throttle.OnAnswerAsync(method, response.Time, CancellationToken.None).ConfigureAwait(false);
-                    _throttle.OnCleanAnswer();
-                    return response;
-                }
-                catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.QueryLimitExceeded)
-                {
-                    Log.Refused(_logger, method, e.ErrorCode);
-                    BitrixTelemetry.Resent(e.ErrorCode);
-                    await _throttle.OnBucketRefusalAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (BitrixException e) when (refusals < MaxRefusalsPerCall && e.ErrorCode == BitrixErrorCodes.OperationTimeLimit)
-                {
-                    Log.Refused(_logger, method, e.ErrorCode);
-                    BitrixTelemetry.Resent(e.ErrorCode);
-                    foreach (var m in shape.Methods)
-                    {
-                        await _throttle.OnOperatingRefusalAsync(m, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (BitrixException e) when (!overloadPaused && e.ErrorCode == BitrixErrorCodes.OverloadLimit)
-                {
-                    // A manual block: hammering makes it worse. One long pause, then the error.
-                    Log.Refused(_logger, method, e.ErrorCode);
-                    overloadPaused = true;
-                    _throttle.OnTransientError();
-                }
+                await _throttle.OnOperatingRefusalAsync(m, cancellationToken).ConfigureAwait(false);
             }
 
-            if (overloadPaused)
-            {
-                await _throttle.BackOffAsync(_options.OverloadPause, cancellationToken).ConfigureAwait(false);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
         }
     }
 
