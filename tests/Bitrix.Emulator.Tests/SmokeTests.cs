@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Emulator.Tests;
 
 public sealed class SmokeTests

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Listing.Tests;
 
 /// <summary>The last batch of a chain runs past the end of the list, where references do not resolve (docs/protocol.md §4).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Listing.Tests;
 
 public sealed class ExactSetTests

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bitrix.Emulator;
 using Xunit.Abstractions;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Listing.Tests;
 
 /// <summary>Lists whose rows are wrapped, keyed differently, sorted top-level, not paged, or without <c>total</c>.</summary>

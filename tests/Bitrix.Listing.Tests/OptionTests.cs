@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Listing.Tests;
 
 /// <summary>MaxItems, Progress and cancellation.</summary>

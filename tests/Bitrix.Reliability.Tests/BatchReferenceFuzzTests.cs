@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Bitrix.Reliability.Tests.Infrastructure;
 using CsCheck;
 
 namespace Bitrix.Reliability.Tests;

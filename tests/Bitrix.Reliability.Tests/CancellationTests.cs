@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Bitrix.Reliability.Tests;
 
 /// <summary>

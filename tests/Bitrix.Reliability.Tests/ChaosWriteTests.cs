@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;
 

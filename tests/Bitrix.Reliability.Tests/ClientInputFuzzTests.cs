@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bitrix.Emulator.Protocol;
-using Bitrix.Reliability.Tests.Infrastructure;
 using Bitrix.Transport;
 using CsCheck;
 

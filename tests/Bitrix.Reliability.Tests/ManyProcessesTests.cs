@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Bitrix.Emulator;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Bitrix.Reliability.Tests;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;
 

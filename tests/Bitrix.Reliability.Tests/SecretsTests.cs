@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Bitrix.Emulator;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;
 

@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;
 

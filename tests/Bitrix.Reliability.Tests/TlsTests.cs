@@ -3,10 +3,6 @@ using System.Net.Http;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Reliability.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Bitrix.Reliability.Tests;
 

@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Runtime.Tests;

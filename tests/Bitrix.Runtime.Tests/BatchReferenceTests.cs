@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Runtime.Tests;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bitrix.Emulator.Protocol;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

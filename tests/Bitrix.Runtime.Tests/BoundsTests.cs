@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Bitrix.Transport;
 
 namespace Bitrix.Runtime.Tests;

@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
 using Bitrix.Emulator.Protocol;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
-
 namespace Bitrix.Runtime.Tests;
 
 /// <summary>Client settings, lifetime and the mocking seam.</summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
-
 namespace Bitrix.Runtime.Tests;
 
 /// <summary>Errors: the portal's, the proxies', the network's, and the caller's own.</summary>

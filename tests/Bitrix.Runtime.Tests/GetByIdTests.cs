@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
-
 namespace Bitrix.Runtime.Tests;
 
 /// <summary>

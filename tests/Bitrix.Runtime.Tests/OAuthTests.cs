@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests;
 

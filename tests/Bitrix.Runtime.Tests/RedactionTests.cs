@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Bitrix.Emulator;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Bitrix.Transport;
 
 namespace Bitrix.Runtime.Tests;

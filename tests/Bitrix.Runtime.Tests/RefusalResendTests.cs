@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Runtime.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Runtime.Tests;

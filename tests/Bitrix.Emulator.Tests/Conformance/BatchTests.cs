@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.Conformance;

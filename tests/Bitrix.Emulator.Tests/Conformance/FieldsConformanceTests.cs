@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Conformance;
 
 /// <summary>The legacy <c>*.fields</c> answers are the documented catalogs (fixtures/docs-fields), plus declared user fields.</summary>

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Bitrix.Emulator.Protocol;
-using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Conformance;
 

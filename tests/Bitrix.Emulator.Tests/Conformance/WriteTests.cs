@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Conformance;
 
 /// <summary>Legacy add/update/delete/get (docs/protocol.md §6): int IDs that only grow, null erases, multifields by ID, legacy errors.</summary>

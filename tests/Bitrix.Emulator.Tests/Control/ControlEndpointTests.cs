@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Control;
 
 /// <summary>The control endpoints (<c>/_emulator/*</c>) and their C# equivalents on <see cref="BitrixEmulator"/>.</summary>

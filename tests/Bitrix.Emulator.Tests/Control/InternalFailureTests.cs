@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Text;
-using System.Text.Json.Nodes;
 using Bitrix.Emulator.Methods;
 using Bitrix.Emulator.Protocol;
 

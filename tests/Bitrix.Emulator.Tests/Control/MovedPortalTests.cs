@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Control;
 
 /// <summary>A portal whose domain moved (docs/protocol.md §7): every REST call answers 302 to the same path and query on the new host.</summary>

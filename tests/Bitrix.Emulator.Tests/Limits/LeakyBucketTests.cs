@@ -1,5 +1,3 @@
-using System.Net;
-using Bitrix.Emulator.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.Limits;

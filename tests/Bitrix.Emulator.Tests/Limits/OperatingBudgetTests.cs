@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix.Emulator.Tests.Limits;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Bitrix.Emulator.Tests.Methods;
 
 public sealed class CrmItemTests

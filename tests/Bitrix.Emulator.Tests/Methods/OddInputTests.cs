@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Bitrix.Emulator.Tests.Methods;
 
 /// <summary>Malformed parameters must end in a portal answer (200 or a documented error), never in an emulator defect.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Emulator.Tests.Methods;
 
 public sealed class SmartProcessTests

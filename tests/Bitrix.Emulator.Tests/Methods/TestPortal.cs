@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Emulator.Tests.Methods;
 
 /// <summary>Small seeded portals for method tests, and the checks every such test ends with.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Protocol;
 
 /// <summary>Webhook addressing (docs/protocol.md §1) and the routing errors of §2.</summary>

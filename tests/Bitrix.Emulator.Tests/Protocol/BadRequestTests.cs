@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
-
 namespace Bitrix.Emulator.Tests.Protocol;
 
 /// <summary>

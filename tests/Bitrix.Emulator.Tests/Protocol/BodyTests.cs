@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using Bitrix.Emulator.Tests.Support;
 
 namespace Bitrix.Emulator.Tests.Protocol;
 

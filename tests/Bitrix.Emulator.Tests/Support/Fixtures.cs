@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Emulator.Tests.Support;
 
 /// <summary>The read-only fixtures of <c>tests/fixtures</c> (captured answers, documented catalogs), copied next to the test assembly.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Bitrix.Emulator.Tests.Support;
 
 /// <summary>Shortcuts over <see cref="PortalClient"/> for the requests these tests send again and again.</summary>

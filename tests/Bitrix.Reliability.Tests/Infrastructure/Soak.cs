@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Bitrix.Reliability.Tests.Infrastructure;
 
 /// <summary>

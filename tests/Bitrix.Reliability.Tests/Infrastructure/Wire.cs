@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Bitrix.Reliability.Tests.Infrastructure;
 
 /// <summary>

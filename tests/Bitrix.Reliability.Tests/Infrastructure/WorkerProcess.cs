@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Bitrix.Reliability.Tests.Infrastructure;
 

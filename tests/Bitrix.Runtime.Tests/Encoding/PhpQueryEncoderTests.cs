@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bitrix.Emulator.Protocol;
-using Bitrix.Runtime.Tests.Infrastructure;
 
 namespace Bitrix.Runtime.Tests.QueryStrings;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Bitrix.Runtime.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using Bitrix.Emulator;
-
 namespace Bitrix.Runtime.Tests.Infrastructure;
 
 /// <summary>
