@@ -17,10 +17,10 @@ public readonly struct BitrixBooleanFilter<TEntity> : IEquatable<BitrixBooleanFi
     public static BitrixFilter<TEntity> operator !=(BitrixBooleanFilter<TEntity> field, bool value) => Term("!=", field, value);
 
     /// <summary>Has no value (<c>=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsEmpty() => BitrixFilter<TEntity>.Term("=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsEmpty() => FilterTerms<TEntity>.Empty(Name);
 
     /// <summary>Has a value (<c>!=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsNotEmpty() => BitrixFilter<TEntity>.Term("!=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsNotEmpty() => FilterTerms<TEntity>.Empty(Name, negate: true);
 
     /// <inheritdoc/>
     public bool Equals(BitrixBooleanFilter<TEntity> other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
@@ -34,6 +34,5 @@ public readonly struct BitrixBooleanFilter<TEntity> : IEquatable<BitrixBooleanFi
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static BitrixFilter<TEntity> Term(string op, BitrixBooleanFilter<TEntity> field, bool value)
-        => BitrixFilter<TEntity>.Term(op + field.Name, BitrixValue.WriteBoolean(value));
+    private static BitrixFilter<TEntity> Term(string op, BitrixBooleanFilter<TEntity> field, bool value) => FilterTerms<TEntity>.Compare(op, field.Name, BitrixValue.WriteBoolean(value));
 }

@@ -20,21 +20,19 @@ public readonly struct BitrixCodeFilter<TEntity> : IEquatable<BitrixCodeFilter<T
     public BitrixFilter<TEntity> In(params string[] values) => In((IEnumerable<string>)values);
 
     /// <summary>One of the values (<c>@</c>, IN).</summary>
-    public BitrixFilter<TEntity> In(IEnumerable<string> values)
-        => BitrixFilter<TEntity>.Term("@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+    public BitrixFilter<TEntity> In(IEnumerable<string> values) => FilterTerms<TEntity>.In(Name, values, BitrixValue.WriteString);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
     public BitrixFilter<TEntity> NotIn(params string[] values) => NotIn((IEnumerable<string>)values);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
-    public BitrixFilter<TEntity> NotIn(IEnumerable<string> values)
-        => BitrixFilter<TEntity>.Term("!@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+    public BitrixFilter<TEntity> NotIn(IEnumerable<string> values) => FilterTerms<TEntity>.In(Name, values, BitrixValue.WriteString, negate: true);
 
     /// <summary>Has no value (<c>=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsEmpty() => BitrixFilter<TEntity>.Term("=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsEmpty() => FilterTerms<TEntity>.Empty(Name);
 
     /// <summary>Has a value (<c>!=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsNotEmpty() => BitrixFilter<TEntity>.Term("!=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsNotEmpty() => FilterTerms<TEntity>.Empty(Name, negate: true);
 
     /// <inheritdoc/>
     public bool Equals(BitrixCodeFilter<TEntity> other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
@@ -48,6 +46,5 @@ public readonly struct BitrixCodeFilter<TEntity> : IEquatable<BitrixCodeFilter<T
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static BitrixFilter<TEntity> Term(string op, BitrixCodeFilter<TEntity> field, string value)
-        => BitrixFilter<TEntity>.Term(op + field.Name, BitrixValue.WriteString(value));
+    private static BitrixFilter<TEntity> Term(string op, BitrixCodeFilter<TEntity> field, string value) => FilterTerms<TEntity>.Compare(op, field.Name, BitrixValue.WriteString(value));
 }

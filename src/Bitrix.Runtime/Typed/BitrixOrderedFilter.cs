@@ -45,21 +45,19 @@ public readonly struct BitrixOrderedFilter<TEntity, TValue> : IEquatable<BitrixO
     public BitrixFilter<TEntity> In(params TValue[] values) => In((IEnumerable<TValue>)values);
 
     /// <summary>One of the values (<c>@</c>, IN).</summary>
-    public BitrixFilter<TEntity> In(IEnumerable<TValue> values)
-        => BitrixFilter<TEntity>.Term("@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), FilterValueWriter<TValue>.Write!));
+    public BitrixFilter<TEntity> In(IEnumerable<TValue> values) => FilterTerms<TEntity>.In(Name, values, FilterValueWriter<TValue>.Write!);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
     public BitrixFilter<TEntity> NotIn(params TValue[] values) => NotIn((IEnumerable<TValue>)values);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
-    public BitrixFilter<TEntity> NotIn(IEnumerable<TValue> values)
-        => BitrixFilter<TEntity>.Term("!@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), FilterValueWriter<TValue>.Write!));
+    public BitrixFilter<TEntity> NotIn(IEnumerable<TValue> values) => FilterTerms<TEntity>.In(Name, values, FilterValueWriter<TValue>.Write!, negate: true);
 
     /// <summary>Has no value (<c>=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsEmpty() => BitrixFilter<TEntity>.Term("=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsEmpty() => FilterTerms<TEntity>.Empty(Name);
 
     /// <summary>Has a value (<c>!=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsNotEmpty() => BitrixFilter<TEntity>.Term("!=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsNotEmpty() => FilterTerms<TEntity>.Empty(Name, negate: true);
 
     /// <inheritdoc/>
     public bool Equals(BitrixOrderedFilter<TEntity, TValue> other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
@@ -73,8 +71,7 @@ public readonly struct BitrixOrderedFilter<TEntity, TValue> : IEquatable<BitrixO
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static BitrixFilter<TEntity> Term(string op, BitrixOrderedFilter<TEntity, TValue> field, TValue value)
-        => BitrixFilter<TEntity>.Term(op + field.Name, FilterValueWriter<TValue>.Write!(value));
+    private static BitrixFilter<TEntity> Term(string op, BitrixOrderedFilter<TEntity, TValue> field, TValue value) => FilterTerms<TEntity>.Compare(op, field.Name, FilterValueWriter<TValue>.Write!(value));
 }
 
 /// <summary>How a filter writes a value of <typeparamref name="TValue"/>: the same writers the entity fields use, chosen once per type.</summary>

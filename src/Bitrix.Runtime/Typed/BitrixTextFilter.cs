@@ -20,15 +20,13 @@ public readonly struct BitrixTextFilter<TEntity> : IEquatable<BitrixTextFilter<T
     public BitrixFilter<TEntity> In(params string[] values) => In((IEnumerable<string>)values);
 
     /// <summary>One of the values (<c>@</c>, IN).</summary>
-    public BitrixFilter<TEntity> In(IEnumerable<string> values)
-        => BitrixFilter<TEntity>.Term("@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+    public BitrixFilter<TEntity> In(IEnumerable<string> values) => FilterTerms<TEntity>.In(Name, values, BitrixValue.WriteString);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
     public BitrixFilter<TEntity> NotIn(params string[] values) => NotIn((IEnumerable<string>)values);
 
     /// <summary>None of the values (<c>!@</c>, NOT IN).</summary>
-    public BitrixFilter<TEntity> NotIn(IEnumerable<string> values)
-        => BitrixFilter<TEntity>.Term("!@" + Name, BitrixValue.WriteList(values ?? throw new ArgumentNullException(nameof(values)), v => BitrixValue.WriteString(v)));
+    public BitrixFilter<TEntity> NotIn(IEnumerable<string> values) => FilterTerms<TEntity>.In(Name, values, BitrixValue.WriteString, negate: true);
 
     /// <summary>Contains the text anywhere (<c>%</c>, LIKE without wildcards).</summary>
     public BitrixFilter<TEntity> Like(string text) => BitrixFilter<TEntity>.Term("%" + Name, text);
@@ -43,10 +41,10 @@ public readonly struct BitrixTextFilter<TEntity> : IEquatable<BitrixTextFilter<T
     public BitrixFilter<TEntity> NotLikePattern(string pattern) => BitrixFilter<TEntity>.Term("!=%" + Name, pattern);
 
     /// <summary>Has no value (<c>=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsEmpty() => BitrixFilter<TEntity>.Term("=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsEmpty() => FilterTerms<TEntity>.Empty(Name);
 
     /// <summary>Has a value (<c>!=</c> an empty string).</summary>
-    public BitrixFilter<TEntity> IsNotEmpty() => BitrixFilter<TEntity>.Term("!=" + Name, string.Empty);
+    public BitrixFilter<TEntity> IsNotEmpty() => FilterTerms<TEntity>.Empty(Name, negate: true);
 
     /// <inheritdoc/>
     public bool Equals(BitrixTextFilter<TEntity> other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
@@ -60,6 +58,5 @@ public readonly struct BitrixTextFilter<TEntity> : IEquatable<BitrixTextFilter<T
     /// <inheritdoc/>
     public override string ToString() => Name;
 
-    private static BitrixFilter<TEntity> Term(string op, BitrixTextFilter<TEntity> field, string value)
-        => BitrixFilter<TEntity>.Term(op + field.Name, BitrixValue.WriteString(value));
+    private static BitrixFilter<TEntity> Term(string op, BitrixTextFilter<TEntity> field, string value) => FilterTerms<TEntity>.Compare(op, field.Name, BitrixValue.WriteString(value));
 }
