@@ -69,7 +69,9 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
 
     private BitrixClient(PortalEndpoint endpoint, OAuthSession? oauth, string? oauthClientId, BitrixClientOptions? options, Func<BitrixClientOptions, ILogger, BitrixTransport> transport)
     {
-        _options = (options ?? new BitrixClientOptions()).Validate();
+        // Every component reads this private copy, checked once: later changes to the caller's
+        // options object do not reach a client already built.
+        _options = (options ?? new BitrixClientOptions()).Snapshot().Validate();
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Bitrix.BitrixClient");
         _oauth = oauth;
         _transport = transport(_options, logger);

@@ -1,10 +1,46 @@
+using System.Collections.ObjectModel;
 using Microsoft.Extensions.Logging;
 
 namespace Bitrix;
 
-/// <summary>Settings of a <see cref="BitrixClient"/>.</summary>
+/// <summary>
+/// Settings of a <see cref="BitrixClient"/>. The client copies them when it is built: changing these
+/// options (or their sets) afterwards changes nothing in a client already built with them.
+/// </summary>
 public sealed class BitrixClientOptions
 {
+    /// <summary>Default settings.</summary>
+    public BitrixClientOptions()
+    {
+        ReadMethods = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CloudPortalDomains = new HashSet<string>(DefaultCloudPortalDomains, StringComparer.OrdinalIgnoreCase);
+        AllowPortalMoveTo = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A copy of <paramref name="source"/> whose sets are copies too, and read-only.</summary>
+    private BitrixClientOptions(BitrixClientOptions source)
+    {
+        AutoBatch = source.AutoBatch;
+        AutoBatchWindow = source.AutoBatchWindow;
+        MaxConcurrency = source.MaxConcurrency;
+        RateLimit = source.RateLimit;
+        RateLimitStore = source.RateLimitStore;
+        OperatingLimitSeconds = source.OperatingLimitSeconds;
+        MaxRetries = source.MaxRetries;
+        RetryBaseDelay = source.RetryBaseDelay;
+        OverloadPause = source.OverloadPause;
+        ReadMethods = Frozen(source.ReadMethods);
+        RequestTimeout = source.RequestTimeout;
+        MaxResponseBytes = source.MaxResponseBytes;
+        LoggerFactory = source.LoggerFactory;
+        TimeProvider = source.TimeProvider;
+        MaxRedirects = source.MaxRedirects;
+        CloudPortalDomains = Frozen(source.CloudPortalDomains);
+        AllowPortalMoveTo = Frozen(source.AllowPortalMoveTo);
+        MaxServerWait = source.MaxServerWait;
+        CallTimeout = source.CallTimeout;
+        DangerousAcceptAnyServerCertificate = source.DangerousAcceptAnyServerCertificate;
+    }
     /// <summary>
     /// Coalesce independent <see cref="BitrixClient.CallAsync(string, object?, CancellationToken)"/> calls issued
     /// concurrently into batches of up to 50, transparently to the callers. A call whose parameters
@@ -41,7 +77,7 @@ public sealed class BitrixClientOptions
     public TimeSpan OverloadPause { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Methods to treat as reads besides those ending in .list, .get, .fields and other read verbs.</summary>
-    public ISet<string> ReadMethods { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> ReadMethods { get; }
 
     /// <summary>
     /// Timeout of one HTTP exchange, from sending the request to the last byte of the answer (the
@@ -72,13 +108,13 @@ public sealed class BitrixClientOptions
     /// <see cref="AllowPortalMoveTo"/>. Holds the known cloud zones by default; remove entries to
     /// be stricter (an empty set follows no move to another host).
     /// </summary>
-    public ISet<string> CloudPortalDomains { get; } = new HashSet<string>(DefaultCloudPortalDomains, StringComparer.OrdinalIgnoreCase);
+    public ISet<string> CloudPortalDomains { get; }
 
     /// <summary>
     /// Hosts (<c>crm.example.com</c>) or host:port pairs a portal may move to besides the cloud
     /// domains — an on-premise portal's new address. Empty by default.
     /// </summary>
-    public ISet<string> AllowPortalMoveTo { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public ISet<string> AllowPortalMoveTo { get; }
 
     /// <summary>
     /// The longest wait a server's answer may impose (an operating budget's reset time, a pause it
@@ -105,6 +141,13 @@ public sealed class BitrixClientOptions
     /// created with this on.
     /// </summary>
     public bool DangerousAcceptAnyServerCertificate { get; set; }
+
+    /// <summary>
+    /// The settings a client is built with: a copy taken once, its sets copied and read-only, so a
+    /// caller changing these options later (from any thread) changes nothing in that client.
+    /// Scalars and services (the store, the logger factory, the clock) are copied by reference.
+    /// </summary>
+    internal BitrixClientOptions Snapshot() => new(this);
 
     internal BitrixClientOptions Validate()
     {
@@ -137,6 +180,9 @@ public sealed class BitrixClientOptions
 
         return this;
     }
+
+    private static ReadOnlySet<string> Frozen(ISet<string> source)
+        => new(new HashSet<string>(source, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The Bitrix24 cloud zones (portals are <c>NAME.bitrix24.ZONE</c>).</summary>
     internal static readonly string[] DefaultCloudPortalDomains =

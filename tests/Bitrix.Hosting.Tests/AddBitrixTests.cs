@@ -224,6 +224,66 @@ public sealed class AddBitrixTests
     }
 
     [Fact]
+    public async Task Clients_log_through_the_container_while_the_monitored_options_keep_no_logger_factory()
+    {
+        await using var emulator = await Portal.StartAsync(deals: 10);
+        var logs = new CapturingLoggerFactory();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddBitrix(o =>
+        {
+            o.WebhookUrl = emulator.WebhookUrl.ToString();
+            Portal.Apply(o.Client);
+        });
+        services.AddBitrix("north", o =>
+        {
+            o.WebhookUrl = emulator.WebhookUrl.ToString();
+            Portal.Apply(o.Client);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<IOptionsMonitor<BitrixServiceOptions>>();
+        var unnamed = monitor.Get(Options.DefaultName);
+        var north = monitor.Get("north");
+
+        var bx = provider.GetRequiredService<BitrixClient>();
+        var northClient = provider.GetRequiredKeyedService<BitrixClient>("north");
+        await bx.CallAsync("crm.deal.list", new { select = new[] { "ID" } });
+        await northClient.CallAsync("crm.contact.list", new { select = new[] { "ID" } });
+
+        // The clients were built from these very instances, which still hold no logger factory.
+        Assert.Same(unnamed, monitor.Get(Options.DefaultName));
+        Assert.Same(north, monitor.Get("north"));
+        Assert.Null(unnamed.Client.LoggerFactory);
+        Assert.Null(north.Client.LoggerFactory);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Debug Bitrix.BitrixClient", StringComparison.Ordinal) && l.Contains("Bitrix24 request crm.deal.list to", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Debug Bitrix.BitrixClient", StringComparison.Ordinal) && l.Contains("Bitrix24 request crm.contact.list to", StringComparison.Ordinal));
+        await Portal.AssertHealthyAsync(emulator);
+    }
+
+    [Fact]
+    public async Task The_factorys_handlers_keep_the_webhook_the_client_was_built_with_when_the_monitored_options_change()
+    {
+        await using var emulator = await Portal.StartAsync(deals: 10);
+        var services = new ServiceCollection();
+        services.AddBitrix(o =>
+        {
+            o.WebhookUrl = emulator.WebhookUrl.ToString();
+            Portal.Apply(o.Client);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var bx = provider.GetRequiredService<BitrixClient>();
+
+        // Changed before the first call: the factory builds its first handler only then.
+        var monitored = provider.GetRequiredService<IOptionsMonitor<BitrixServiceOptions>>().Get(Options.DefaultName);
+        monitored.WebhookUrl = emulator.WebhookUrl.ToString().Replace(Portal.Code(emulator), "changedcode", StringComparison.Ordinal);
+        var rows = await bx.CallAsync("crm.deal.list", new { select = new[] { "ID" } });
+
+        Assert.Equal(10, rows.GetArrayLength());
+        Assert.Equal(1, (await emulator.GetStatsAsync()).Requests);
+        await Portal.AssertHealthyAsync(emulator);
+    }
+
+    [Fact]
     public async Task Disposing_the_container_synchronously_disposes_the_client()
     {
         var services = new ServiceCollection();

@@ -62,6 +62,12 @@ public static class BitrixServiceCollectionExtensions
         return Add(services, name, o => FromConfiguration(o, configuration, configure));
     }
 
+    /// <summary>What one registration's client and its HTTP handlers are built from.</summary>
+    private sealed record ClientSetup(string? WebhookUrl, BitrixOAuthOptions? OAuth, Uri? PortalUrl, BitrixClientOptions Client)
+    {
+        public override string ToString() => $"ClientSetup {{ WebhookUrl = {(WebhookUrl is null ? "null" : PortalEndpoint.Mask(WebhookUrl))}, PortalUrl = {PortalUrl?.ToString() ?? "null"} }}";
+    }
+
     private static void FromConfiguration(OptionsBuilder<BitrixServiceOptions> options, IConfiguration configuration, Action<BitrixServiceOptions>? configure)
     {
         options.Configure(o => BitrixConfiguration.Apply(configuration, o));
@@ -78,30 +84,34 @@ public static class BitrixServiceCollectionExtensions
         configure(services.AddOptions<BitrixServiceOptions>(optionsName));
         var httpName = HttpClientPrefix + optionsName;
 
-        BitrixServiceOptions Settings(IServiceProvider sp)
+        // The settings are read once, for the client and every primary handler the factory builds
+        // later, so both keep what the client was built with even if the monitored options change.
+        ClientSetup Setup(IServiceProvider sp)
         {
             var settings = sp.GetRequiredService<IOptionsMonitor<BitrixServiceOptions>>().Get(optionsName);
             settings.Check(optionsName);
-            return settings;
+            // A copy gets the container's logger factory: the monitored options stay as configured.
+            var clientOptions = settings.Client.Snapshot();
+            clientOptions.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            return new ClientSetup(settings.WebhookUrl, settings.OAuth, settings.OAuth?.PortalUrl, clientOptions);
         }
 
         BitrixClient Create(IServiceProvider sp)
         {
-            var settings = Settings(sp);
-            var clientOptions = settings.Client;
-            clientOptions.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            var setup = sp.GetRequiredKeyedService<ClientSetup>(httpName);
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             HttpClient Http() => factory.CreateClient(httpName);
-            if (settings.WebhookUrl is { } webhook)
+            if (setup.WebhookUrl is { } webhook)
             {
-                return new BitrixClient(PortalEndpoint.ParseWebhook(webhook), null, null, Http, clientOptions);
+                return new BitrixClient(PortalEndpoint.ParseWebhook(webhook), null, null, Http, setup.Client);
             }
 
-            var oauth = settings.OAuth!;
-            var session = BitrixClient.OpenOAuth(oauth, clientOptions);
-            return new BitrixClient(PortalEndpoint.ForOAuth(oauth.PortalUrl), session, oauth.ClientId, Http, clientOptions);
+            var oauth = setup.OAuth!;
+            var session = BitrixClient.OpenOAuth(oauth, setup.Client);
+            return new BitrixClient(PortalEndpoint.ForOAuth(setup.PortalUrl!), session, oauth.ClientId, Http, setup.Client);
         }
 
+        services.TryAddKeyedSingleton(httpName, (sp, _) => Setup(sp));
         if (name is null)
         {
             services.TryAddSingleton(Create);
@@ -114,9 +124,9 @@ public static class BitrixServiceCollectionExtensions
         return services.AddHttpClient(httpName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                var settings = Settings(sp);
-                var endpoint = settings.WebhookUrl is { } webhook ? PortalEndpoint.ParseWebhook(webhook) : PortalEndpoint.ForOAuth(settings.OAuth!.PortalUrl);
-                return BitrixTransport.CreateHandler(endpoint, settings.Client.DangerousAcceptAnyServerCertificate);
+                var setup = sp.GetRequiredKeyedService<ClientSetup>(httpName);
+                var endpoint = setup.WebhookUrl is { } webhook ? PortalEndpoint.ParseWebhook(webhook) : PortalEndpoint.ForOAuth(setup.PortalUrl!);
+                return BitrixTransport.CreateHandler(endpoint, setup.Client.DangerousAcceptAnyServerCertificate);
             })
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
     }

@@ -13,8 +13,8 @@ public sealed class BitrixServiceOptions
     public BitrixOAuthOptions? OAuth { get; set; }
 
     /// <summary>
-    /// The client's settings. <see cref="BitrixClientOptions.LoggerFactory"/> defaults to the
-    /// container's <c>ILoggerFactory</c>.
+    /// The client's settings. Without a <see cref="BitrixClientOptions.LoggerFactory"/>, the client
+    /// logs through the container's <c>ILoggerFactory</c> (these options are left as they are).
     /// </summary>
     public BitrixClientOptions Client { get; } = new();
 
