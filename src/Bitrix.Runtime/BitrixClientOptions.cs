@@ -41,6 +41,7 @@ public sealed class BitrixClientOptions
         CallTimeout = source.CallTimeout;
         DangerousAcceptAnyServerCertificate = source.DangerousAcceptAnyServerCertificate;
     }
+
     /// <summary>
     /// Coalesce independent <see cref="BitrixClient.CallAsync(string, object?, CancellationToken)"/> calls issued
     /// concurrently into batches of up to 50, transparently to the callers. A call whose parameters
