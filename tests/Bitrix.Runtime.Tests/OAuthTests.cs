@@ -96,6 +96,31 @@ public sealed class OAuthTests
     }
 
     [Fact]
+    public async Task The_application_settings_are_those_the_client_was_built_with_even_when_the_options_change_later()
+    {
+        await using var portal = await OAuthPortal.CreateAsync();
+        var ids = await portal.Emulator.GetIdsAsync("crm.deal");
+        var lateCallbacks = 0;
+        portal.OAuth.TokenEndpoint = new Uri("https://elsewhere.example/oauth/token/");
+        portal.OAuth.ClientSecret = "changed-after-the-client-was-built";
+        portal.OAuth.OnTokensRenewed = (_, _) =>
+        {
+            Interlocked.Increment(ref lateCallbacks);
+            return Task.CompletedTask;
+        };
+
+        await portal.Emulator.ExpireOAuthTokensAsync();
+        var deal = await portal.Client.CallAsync("crm.deal.get", new { id = ids[1] });
+
+        Assert.Equal(ids[1].ToString(System.Globalization.CultureInfo.InvariantCulture), deal.GetProperty("ID").GetString());
+        var refresh = Assert.Single(portal.Recorder.Requests, r => r.Uri.AbsolutePath.StartsWith("/oauth/token", StringComparison.Ordinal));
+        Assert.Equal(portal.Emulator.BaseAddress.Host, refresh.Uri.Host);
+        Assert.DoesNotContain("changed-after", refresh.BodyText, StringComparison.Ordinal);
+        Assert.Single(portal.Renewed);
+        Assert.Equal(0, lateCallbacks);
+    }
+
+    [Fact]
     public async Task A_token_expiring_between_calls_is_renewed_once_and_the_call_succeeds()
     {
         await using var portal = await OAuthPortal.CreateAsync();

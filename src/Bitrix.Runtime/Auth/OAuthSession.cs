@@ -8,17 +8,24 @@ namespace Bitrix.Auth;
 /// <summary>
 /// The current OAuth tokens and their renewal: when calls fail with expired_token/invalid_token,
 /// one refresh runs for all of them (single flight), and the renewed pair goes to the callback.
+/// The application's settings are copied when the session opens, as the client's are.
 /// </summary>
 internal sealed class OAuthSession : IDisposable
 {
-    private readonly BitrixOAuthOptions _options;
+    private readonly string _clientId;
+    private readonly string _clientSecret;
+    private readonly Uri _tokenEndpoint;
+    private readonly Func<BitrixTokens, CancellationToken, Task>? _onTokensRenewed;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly ILogger _logger;
     private BitrixTokens _tokens;
 
     public OAuthSession(BitrixOAuthOptions options, ILogger logger)
     {
-        _options = options;
+        _clientId = options.ClientId;
+        _clientSecret = options.ClientSecret;
+        _tokenEndpoint = options.TokenEndpoint;
+        _onTokensRenewed = options.OnTokensRenewed;
         _logger = logger;
         _tokens = new BitrixTokens(options.AccessToken, options.RefreshToken, null);
     }
@@ -41,8 +48,8 @@ internal sealed class OAuthSession : IDisposable
             var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "refresh_token",
-                ["client_id"] = _options.ClientId,
-                ["client_secret"] = _options.ClientSecret,
+                ["client_id"] = _clientId,
+                ["client_secret"] = _clientSecret,
                 ["refresh_token"] = Volatile.Read(ref _tokens).RefreshToken,
             });
             var (status, body) = await PostAsync(http, form, timeout, cancellationToken).ConfigureAwait(false);
@@ -50,7 +57,7 @@ internal sealed class OAuthSession : IDisposable
             Volatile.Write(ref _tokens, tokens);
             Refreshes++;
             Log.TokensRenewed(_logger);
-            if (_options.OnTokensRenewed is { } persist)
+            if (_onTokensRenewed is { } persist)
             {
                 await persist(tokens, cancellationToken).ConfigureAwait(false);
             }
@@ -68,7 +75,7 @@ internal sealed class OAuthSession : IDisposable
         limit.CancelAfter(timeout);
         try
         {
-            using var response = await http.PostAsync(_options.TokenEndpoint, form, limit.Token).ConfigureAwait(false);
+            using var response = await http.PostAsync(_tokenEndpoint, form, limit.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(limit.Token).ConfigureAwait(false);
             return (response.StatusCode, body);
         }
