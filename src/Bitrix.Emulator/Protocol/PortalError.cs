@@ -33,8 +33,6 @@ internal sealed class PortalError : Exception
 
     public static PortalError InvalidToken() => new("invalid_token", "Unable to get application by token", 401);
 
-    public static PortalError InsufficientScope() => new("insufficient_scope", "The request requires higher privileges than provided by the webhook token", 401);
-
     public static PortalError InvalidRequest(string description) => new("INVALID_REQUEST", description, 400);
 
     public static PortalError BatchLengthExceeded() => new("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded", 400);

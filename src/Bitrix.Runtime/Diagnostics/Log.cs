@@ -26,9 +26,6 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Debug, "Bitrix24 batch of {Count} commands")]
     public static partial void Batch(ILogger logger, int count);
 
-    [LoggerMessage(8, LogLevel.Warning, "Bitrix24 call {Method} failed: {ErrorCode} {Description}")]
-    public static partial void CallFailed(ILogger logger, string method, string errorCode, string description);
-
     [LoggerMessage(9, LogLevel.Information, "Bitrix24 method {Method} has used {OperatingSeconds:0.0} s of its operating budget: waiting {WaitSeconds:0.0} s for the reset")]
     public static partial void OperatingWait(ILogger logger, string method, double operatingSeconds, double waitSeconds);
 
