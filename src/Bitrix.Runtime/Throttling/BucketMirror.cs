@@ -7,64 +7,50 @@ namespace Bitrix.Throttling;
 /// each request reserves its turn there, below capacity by a headroom for the requests still on
 /// their way; a bucket refusal marks the bucket full; every answer teaches how long the way takes.
 /// </summary>
-internal sealed class BucketMirror
+/// <param name="store">Where the bucket is shared.</param>
+/// <param name="portal">The key of the portal's bucket, read at each use: it follows the portal when it moves.</param>
+/// <param name="plan">The portal's bucket size and drain.</param>
+/// <param name="clock">The clock.</param>
+/// <param name="waits">Where waits for a turn are counted.</param>
+internal sealed class BucketMirror(IRateLimitStore store, Func<string> portal, RateLimitPlan plan, TimeProvider clock, WaitTracker waits)
 {
-    private readonly IRateLimitStore _store;
-    private readonly Func<string> _portal;
-    private readonly RateLimitPlan _plan;
-    private readonly TimeProvider _time;
-    private readonly WaitTracker _waits;
     private long _transitTicks;
-
-    /// <param name="store">Where the bucket is shared.</param>
-    /// <param name="portal">The key of the portal's bucket, read at each use: it follows the portal when it moves.</param>
-    /// <param name="plan">The portal's bucket size and drain.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="waits">Where waits for a turn are counted.</param>
-    public BucketMirror(IRateLimitStore store, Func<string> portal, RateLimitPlan plan, TimeProvider time, WaitTracker waits)
-    {
-        _store = store;
-        _portal = portal;
-        _plan = plan;
-        _time = time;
-        _waits = waits;
-    }
 
     /// <summary>The transit learnt so far: it rises at once to a longer round trip and falls slowly after shorter ones.</summary>
     public TimeSpan Transit => TimeSpan.FromTicks(Interlocked.Read(ref _transitTicks));
 
     /// <summary>How far below capacity a request must find the bucket, for the transit learnt so far.</summary>
-    public double Headroom => LeakyBucketMath.Headroom(_plan, Transit);
+    public double Headroom => LeakyBucketMath.Headroom(plan, Transit);
 
     /// <summary>Reserves the next request of the bucket and waits for its turn; returns when it may leave (transit starts there).</summary>
     public async ValueTask<long> TakeAsync(CancellationToken cancellationToken)
     {
         var headroom = Headroom;
-        var reserving = _time.GetTimestamp();
-        var wait = await _store.ReserveAsync(_portal(), _plan, headroom, cancellationToken).ConfigureAwait(false);
+        var reserving = clock.GetTimestamp();
+        var wait = await store.ReserveAsync(portal(), plan, headroom, cancellationToken).ConfigureAwait(false);
         if (wait > TimeSpan.Zero)
         {
-            using (_waits.Waiting(WaitReasons.Bucket))
+            using (waits.Waiting(WaitReasons.Bucket))
             {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
 
                 // Transit grew while this request waited its turn: it waits for the extra headroom too.
                 var grown = Headroom - headroom;
                 if (grown > 0)
                 {
-                    var extra = TimeSpan.FromSeconds(grown / _plan.DrainPerSecond);
-                    await Task.Delay(extra, _time, cancellationToken).ConfigureAwait(false);
+                    var extra = TimeSpan.FromSeconds(grown / plan.DrainPerSecond);
+                    await Task.Delay(extra, clock, cancellationToken).ConfigureAwait(false);
                     wait += extra;
                 }
             }
         }
 
         // The slot's nominal time: the store's round trip and any oversleep count as transit.
-        return reserving + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        return reserving + (long)(wait.TotalSeconds * clock.TimestampFrequency);
     }
 
     /// <summary>A request taken at <paramref name="takenAt"/> (<see cref="TakeAsync"/>) was answered: its round trip is an upper bound of its transit.</summary>
-    public void OnAnswered(long takenAt) => OnRoundTrip(_time.GetElapsedTime(takenAt));
+    public void OnAnswered(long takenAt) => OnRoundTrip(clock.GetElapsedTime(takenAt));
 
     /// <summary>Learns one round trip.</summary>
     public void OnRoundTrip(TimeSpan roundTrip)
@@ -78,6 +64,6 @@ internal sealed class BucketMirror
     public async ValueTask OnRefusalAsync(CancellationToken cancellationToken)
     {
         BitrixMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("code", BitrixErrorCodes.QueryLimitExceeded));
-        await _store.MarkFullAsync(_portal(), _plan, cancellationToken).ConfigureAwait(false);
+        await store.MarkFullAsync(portal(), plan, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -10,44 +10,22 @@ namespace Bitrix.Throttling;
 /// answers report what a method used, a method near its limit waits for the window's reset, and
 /// one call finds out what a window that moved on unseen has freed.
 /// </summary>
-internal sealed class OperatingBudgetMirror
+/// <param name="store">Where the budgets are shared.</param>
+/// <param name="portal">The key of the portal, read at each use: it follows the portal when it moves.</param>
+/// <param name="identity">Whose budget calls draw on (the server keeps one per webhook or application).</param>
+/// <param name="operatingLimit">The server seconds a method may use in a window.</param>
+/// <param name="maxConcurrency">The most requests in flight at once, which the reserve must cover.</param>
+/// <param name="maxServerWait">The longest reset a call waits for; a later one fails the call.</param>
+/// <param name="clock">The clock.</param>
+/// <param name="waits">Where waits for a reset are counted.</param>
+/// <param name="logger">Where waits for a reset are logged.</param>
+internal sealed class OperatingBudgetMirror(IRateLimitStore store, Func<string> portal, string identity, double operatingLimit, int maxConcurrency, TimeSpan maxServerWait, TimeProvider clock, WaitTracker waits, ILogger logger)
 {
     /// <summary>How long a method stays blocked after a refusal that gave no reset time.</summary>
     public static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(10);
 
-    private readonly IRateLimitStore _store;
-    private readonly Func<string> _portal;
-    private readonly string _identity;
-    private readonly double _operatingLimit;
-    private readonly int _maxConcurrency;
-    private readonly TimeSpan _maxServerWait;
-    private readonly TimeProvider _time;
-    private readonly WaitTracker _waits;
-    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _probes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, double> _averageCost = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <param name="store">Where the budgets are shared.</param>
-    /// <param name="portal">The key of the portal, read at each use: it follows the portal when it moves.</param>
-    /// <param name="identity">Whose budget calls draw on (the server keeps one per webhook or application).</param>
-    /// <param name="operatingLimit">The server seconds a method may use in a window.</param>
-    /// <param name="maxConcurrency">The most requests in flight at once, which the reserve must cover.</param>
-    /// <param name="maxServerWait">The longest reset a call waits for; a later one fails the call.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="waits">Where waits for a reset are counted.</param>
-    /// <param name="logger">Where waits for a reset are logged.</param>
-    public OperatingBudgetMirror(IRateLimitStore store, Func<string> portal, string identity, double operatingLimit, int maxConcurrency, TimeSpan maxServerWait, TimeProvider time, WaitTracker waits, ILogger logger)
-    {
-        _store = store;
-        _portal = portal;
-        _identity = identity;
-        _operatingLimit = operatingLimit;
-        _maxConcurrency = maxConcurrency;
-        _maxServerWait = maxServerWait;
-        _time = time;
-        _waits = waits;
-        _logger = logger;
-    }
 
     /// <summary>
     /// Checks each method's operating budget without waiting. Either all may go (with a probe
@@ -59,13 +37,13 @@ internal sealed class OperatingBudgetMirror
         var probes = new List<IDisposable>();
         foreach (var method in methods)
         {
-            var snapshot = await _store.GetOperatingAsync(_portal(), Key(method), cancellationToken).ConfigureAwait(false);
-            if (snapshot is null || snapshot.OperatingSeconds < _operatingLimit - Reserve(method))
+            var snapshot = await store.GetOperatingAsync(portal(), Key(method), cancellationToken).ConfigureAwait(false);
+            if (snapshot is null || snapshot.OperatingSeconds < operatingLimit - Reserve(method))
             {
                 continue;
             }
 
-            var now = _time.GetUtcNow();
+            var now = clock.GetUtcNow();
 
             // operating_reset_at comes in whole seconds, possibly rounded down: wake a second later.
             if (snapshot.ResetAt?.AddSeconds(1) is { } resetAt && resetAt > now)
@@ -102,8 +80,8 @@ internal sealed class OperatingBudgetMirror
 
         if (time?.Operating is { } operating)
         {
-            var snapshot = new OperatingSnapshot(operating, time.OperatingResetAt, _time.GetUtcNow());
-            await _store.ReportOperatingAsync(_portal(), Key(method), snapshot, cancellationToken).ConfigureAwait(false);
+            var snapshot = new OperatingSnapshot(operating, time.OperatingResetAt, clock.GetUtcNow());
+            await store.ReportOperatingAsync(portal(), Key(method), snapshot, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -111,19 +89,19 @@ internal sealed class OperatingBudgetMirror
     public async ValueTask OnRefusalAsync(string method, CancellationToken cancellationToken)
     {
         BitrixMetrics.Refusals.Add(1, new KeyValuePair<string, object?>("code", BitrixErrorCodes.OperationTimeLimit));
-        var portal = _portal();
-        var known = await _store.GetOperatingAsync(portal, Key(method), cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
+        var host = portal();
+        var known = await store.GetOperatingAsync(host, Key(method), cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
         var resetAt = known?.ResetAt is { } r && r > now ? r : now + DefaultPause;
-        await _store.ReportOperatingAsync(portal, Key(method), new OperatingSnapshot(_operatingLimit, resetAt, now), cancellationToken).ConfigureAwait(false);
+        await store.ReportOperatingAsync(host, Key(method), new OperatingSnapshot(operatingLimit, resetAt, now), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Budget kept free so that calls already in flight cannot push the method over its limit.</summary>
     public double Reserve(string method)
-        => Math.Max(_operatingLimit * 0.02, _averageCost.GetValueOrDefault(method, 0.05) * _maxConcurrency * 2);
+        => Math.Max(operatingLimit * 0.02, _averageCost.GetValueOrDefault(method, 0.05) * maxConcurrency * 2);
 
     /// <summary>The name a method's budget is kept under: the server keeps one per identity and method.</summary>
-    public string Key(string method) => _identity + "|" + method;
+    public string Key(string method) => identity + "|" + method;
 
     private static void Release(List<IDisposable> probes)
     {
@@ -143,21 +121,21 @@ internal sealed class OperatingBudgetMirror
     private async Task WaitForResetAsync(string method, OperatingSnapshot snapshot, TimeSpan wait, CancellationToken cancellationToken)
     {
         // The wait carries a second's margin for the rounding of reset times; the bound is on the server's own.
-        if (wait - TimeSpan.FromSeconds(1) > _maxServerWait)
+        if (wait - TimeSpan.FromSeconds(1) > maxServerWait)
         {
-            var now = _time.GetUtcNow();
-            await _store.ReportOperatingAsync(_portal(), Key(method), snapshot with { ResetAt = now + _maxServerWait, ReportedAt = now }, cancellationToken).ConfigureAwait(false);
+            var now = clock.GetUtcNow();
+            await store.ReportOperatingAsync(portal(), Key(method), snapshot with { ResetAt = now + maxServerWait, ReportedAt = now }, cancellationToken).ConfigureAwait(false);
             throw new BitrixException(
                 BitrixErrorCodes.ServerWaitTooLong,
-                $"The portal blocked {method} for {(wait - TimeSpan.FromSeconds(1)).TotalSeconds:0} s (its operating budget resets at {snapshot.ResetAt:u}), longer than the longest wait allowed ({_maxServerWait.TotalSeconds:0} s, BitrixClientOptions.MaxServerWait): the call was not sent.",
+                $"The portal blocked {method} for {(wait - TimeSpan.FromSeconds(1)).TotalSeconds:0} s (its operating budget resets at {snapshot.ResetAt:u}), longer than the longest wait allowed ({maxServerWait.TotalSeconds:0} s, BitrixClientOptions.MaxServerWait): the call was not sent.",
                 null,
                 method);
         }
 
-        using (_waits.Waiting(WaitReasons.Operating))
+        using (waits.Waiting(WaitReasons.Operating))
         {
-            Log.OperatingWait(_logger, method, snapshot.OperatingSeconds, wait.TotalSeconds);
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            Log.OperatingWait(logger, method, snapshot.OperatingSeconds, wait.TotalSeconds);
+            await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
         }
     }
 
