@@ -19,7 +19,7 @@ internal sealed class Throttle : IWaitReasonSource
     private readonly BucketMirror _bucket;
 
     /// <param name="store">Where the portal's limits are shared with other clients.</param>
-    /// <param name="portal">The key the portal's limits are kept under.</param>
+    /// <param name="portal">The key the portal's limits are kept under, read at each use so that it follows the portal when it moves.</param>
     /// <param name="identity">Whose operating budget calls draw on.</param>
     /// <param name="plan">The portal's bucket.</param>
     /// <param name="operatingLimit">The server seconds a method may use in a window.</param>
@@ -27,14 +27,13 @@ internal sealed class Throttle : IWaitReasonSource
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where waits are logged.</param>
     /// <param name="maxServerWait">The longest reset a call waits for (10 minutes unless given).</param>
-    public Throttle(IRateLimitStore store, string portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
+    public Throttle(IRateLimitStore store, Func<string> portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
     {
         _time = time;
-        var key = () => portal;
         _concurrency = new AdaptiveConcurrency(maxConcurrency);
         _waits = new WaitTracker(time);
-        _operating = new OperatingBudgetMirror(store, key, identity, operatingLimit, maxConcurrency, maxServerWait ?? TimeSpan.FromMinutes(10), time, _waits, logger);
-        _bucket = new BucketMirror(store, key, plan, time, _waits);
+        _operating = new OperatingBudgetMirror(store, portal, identity, operatingLimit, maxConcurrency, maxServerWait ?? TimeSpan.FromMinutes(10), time, _waits, logger);
+        _bucket = new BucketMirror(store, portal, plan, time, _waits);
     }
 
     /// <summary>What requests are waiting for right now, if anything: operating budget, bucket, backoff, slow scope.</summary>

@@ -96,4 +96,22 @@ public sealed class BucketMirrorTests
         Assert.Equal(Plan.Capacity, store.Inner.GetLevel("portal.example", Plan));
         Assert.Equal([("reserve", "portal.example"), ("full", "portal.example")], store.Calls.Select(c => (c.Kind, c.Portal)));
     }
+
+    [Fact]
+    public async Task Each_use_names_the_portal_as_it_is_then()
+    {
+        var clock = new CountingClock();
+        var store = new RecordingRateLimitStore(clock);
+        var portal = "old.example";
+        var mirror = new BucketMirror(store, () => portal, Plan, clock, new WaitTracker(clock));
+
+        await mirror.TakeAsync(CancellationToken.None);
+        portal = "new.example";
+        await mirror.TakeAsync(CancellationToken.None);
+        await mirror.OnRefusalAsync(CancellationToken.None);
+
+        Assert.Equal([("reserve", "old.example"), ("reserve", "new.example"), ("full", "new.example")], store.Calls.Select(c => (c.Kind, c.Portal)));
+        Assert.Equal(1, store.Inner.GetLevel("old.example", Plan));
+        Assert.Equal(Plan.Capacity, store.Inner.GetLevel("new.example", Plan));
+    }
 }
