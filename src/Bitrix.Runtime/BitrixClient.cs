@@ -77,7 +77,7 @@ public partial class BitrixClient : IAsyncDisposable, IDisposable
         _transport = transport(_options, logger);
         var kinds = new MethodKinds(_options.ReadMethods);
         var store = _options.RateLimitStore ?? InMemoryRateLimitStore.For(_options.TimeProvider);
-        _throttle = new Throttle(store, endpoint.Portal.Authority.ToLowerInvariant(), endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger, _options.MaxServerWait);
+        _throttle = new Throttle(store, () => endpoint.LimitKey, endpoint.Identity(oauth is null ? null : oauthClientId), _options.RateLimit, _options.OperatingLimitSeconds, _options.MaxConcurrency, _options.TimeProvider, logger, _options.MaxServerWait);
         _sender = new ResilientSender(_transport, _throttle, kinds, _options, logger);
         _batches = new BatchSender(_sender, _throttle, kinds);
         _lister = new Listing.Lister(_sender, _batches, _throttle, _options.MaxConcurrency, logger);

@@ -1,3 +1,5 @@
+using Bitrix.Runtime.Tests.Throttling;
+
 namespace Bitrix.Runtime.Tests;
 
 /// <summary>
@@ -56,6 +58,49 @@ public sealed class MoveTests
         Assert.Equal(3, newStats.Requests);
         Assert.Equal(101, newStats.EntityCounts["crm.deal"]);
         Assert.Equal(0, oldStats.InternalFailures + newStats.InternalFailures);
+    }
+
+    [Fact]
+    public async Task After_a_move_the_limits_are_kept_under_the_new_host_and_shared_with_its_other_clients()
+    {
+        await using var oldPortal = new BitrixEmulator(Options(10, NewPortal));
+        await using var newPortal = new BitrixEmulator(Options(10, null));
+        using var http = new HttpClient(new HostRouter().Route(OldPortal.Host, oldPortal.CreateHandler()).Route(NewPortal.Host, newPortal.CreateHandler()));
+        var store = new RecordingRateLimitStore();
+
+        // A bucket that hardly drains, so that its level counts the requests reserved in it.
+        var plan = new RateLimitPlan(1000, 0.001);
+        var options = Fast.Options(o =>
+        {
+            o.RateLimit = plan;
+            o.RateLimitStore = store;
+            o.AllowPortalMoveTo.Add(NewPortal.Host);
+        });
+        await using var moved = new BitrixClient(http, new Uri(OldPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), options);
+        await using var direct = new BitrixClient(http, new Uri(NewPortal, newPortal.WebhookUrl.AbsolutePath).ToString(), options);
+        var id = (await newPortal.GetIdsAsync("crm.deal"))[0];
+
+        for (var i = 0; i < 5; i++)
+        {
+            await moved.CallAsync("crm.deal.get", new { id });
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await direct.CallAsync("crm.deal.get", new { id });
+        }
+
+        // Only the first call, sent before the move was known, counted against the old host.
+        string[] afterTheFirst = [.. Enumerable.Repeat(NewPortal.Authority, 7)];
+        Assert.Equal([OldPortal.Authority, .. afterTheFirst], store.PortalsOf("reserve"));
+        Assert.Equal([OldPortal.Authority, .. afterTheFirst], store.PortalsOf("get"));
+        var reports = store.PortalsOf("report").ToList();
+        Assert.Equal(8, reports.Count);
+        Assert.All(reports, p => Assert.Equal(NewPortal.Authority, p));
+        Assert.InRange(store.Inner.GetLevel(NewPortal.Authority, plan), 6.9, 7);
+        Assert.InRange(store.Inner.GetLevel(OldPortal.Authority, plan), 0.9, 1);
+        Assert.Equal(1, (await oldPortal.GetStatsAsync()).Requests);
+        Assert.Equal(8, (await newPortal.GetStatsAsync()).Requests);
     }
 
     [Fact]

@@ -11,10 +11,12 @@ internal sealed class PortalEndpoint
 
     private readonly HashSet<string> _trusted = new(StringComparer.OrdinalIgnoreCase);
     private Uri _portal;
+    private string _limitKey;
 
     private PortalEndpoint(Uri portal, string? webhookUser, string? webhookCode)
     {
         _portal = portal;
+        _limitKey = LimitKeyOf(portal);
         _trusted.Add(portal.Authority);
         WebhookUser = webhookUser;
         WebhookCode = webhookCode;
@@ -22,6 +24,13 @@ internal sealed class PortalEndpoint
 
     /// <summary>Scheme, host and port of the portal; changes when the portal moves (302).</summary>
     public Uri Portal => Volatile.Read(ref _portal);
+
+    /// <summary>
+    /// The name the portal's limits are shared under in a rate-limit store: its current host (and
+    /// port) in lower case, so that after a move calls count against the new host's limits, as
+    /// every other client of that host counts them.
+    /// </summary>
+    public string LimitKey => Volatile.Read(ref _limitKey);
 
     public string? WebhookUser { get; }
 
@@ -95,9 +104,12 @@ internal sealed class PortalEndpoint
             }
 
             Volatile.Write(ref _portal, moved);
+            Volatile.Write(ref _limitKey, LimitKeyOf(moved));
             return true;
         }
     }
+
+    private static string LimitKeyOf(Uri portal) => portal.Authority.ToLowerInvariant();
 
     /// <summary>True when requests to <paramref name="uri"/> may carry the credentials: the portal's own address, or one it moved to.</summary>
     public bool Trusts(Uri uri)
