@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Bitrix.Generator.Model;
 using static Bitrix.Generator.Emit.GeneratedNames;
@@ -18,36 +19,18 @@ internal static class ApiEmitter
         var first = true;
         foreach (var m in e.Methods)
         {
-            if (!first)
+            w.BlankLineBetween(ref first);
+            Action<SourceWriter, EntitySpec, MethodSpec> write = m.Kind switch
             {
-                w.Line();
-            }
-
-            first = false;
-            switch (m.Kind)
-            {
-                case MethodKind.List:
-                    ListMethodEmitter.Write(w, e, m);
-                    break;
-                case MethodKind.Get:
-                    WriteGet(w, e, m);
-                    break;
-                case MethodKind.Add:
-                    WriteAdd(w, e, m);
-                    break;
-                case MethodKind.Update:
-                    WriteUpdate(w, e, m);
-                    break;
-                case MethodKind.Delete:
-                    WriteDelete(w, e, m);
-                    break;
-                case MethodKind.Fields:
-                    WriteFieldsMethod(w, e, m);
-                    break;
-                default:
-                    WriteCall(w, e, m);
-                    break;
-            }
+                MethodKind.List => ListMethodEmitter.Write,
+                MethodKind.Get => WriteGet,
+                MethodKind.Add => WriteAdd,
+                MethodKind.Update => WriteUpdate,
+                MethodKind.Delete => WriteDelete,
+                MethodKind.Fields => WriteFieldsMethod,
+                _ => WriteCall,
+            };
+            write(w, e, m);
         }
 
         w.Close();
@@ -64,33 +47,31 @@ internal static class ApiEmitter
     private static void WriteGet(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var entity = "global::Bitrix." + e.Name;
-        var itemKey = Lit(m.ResultKey ?? e.ItemKey);
-        var firstRow = m.FirstRow ? "true" : "false";
+        var keys = $"{Lit(m.ResultKey ?? e.ItemKey)}, {(m.FirstRow ? "true" : "false")}, {Lit(m.Method)}";
         var parameters = new MethodParameters(e, m);
-        w.Line($"/// <summary>Gets one {SourceWriter.Xml(e.Name)} by ID (<c>{m.Method}</c>).{ReadNote(m)}</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"id\">The ID.</param>");
-        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        w.Line("/// <exception cref=\"global::Bitrix.BitrixException\">The portal reported an error, such as Not found.</exception>");
-        w.Open($"public async global::System.Threading.Tasks.Task<{entity}> GetAsync({parameters.Declarations}{IdType(e)} id, {CancellationToken} cancellationToken = default)");
-        parameters.Write(w);
-        w.Line($"var result = {Send(m)};");
-        w.Line($"return {entity}.FromJson({Support}.Item(result, {itemKey}, {firstRow}, {Lit(m.Method)}));");
-        w.Close();
-        w.Line();
+        WriteSingle(
+            w,
+            m,
+            parameters,
+            summary: $"Gets one {SourceWriter.Xml(e.Name)} by ID (<c>{m.Method}</c>).{ReadNote(m)}",
+            docs: [("id", "The ID.")],
+            exception: "The portal reported an error, such as Not found.",
+            name: "Get",
+            declarations: $"{IdType(e)} id, ",
+            result: entity,
+            returns: $"{entity}.FromJson({Support}.Item(result, {keys}))");
         WriteMany(
             w,
             m,
             parameters,
             summary: $"Gets many {SourceWriter.Xml(e.Name)} rows by ID, 50 to a batch: one result per ID in input order; a missing ID is an error on its own result.{ReadNote(m)}",
             name: "GetMany",
-            items: "ids",
-            itemsDoc: "The IDs; duplicates allowed.",
+            items: ("ids", "The IDs; duplicates allowed."),
             itemType: IdType(e),
             item: "id",
             calls: "items",
             result: entity,
-            map: $"r => {entity}.FromJson({Support}.Item(r, {itemKey}, {firstRow}, {Lit(m.Method)}))");
+            map: $"r => {entity}.FromJson({Support}.Item(r, {keys}))");
     }
 
     private static void WriteAdd(SourceWriter w, EntitySpec e, MethodSpec m)
@@ -98,102 +79,153 @@ internal static class ApiEmitter
         var fields = "global::Bitrix." + e.FieldsClassName;
         var newId = $"{Support}.NewId(result, {Lit(m.ResultKey ?? e.ItemKey)}, {Lit(e.IdRowKey)})";
         var parameters = new MethodParameters(e, m);
-        w.Line($"/// <summary>Adds a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>) and returns its new ID.</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"fields\">The fields to set.</param>");
-        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        w.Open($"public async global::System.Threading.Tasks.Task<long> AddAsync({parameters.Declarations}{fields} fields, {CancellationToken} cancellationToken = default)");
-        parameters.Write(w);
-        w.Line($"var result = {Send(m)};");
-        w.Line($"return {newId};");
-        w.Close();
-        w.Line();
+        WriteSingle(
+            w,
+            m,
+            parameters,
+            summary: $"Adds a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>) and returns its new ID.",
+            docs: [("fields", "The fields to set.")],
+            exception: null,
+            name: "Add",
+            declarations: $"{fields} fields, ",
+            result: "long",
+            returns: newId);
         WriteMany(
             w,
             m,
             parameters,
             summary: $"Adds many {SourceWriter.Xml(e.Name)} rows, 50 to a batch: one result (the new ID or an error) per item, in input order.",
             name: "AddMany",
-            items: "items",
-            itemsDoc: "The rows to add.",
+            items: ("items", "The rows to add."),
             itemType: fields,
             item: "fields",
             calls: "calls",
             result: "long",
-            map: $"result => {newId}");
+            map: "result => " + newId);
     }
 
     private static void WriteUpdate(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var fields = "global::Bitrix." + e.FieldsClassName;
         var parameters = new MethodParameters(e, m);
-        w.Line($"/// <summary>Updates a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>): only the fields set are sent; a field set to null is erased.</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"id\">The ID.</param>");
-        w.Line("/// <param name=\"fields\">The fields to change.</param>");
-        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        w.Open($"public async global::System.Threading.Tasks.Task UpdateAsync({parameters.Declarations}{IdType(e)} id, {fields} fields, {CancellationToken} cancellationToken = default)");
-        parameters.Write(w);
-        w.Line($"{Send(m)};");
-        w.Close();
-        w.Line();
+        WriteSingle(
+            w,
+            m,
+            parameters,
+            summary: $"Updates a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>): only the fields set are sent; a field set to null is erased.",
+            docs: [("id", "The ID."), ("fields", "The fields to change.")],
+            exception: null,
+            name: "Update",
+            declarations: $"{IdType(e)} id, {fields} fields, ",
+            result: null,
+            returns: null);
         WriteMany(
             w,
             m,
             parameters,
             summary: $"Updates many {SourceWriter.Xml(e.Name)} rows, 50 to a batch (items that erase a field go alone, as a batch cannot carry null): one result per item, in input order.",
             name: "UpdateMany",
-            items: "items",
-            itemsDoc: "Pairs of ID and fields to change.",
+            items: ("items", "Pairs of ID and fields to change."),
             itemType: $"({IdType(e)} Id, {fields} Fields)",
             item: "(id, fields)",
             calls: "calls",
             result: "bool",
-            map: $"{Support}.Success");
+            map: Support + ".Success");
     }
 
     private static void WriteDelete(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var parameters = new MethodParameters(e, m);
-        w.Line($"/// <summary>Deletes a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>).</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"id\">The ID.</param>");
-        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        w.Open($"public async global::System.Threading.Tasks.Task DeleteAsync({parameters.Declarations}{IdType(e)} id, {CancellationToken} cancellationToken = default)");
-        parameters.Write(w);
-        w.Line($"{Send(m)};");
-        w.Close();
-        w.Line();
+        WriteSingle(
+            w,
+            m,
+            parameters,
+            summary: $"Deletes a {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>).",
+            docs: [("id", "The ID.")],
+            exception: null,
+            name: "Delete",
+            declarations: $"{IdType(e)} id, ",
+            result: null,
+            returns: null);
         WriteMany(
             w,
             m,
             parameters,
             summary: $"Deletes many {SourceWriter.Xml(e.Name)} rows, 50 to a batch: one result per ID, in input order.",
             name: "DeleteMany",
-            items: "ids",
-            itemsDoc: "The IDs.",
+            items: ("ids", "The IDs."),
             itemType: IdType(e),
             item: "id",
             calls: "calls",
             result: "bool",
-            map: $"{Support}.Success");
+            map: Support + ".Success");
     }
 
+    private static void WriteFieldsMethod(SourceWriter w, EntitySpec e, MethodSpec m)
+        => WriteSingle(
+            w,
+            m,
+            new MethodParameters(e, m),
+            summary: $"Reads the portal's field catalog of {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>), user fields included.{ReadNote(m)}",
+            docs: [],
+            exception: null,
+            name: "Fields",
+            declarations: string.Empty,
+            result: "global::System.Collections.Generic.IReadOnlyDictionary<string, global::Bitrix.BitrixFieldInfo>",
+            returns: "global::Bitrix.BitrixFieldInfo.ParseCatalog(result)");
+
     /// <summary>
-    /// The bulk form of a single call: each item, bound to the loop variable <paramref name="item"/>
-    /// (named as the single form's parameters), becomes one parameter object built as the single form
-    /// builds its own; the objects go out 50 to a batch and <paramref name="map"/> reads each answer.
+    /// A single call: its docs after the common parameters' (<paramref name="docs"/>, by parameter name), its
+    /// own parameters after the common ones (<paramref name="declarations"/>), and what it returns of the
+    /// answer held in <c>result</c> (<paramref name="returns"/>, of type <paramref name="result"/>; null for nothing).
     /// </summary>
-    private static void WriteMany(SourceWriter w, MethodSpec m, MethodParameters parameters, string summary, string name, string items, string itemsDoc, string itemType, string item, string calls, string result, string map)
+    private static void WriteSingle(SourceWriter w, MethodSpec m, MethodParameters parameters, string summary, (string Name, string Text)[] docs, string? exception, string name, string declarations, string? result, string? returns)
     {
         w.Line($"/// <summary>{summary}</summary>");
         parameters.WriteDocs(w);
-        w.Line($"/// <param name=\"{items}\">{itemsDoc}</param>");
+        foreach (var (parameter, text) in docs)
+        {
+            w.Line($"/// <param name=\"{parameter}\">{text}</param>");
+        }
+
+        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
+        if (exception is not null)
+        {
+            w.Line($"/// <exception cref=\"global::Bitrix.BitrixException\">{exception}</exception>");
+        }
+
+        w.Open($"public async {Task(result)} {name}Async({parameters.Declarations}{declarations}{CancellationToken} cancellationToken = default)");
+        parameters.Write(w);
+        if (returns is null)
+        {
+            w.Line($"{Send(m)};");
+        }
+        else
+        {
+            w.Line($"var result = {Send(m)};");
+            w.Line($"return {returns};");
+        }
+
+        w.Close();
+    }
+
+    /// <summary>
+    /// The bulk form of a single call, after an empty line: each item, bound to the loop variable
+    /// <paramref name="item"/> (named as the single form's parameters), becomes one parameter object built
+    /// as the single form builds its own; the objects go out 50 to a batch and <paramref name="map"/>
+    /// reads each answer.
+    /// </summary>
+    private static void WriteMany(SourceWriter w, MethodSpec m, MethodParameters parameters, string summary, string name, (string Name, string Text) items, string itemType, string item, string calls, string result, string map)
+    {
+        w.Line();
+        w.Line($"/// <summary>{summary}</summary>");
+        parameters.WriteDocs(w);
+        w.Line($"/// <param name=\"{items.Name}\">{items.Text}</param>");
         w.Line("/// <param name=\"cancellationToken\">Cancels the calls.</param>");
-        w.Open($"public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Bitrix.BitrixResult<{result}>>> {name}Async({parameters.Declarations}global::System.Collections.Generic.IEnumerable<{itemType}> {items}, {CancellationToken} cancellationToken = default)");
-        w.Line($"global::System.ArgumentNullException.ThrowIfNull({items});");
+        w.Open($"public async {Task($"global::System.Collections.Generic.IReadOnlyList<global::Bitrix.BitrixResult<{result}>>")} {name}Async({parameters.Declarations}global::System.Collections.Generic.IEnumerable<{itemType}> {items.Name}, {CancellationToken} cancellationToken = default)");
+        w.Line($"global::System.ArgumentNullException.ThrowIfNull({items.Name});");
         w.Line($"var {calls} = new global::System.Collections.Generic.List<{JsonObject}?>();");
-        w.Open($"foreach (var {item} in {items})");
+        w.Open($"foreach (var {item} in {items.Name})");
         parameters.Write(w);
         w.Line($"{calls}.Add(parameters);");
         w.Close();
@@ -203,31 +235,21 @@ internal static class ApiEmitter
         w.Close();
     }
 
-    private static void WriteFieldsMethod(SourceWriter w, EntitySpec e, MethodSpec m)
-    {
-        var parameters = new MethodParameters(e, m);
-        w.Line($"/// <summary>Reads the portal's field catalog of {SourceWriter.Xml(e.Name)} (<c>{m.Method}</c>), user fields included.{ReadNote(m)}</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        w.Open($"public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyDictionary<string, global::Bitrix.BitrixFieldInfo>> FieldsAsync({parameters.Declarations}{CancellationToken} cancellationToken = default)");
-        parameters.Write(w);
-        w.Line($"var result = {Send(m)};");
-        w.Line("return global::Bitrix.BitrixFieldInfo.ParseCatalog(result);");
-        w.Close();
-    }
+    /// <summary>The task type of an async method that returns <paramref name="result"/> (null for nothing).</summary>
+    private static string Task(string? result) => result is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{result}>";
 
     private static void WriteCall(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var entity = "global::Bitrix." + e.Name;
-        var returnType = m.Result switch
+        var returnType = Task(m.Result switch
         {
-            ResultKind.Rows => $"global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<{entity}>>",
-            ResultKind.Row => $"global::System.Threading.Tasks.Task<{entity}>",
-            ResultKind.Id => "global::System.Threading.Tasks.Task<long>",
-            ResultKind.Bool => "global::System.Threading.Tasks.Task<bool>",
-            ResultKind.Void => "global::System.Threading.Tasks.Task",
-            _ => $"global::System.Threading.Tasks.Task<{JsonElement}>",
-        };
+            ResultKind.Rows => $"global::System.Collections.Generic.IReadOnlyList<{entity}>",
+            ResultKind.Row => entity,
+            ResultKind.Id => "long",
+            ResultKind.Bool => "bool",
+            ResultKind.Void => null,
+            _ => JsonElement,
+        });
         var parameters = new MethodParameters(e, m);
         var description = m.Description.Length > 0 ? m.Description : $"Calls <c>{m.Method}</c>.";
         w.Line($"/// <summary>{SourceWriter.Xml(description)}{(m.Description.Length > 0 ? $" (<c>{m.Method}</c>)" : string.Empty)}{ReadNote(m)}</summary>");

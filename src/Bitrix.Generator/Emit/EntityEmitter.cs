@@ -4,8 +4,8 @@ namespace Bitrix.Generator.Emit;
 
 /// <summary>
 /// Writes one entity's file, in this order: the row record (<see cref="RecordEmitter"/>, with the
-/// query builders of <see cref="QueryBuilderEmitter"/> nested in it), the write type
-/// (<see cref="FieldsClassEmitter"/>), and the API class's methods (<see cref="ApiEmitter"/>).
+/// field references and filter fields of <see cref="QueryBuilderEmitter"/> nested in it), the write
+/// type (also <see cref="QueryBuilderEmitter"/>), and the API class's methods (<see cref="ApiEmitter"/>).
 /// </summary>
 internal static class EntityEmitter
 {
@@ -18,7 +18,7 @@ internal static class EntityEmitter
         w.Open("namespace Bitrix");
         RecordEmitter.Write(w, entity, settings);
         w.Line();
-        FieldsClassEmitter.Write(w, entity, settings);
+        QueryBuilderEmitter.WriteFieldsClass(w, entity, settings);
         if (entity.Methods.Count > 0 && entity.Path.Count > 0)
         {
             w.Line();

@@ -27,9 +27,7 @@ internal static class ListMethodEmitter
         var addList = AddListParameters(m, select, order);
 
         w.Line($"/// <summary>Streams every {SourceWriter.Xml(e.Name)} that matches (<c>{m.Method}</c>), page after page, as rows arrive.{ApiEmitter.ReadNote(m)}</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"filter\">The filter: <c>" + e.Name + ".Filter.X == value &amp; ...</c>; null for every row.</param>");
-        WriteSelectOrderDocs(w, select, order);
+        WriteQueryDocs(w, parameters, "The filter: <c>" + e.Name + ".Filter.X == value &amp; ...</c>; null for every row.", select, order);
         w.Line("/// <param name=\"options\">How to read the list (strategy, limits, progress).</param>");
         w.Line("/// <param name=\"cancellationToken\">Cancels the read.</param>");
         w.Open($"public global::System.Collections.Generic.IAsyncEnumerable<{entity}> ListAllAsync({parameters.Declarations}{listParameters}global::Bitrix.ListOptions? options = null, {CancellationToken} cancellationToken = default)");
@@ -40,9 +38,7 @@ internal static class ListMethodEmitter
         w.Close();
         w.Line();
         w.Line($"/// <summary>Reads one page of up to 50 rows (<c>{m.Method}</c>) from offset <paramref name=\"start\"/>, with the total and the next offset.{ApiEmitter.ReadNote(m)}</summary>");
-        parameters.WriteDocs(w);
-        w.Line("/// <param name=\"filter\">The filter; null for every row.</param>");
-        WriteSelectOrderDocs(w, select, order);
+        WriteQueryDocs(w, parameters, "The filter; null for every row.", select, order);
         w.Line("/// <param name=\"start\">The offset: 0, 50, 100, ... (the previous page's Next).</param>");
         w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         w.Open($"public async global::System.Threading.Tasks.Task<global::Bitrix.BitrixPage<{entity}>> ListAsync({parameters.Declarations}{listParameters}long start = 0, {CancellationToken} cancellationToken = default)");
@@ -118,8 +114,11 @@ internal static class ListMethodEmitter
         return $"{Support}.AddListParameters(parameters, filter, {Lit(m.FilterParameter)}, {(select ? "select" : "null")}, {Lit(m.SelectParameter)}, {orderArguments});";
     }
 
-    private static void WriteSelectOrderDocs(SourceWriter w, bool select, bool order)
+    /// <summary>The docs of the common parameters, the filter, and the select and order where the method takes them.</summary>
+    private static void WriteQueryDocs(SourceWriter w, MethodParameters parameters, string filter, bool select, bool order)
     {
+        parameters.WriteDocs(w);
+        w.Line($"/// <param name=\"filter\">{filter}</param>");
         if (select)
         {
             w.Line("/// <param name=\"select\">The fields to return; null for the method's default.</param>");

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using Bitrix.Generator.Model;
-using Bitrix.Generator.Parsing;
 using static Bitrix.Generator.Emit.GeneratedNames;
 
 namespace Bitrix.Generator.Emit;
@@ -96,7 +95,7 @@ internal sealed class MethodParameters
     /// <summary>Fields the catalog marks immutable are set on add only; an update would ignore them silently.</summary>
     private void WriteImmutableCheck(SourceWriter w)
     {
-        var immutable = _entity.Fields.Where(f => f.IsImmutable && !f.IsReadOnly).Select(f => SchemaParser.Literal(f.WireName)).ToList();
+        var immutable = _entity.Fields.Where(f => f.IsImmutable && !f.IsReadOnly).Select(f => Lit(f.WireName)).ToList();
         if (immutable.Count > 0)
         {
             w.Line($"{Support}.RejectImmutable(fields, {string.Join(", ", immutable)});");
@@ -120,7 +119,7 @@ internal sealed class MethodParameters
 
     private static void WriteSet(SourceWriter w, ParameterSpec p)
     {
-        var key = SchemaParser.Literal(p.Key);
+        var key = Lit(p.Key);
         if (p.FixedValue is { } fixedValue)
         {
             w.Line($"parameters[{key}] = {fixedValue};");

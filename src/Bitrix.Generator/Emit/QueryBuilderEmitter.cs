@@ -1,17 +1,20 @@
 using System.Linq;
 using Bitrix.Generator.Model;
 using Bitrix.Generator.Parsing;
+using static Bitrix.Generator.Emit.GeneratedNames;
 
 namespace Bitrix.Generator.Emit;
 
 /// <summary>
-/// Writes the query builders nested in an entity's record: the typed field references for
-/// <c>select</c> and <c>order</c> (<c>Deal.Field</c>) and the typed filter fields (<c>Deal.Filter</c>).
+/// Writes the builders a caller fills to shape a call: the typed field references for <c>select</c>
+/// and <c>order</c> (<c>Deal.Field</c>) and the typed filter fields (<c>Deal.Filter</c>), both nested
+/// in the record, and the write type for add and update (<c>DealFields</c>): a property per writable
+/// field that records what was set, and read-only fields as members that refuse to compile.
 /// </summary>
 internal static class QueryBuilderEmitter
 {
-    /// <summary>The <c>Field</c> class, then the <c>Filter</c> class.</summary>
-    public static void Write(SourceWriter w, EntitySpec e)
+    /// <summary>The <c>Field</c> class, then the <c>Filter</c> class, nested in the record.</summary>
+    public static void WriteFieldAndFilter(SourceWriter w, EntitySpec e)
     {
         WriteFieldRefs(w, e);
         w.Line();
@@ -71,4 +74,63 @@ internal static class QueryBuilderEmitter
         FilterKind.DateTime => $"global::Bitrix.BitrixOrderedFilter<{entity}, global::System.DateTimeOffset>",
         _ => $"global::Bitrix.Bitrix{kind}Filter<{entity}>",
     };
+
+    /// <summary>The write type beside the record: what add and update send.</summary>
+    public static void WriteFieldsClass(SourceWriter w, EntitySpec e, GeneratorSettings settings)
+    {
+        w.Line($"/// <summary>Fields to write to a {SourceWriter.Xml(e.Name)} (add, update): only the properties you set are sent; setting one to null erases the field.</summary>");
+        w.Line("/// <remarks>Read-only fields cannot be set. User fields and fields the schema lacks: <see cref=\"global::Bitrix.BitrixFields.Set\"/>.</remarks>");
+        w.Open($"{settings.Accessibility} sealed partial class {e.FieldsClassName} : global::Bitrix.BitrixFields");
+        var first = true;
+        for (var i = 0; i < e.Fields.Count; i++)
+        {
+            var f = e.Fields[i];
+            if (f.Kind == ValueKind.Json && f.IsReadOnly)
+            {
+                continue;
+            }
+
+            w.BlankLineBetween(ref first);
+            var type = RecordEmitter.PropertyType(f);
+            if (f.IsReadOnly)
+            {
+                var reason = $"{f.WireName} ({f.Title}) is read-only: the portal sets it.";
+                w.Line($"/// <summary>Read-only: {SourceWriter.Xml(f.Title)} cannot be written.</summary>");
+                w.Line($"[global::System.Obsolete({SchemaParser.Literal(reason)}, true)]");
+                w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+                w.Line($"public {type} {f.PropertyName} {{ set => throw new global::System.NotSupportedException({SchemaParser.Literal(reason)}); }}");
+                continue;
+            }
+
+            var helper = "Write" + FieldTypes.HelperName(f.Kind);
+            var write = f.IsMultiple
+                ? $"{Value}.WriteList(value, v => {Value}.{helper}(v))"
+                : $"{Value}.{helper}(value)";
+            w.Summary(f.Title);
+            w.Line("/// <remarks>" + RecordEmitter.Describe(f) + "</remarks>");
+            w.Line($"public {type} {f.PropertyName}");
+            w.Line("{");
+            w.Indent();
+            w.Line($"get => IsSet({SchemaParser.Literal(f.WireName)}) ? _f{i} : null;");
+            w.Line($"set {{ _f{i} = value; SetValue({SchemaParser.Literal(f.WireName)}, {write}); }}");
+            w.Unindent();
+            w.Line("}");
+        }
+
+        if (!first)
+        {
+            w.Line();
+        }
+
+        for (var i = 0; i < e.Fields.Count; i++)
+        {
+            var f = e.Fields[i];
+            if (!f.IsReadOnly)
+            {
+                w.Line($"private {RecordEmitter.PropertyType(f)} _f{i};");
+            }
+        }
+
+        w.Close();
+    }
 }

@@ -37,7 +37,7 @@ internal static class RecordEmitter
         w.Line();
         WriteEquality(w, e);
         w.Line();
-        QueryBuilderEmitter.Write(w, e);
+        QueryBuilderEmitter.WriteFieldAndFilter(w, e);
         foreach (var f in e.Fields.Where(f => f.ValuesClassName is not null))
         {
             w.Line();
@@ -239,25 +239,29 @@ internal static class RecordEmitter
         w.Line("return row;");
         w.Close();
         w.Line();
-        w.Line("/// <summary>");
-        w.Line($"/// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync(\"...\", parameters, {e.Name}.JsonTypeInfo)</c>,");
-        w.Line($"/// <c>JsonSerializer.Serialize(row, {e.Name}.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)");
-        w.Line("/// </summary>");
-        w.Line($"public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.{e.Name}> JsonTypeInfo {{ get; }} =");
-        w.Line($"    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.{e.Name}>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());");
-        w.Line();
-        w.Line($"/// <summary>Reads and writes <see cref=\"{e.Name}\"/> with System.Text.Json in the portal's shape.</summary>");
-        w.Open($"public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.{e.Name}>");
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public override global::Bitrix.{e.Name} Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
-        w.Line($"    => FromJson({JsonElement}.ParseValue(ref reader));");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Open($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.{e.Name} value, global::System.Text.Json.JsonSerializerOptions options)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(value);");
-        w.Line("value.ToJson().WriteTo(writer);");
-        w.Close();
-        w.Close();
+        w.Lines($$"""
+            /// <summary>
+            /// Metadata for System.Text.Json without reflection (trimming- and AOT-safe): <c>bx.CallAsync("...", parameters, {{e.Name}}.JsonTypeInfo)</c>,
+            /// <c>JsonSerializer.Serialize(row, {{e.Name}}.JsonTypeInfo)</c>. (A JsonSerializerContext cannot list generated types: generators do not see each other's output.)
+            /// </summary>
+            public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Bitrix.{{e.Name}}> JsonTypeInfo { get; } =
+                global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::Bitrix.{{e.Name}}>(global::Bitrix.BitrixValue.MetadataOptions, new Converter());
+
+            /// <summary>Reads and writes <see cref="{{e.Name}}"/> with System.Text.Json in the portal's shape.</summary>
+            public sealed class Converter : global::System.Text.Json.Serialization.JsonConverter<global::Bitrix.{{e.Name}}>
+            {
+                /// <inheritdoc/>
+                public override global::Bitrix.{{e.Name}} Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+                    => FromJson({{JsonElement}}.ParseValue(ref reader));
+
+                /// <inheritdoc/>
+                public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::Bitrix.{{e.Name}} value, global::System.Text.Json.JsonSerializerOptions options)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(value);
+                    value.ToJson().WriteTo(writer);
+                }
+            }
+            """);
     }
 
     /// <summary>Value equality that compares lists and JSON by content, not by reference as a record would.</summary>
@@ -330,12 +334,7 @@ internal static class RecordEmitter
         var first = true;
         foreach (var item in f.Items)
         {
-            if (!first)
-            {
-                w.Line();
-            }
-
-            first = false;
+            w.BlankLineBetween(ref first);
             w.Summary(item.Title);
             w.Line($"public const {type} {item.Name} = {item.Literal};");
         }

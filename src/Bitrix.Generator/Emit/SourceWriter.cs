@@ -35,6 +35,18 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes an empty line before every item of a sequence but the first.</summary>
+    /// <param name="first">True before the first item; set to false here.</param>
+    public void BlankLineBetween(ref bool first)
+    {
+        if (!first)
+        {
+            Line();
+        }
+
+        first = false;
+    }
+
     public void Open(string header)
     {
         Line(header);
