@@ -47,7 +47,7 @@ internal static class ApiEmitter
     private static void WriteGet(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var entity = "global::Bitrix." + e.Name;
-        var keys = $"{Lit(m.ResultKey ?? e.ItemKey)}, {(m.FirstRow ? "true" : "false")}, {Lit(m.Method)}";
+        var itemArguments = $"{Lit(m.ResultKey ?? e.ItemKey)}, {(m.FirstRow ? "true" : "false")}, {Lit(m.Method)}";
         var parameters = new MethodParameters(e, m);
         WriteSingle(
             w,
@@ -59,7 +59,7 @@ internal static class ApiEmitter
             name: "Get",
             declarations: $"{IdType(e)} id, ",
             result: entity,
-            returns: $"{entity}.FromJson({Support}.Item(result, {keys}))");
+            returns: $"{entity}.FromJson({Support}.Item(result, {itemArguments}))");
         WriteMany(
             w,
             m,
@@ -71,7 +71,7 @@ internal static class ApiEmitter
             item: "id",
             calls: "items",
             result: entity,
-            map: $"r => {entity}.FromJson({Support}.Item(r, {keys}))");
+            map: $"r => {entity}.FromJson({Support}.Item(r, {itemArguments}))");
     }
 
     private static void WriteAdd(SourceWriter w, EntitySpec e, MethodSpec m)
