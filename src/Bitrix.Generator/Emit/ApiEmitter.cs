@@ -41,9 +41,6 @@ internal static class ApiEmitter
 
     private static string IdType(EntitySpec e) => e.IdIsString ? "string" : "long";
 
-    /// <summary>The call of the method with the <c>parameters</c> a <see cref="MethodParameters"/> built.</summary>
-    private static string Send(MethodSpec m) => $"await Client.CallAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false)";
-
     private static void WriteGet(SourceWriter w, EntitySpec e, MethodSpec m)
     {
         var entity = "global::Bitrix." + e.Name;
@@ -198,11 +195,11 @@ internal static class ApiEmitter
         parameters.Write(w);
         if (returns is null)
         {
-            w.Line($"{Send(m)};");
+            w.Line($"await Client.CallAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false);");
         }
         else
         {
-            w.Line($"var result = {Send(m)};");
+            w.Line($"var result = await Client.CallAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false);");
             w.Line($"return {returns};");
         }
 
@@ -222,7 +219,7 @@ internal static class ApiEmitter
         parameters.WriteDocs(w);
         w.Line($"/// <param name=\"{items.Name}\">{items.Text}</param>");
         w.Line("/// <param name=\"cancellationToken\">Cancels the calls.</param>");
-        w.Open($"public async {Task($"global::System.Collections.Generic.IReadOnlyList<global::Bitrix.BitrixResult<{result}>>")} {name}Async({parameters.Declarations}global::System.Collections.Generic.IEnumerable<{itemType}> {items.Name}, {CancellationToken} cancellationToken = default)");
+        w.Open($"public async global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::Bitrix.BitrixResult<{result}>>> {name}Async({parameters.Declarations}global::System.Collections.Generic.IEnumerable<{itemType}> {items.Name}, {CancellationToken} cancellationToken = default)");
         w.Line($"global::System.ArgumentNullException.ThrowIfNull({items.Name});");
         w.Line($"var {calls} = new global::System.Collections.Generic.List<{JsonObject}?>();");
         w.Open($"foreach (var {item} in {items.Name})");
@@ -257,7 +254,7 @@ internal static class ApiEmitter
         w.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         w.Open($"public async {returnType} {m.CSharpName}Async({parameters.Declarations}{CancellationToken} cancellationToken = default)");
         parameters.Write(w);
-        var call = Send(m);
+        var call = $"await Client.CallAsync({Lit(m.Method)}, parameters, cancellationToken).ConfigureAwait(false)";
         switch (m.Result)
         {
             case ResultKind.Rows:

@@ -13,16 +13,16 @@ internal static class ListMethodEmitter
 {
     public static void Write(SourceWriter w, EntitySpec e, MethodSpec m)
     {
-        WriteList(w, e, m);
-        WriteChanges(w, e, m);
+        var parameters = new MethodParameters(e, m);
+        WriteList(w, e, m, parameters);
+        WriteChanges(w, e, m, parameters);
     }
 
-    private static void WriteList(SourceWriter w, EntitySpec e, MethodSpec m)
+    private static void WriteList(SourceWriter w, EntitySpec e, MethodSpec m, MethodParameters parameters)
     {
         var entity = "global::Bitrix." + e.Name;
         var select = m.SelectParameter is not null;
         var order = m.OrderParameter is not null || m.SortOrderStyle;
-        var parameters = new MethodParameters(e, m);
         var listParameters = ListDeclarations(entity, select, order);
         var addList = AddListParameters(m, select, order);
 
@@ -54,7 +54,7 @@ internal static class ListMethodEmitter
     private static FieldSpec? ModifiedField(EntitySpec e) =>
         e.IdIsString ? null : e.Fields.FirstOrDefault(f => f.Kind == ValueKind.DateTime && f.WireName is "DATE_MODIFY" or "updatedTime" or "CHANGED_DATE");
 
-    private static void WriteChanges(SourceWriter w, EntitySpec e, MethodSpec m)
+    private static void WriteChanges(SourceWriter w, EntitySpec e, MethodSpec m, MethodParameters parameters)
     {
         // The modification-time condition goes into the method's filter parameter: a method that takes its filter at the top level gets no incremental read.
         if (ModifiedField(e) is not { } modified || m.FilterParameter is null)
@@ -64,7 +64,6 @@ internal static class ListMethodEmitter
 
         var entity = "global::Bitrix." + e.Name;
         var select = m.SelectParameter is not null;
-        var parameters = new MethodParameters(e, m);
 
         w.Line();
         w.Line($"/// <summary>Streams every {SourceWriter.Xml(e.Name)} modified at or after <paramref name=\"since\"/> (<c>{m.Method}</c> filtered on <c>{modified.WireName}</c>, in ID order), with the checkpoint to store for the next run in <see cref=\"global::Bitrix.ChangeFeed{{T}}.Checkpoint\"/>. Deleted rows do not appear: learn them with <see cref=\"global::Bitrix.BitrixClient.FindDeletedAsync\"/>. A read: safe to retry.</summary>");

@@ -18,10 +18,10 @@ internal sealed class MethodParameters
     private readonly MethodSpec _method;
 
     /// <summary>Every parameter the call sends before its kind's own (an ID, fields): the entity's common parameters and, for a plain call, the schema's.</summary>
-    private readonly IReadOnlyList<ParameterSpec> _sent;
+    private readonly List<ParameterSpec> _sent;
 
     /// <summary>The sent parameters the caller passes (those without a fixed value).</summary>
-    private readonly IReadOnlyList<ParameterSpec> _declared;
+    private readonly List<ParameterSpec> _declared;
 
     public MethodParameters(EntitySpec entity, MethodSpec method)
     {
@@ -31,22 +31,14 @@ internal sealed class MethodParameters
         // The typed kinds take their own parameters from the kind (an ID, fields, a filter); only a plain call declares the schema's.
         _sent = method.Kind == MethodKind.Call ? entity.CommonParameters.Concat(method.Parameters).ToList() : entity.CommonParameters.ToList();
         _declared = _sent.Where(p => p.FixedValue is null).ToList();
+
+        // A plain call puts its required parameters before the optional ones (which have defaults).
+        var ordered = method.Kind == MethodKind.Call ? _declared.Where(p => p.IsRequired).Concat(_declared.Where(p => !p.IsRequired)) : _declared;
+        Declarations = string.Concat(ordered.Select(p => Declaration(p) + ", "));
     }
 
-    /// <summary>
-    /// The declarations that open the method's parameter list, each followed by <c>", "</c>: a plain
-    /// call puts its required parameters before the optional ones (which have defaults).
-    /// </summary>
-    public string Declarations
-    {
-        get
-        {
-            var declared = _method.Kind == MethodKind.Call
-                ? _declared.Where(p => p.IsRequired).Concat(_declared.Where(p => !p.IsRequired))
-                : _declared;
-            return string.Concat(declared.Select(p => Declaration(p) + ", "));
-        }
-    }
+    /// <summary>The declarations that open the method's parameter list, each followed by <c>", "</c>.</summary>
+    public string Declarations { get; }
 
     /// <summary>The <c>&lt;param&gt;</c> docs of <see cref="Declarations"/>, in schema order.</summary>
     public void WriteDocs(SourceWriter w)
