@@ -49,12 +49,7 @@ internal static class NavigationEmitter
             var first = true;
             foreach (var root in roots)
             {
-                if (!first)
-                {
-                    w.Line();
-                }
-
-                first = false;
+                w.BlankLineBetween(ref first);
                 w.Line($"/// <summary>The <c>{root.ToLowerInvariant()}.*</c> methods.</summary>");
                 w.Line($"public global::Bitrix.{ClassName(root)} {root} => new(client);");
             }
@@ -66,12 +61,7 @@ internal static class NavigationEmitter
             var first = true;
             foreach (var root in roots)
             {
-                if (!first)
-                {
-                    w.Line();
-                }
-
-                first = false;
+                w.BlankLineBetween(ref first);
                 w.Line($"/// <summary>The <c>{root.ToLowerInvariant()}.*</c> methods.</summary>");
                 w.Line("/// <param name=\"client\">The client.</param>");
                 w.Line($"public static global::Bitrix.{ClassName(root)} {root}(this global::Bitrix.BitrixClient client) => new(client);");

@@ -26,13 +26,48 @@ internal sealed class SourceWriter
         _builder.Append(' ', _indent * 4).Append(text).Append('\n');
     }
 
-    /// <summary>Writes a block of lines (a template) at the current indentation.</summary>
+    /// <summary>Writes a block of lines (a template) at the current indentation; CRLF ends a line as LF does.</summary>
     public void Lines(string text)
     {
-        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+        // Copied line by line from the text itself: a template is written once per file, so it should not cost a string per line.
+        var start = 0;
+        while (start <= text.Length)
         {
-            Line(line);
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var length = end - start;
+            if (end < text.Length && length > 0 && text[end - 1] == '\r')
+            {
+                length--;
+            }
+
+            if (length == 0)
+            {
+                _builder.Append('\n');
+            }
+            else
+            {
+                _builder.Append(' ', _indent * 4).Append(text, start, length).Append('\n');
+            }
+
+            start = end + 1;
         }
+    }
+
+    /// <summary>Writes an empty line before every item of a sequence but the first.</summary>
+    /// <param name="first">True before the first item; set to false here.</param>
+    public void BlankLineBetween(ref bool first)
+    {
+        if (!first)
+        {
+            Line();
+        }
+
+        first = false;
     }
 
     public void Open(string header)
