@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Bitrix.Auth;
 using Bitrix.Batching;
+using Bitrix.Resilience;
 using Bitrix.Throttling;
 using Bitrix.Transport;
 using Microsoft.Extensions.Logging;

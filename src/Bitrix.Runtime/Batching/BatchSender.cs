@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bitrix.Diagnostics;
+using Bitrix.Resilience;
 using Bitrix.Throttling;
 
 namespace Bitrix.Batching;

@@ -13,7 +13,6 @@ internal sealed class Throttle : IWaitReasonSource
     public static readonly TimeSpan DefaultOperatingPause = OperatingBudgetMirror.DefaultPause;
 
     private readonly AdaptiveConcurrency _concurrency;
-    private readonly TimeProvider _time;
     private readonly WaitTracker _waits;
     private readonly OperatingBudgetMirror _operating;
     private readonly BucketMirror _bucket;
@@ -29,7 +28,6 @@ internal sealed class Throttle : IWaitReasonSource
     /// <param name="maxServerWait">The longest reset a call waits for (10 minutes unless given).</param>
     public Throttle(IRateLimitStore store, Func<string> portal, string identity, RateLimitPlan plan, double operatingLimit, int maxConcurrency, TimeProvider time, ILogger logger, TimeSpan? maxServerWait = null)
     {
-        _time = time;
         _concurrency = new AdaptiveConcurrency(maxConcurrency);
         _waits = new WaitTracker(time);
         _operating = new OperatingBudgetMirror(store, portal, identity, operatingLimit, maxConcurrency, maxServerWait ?? TimeSpan.FromMinutes(10), time, _waits, logger);
@@ -108,14 +106,6 @@ internal sealed class Throttle : IWaitReasonSource
         => _operating.OnRefusalAsync(method, cancellationToken);
 
     public void OnTransientError() => _concurrency.Struggled();
-
-    public async ValueTask BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        using (Waiting(WaitReasons.Backoff))
-        {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>Marks a wait: counted for <see cref="CurrentWaitReason"/> while it lasts, measured when it ends.</summary>
     public WaitTicket Waiting(string reason) => _waits.Waiting(reason);

@@ -3,12 +3,13 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix.Batching;
 using Bitrix.Diagnostics;
+using Bitrix.Throttling;
 using Bitrix.Transport;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
-namespace Bitrix.Throttling;
+namespace Bitrix.Resilience;
 
 /// <summary>
 /// Sends a request through the throttle and copes with every refusal and failure. One Polly
